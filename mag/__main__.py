@@ -1,0 +1,3 @@
+from mag.cli import main
+
+main()

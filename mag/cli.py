@@ -1,0 +1,130 @@
+"""Command line: ``mag serve``, ``mag protocol list|show|check``."""
+
+import socket
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask_babel import gettext as _
+
+from mag.config import default_config
+from mag.domain.i18n import DomainError
+from mag.domain.protocol import ProtocolInvalid, builtin_protocols, load_protocol
+
+
+@contextmanager
+def translating():
+    """An app context with Flask-Babel set up, for messages printed by the CLI."""
+    from mag.extensions import babel
+
+    app = Flask("mag.cli")
+    app.config.update(default_config())
+    babel.init_app(app, locale_selector=lambda: app.config["BABEL_DEFAULT_LOCALE"])
+    with app.app_context():
+        yield
+
+
+@click.group()
+def main() -> None:
+    """mag: run a Méthode d'Analyse en Groupe session."""
+
+
+@main.command()
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=200, show_default=True, type=int, help="Worker threads (one per live connection).")
+@click.option("--no-demo", is_flag=True, help="Do not create or refresh the demo session.")
+def serve(host: str, port: int, threads: int, no_demo: bool) -> None:
+    """Start the server (gunicorn, one process, threads) and print the addresses to open."""
+    from mag import create_app
+    from mag.demo import ensure_demo_session
+    from mag.server import run
+
+    app = create_app()
+    base = f"http://{_public_host(host)}:{port}"
+    with app.app_context():
+        lines = [_("mag est prêt. Adresses à ouvrir :"), f"  {_('Créer une séance')} : {base}/"]
+        lines.append(f"  {_('Rejoindre une séance')} : {base}/rejoindre")
+        if not no_demo:
+            demo = ensure_demo_session(app)
+            lines.append(
+                f"  {_('Séance de démonstration, animation')} : {base}/animer/{demo.session_id}/{demo.facilitator_secret}"
+            )
+            lines.append(f"  {_('Séance de démonstration, code pour rejoindre')} : {demo.join_code}")
+    app.extensions["mag"].engine.dispose()
+    click.echo("\n".join(lines), err=False)
+    sys.stdout.flush()
+    run(host=host, port=port, threads=threads)
+
+
+def _public_host(host: str) -> str:
+    """The address to print: the machine's network address when listening everywhere."""
+    if host not in ("0.0.0.0", "::"):
+        return host
+    try:
+        addresses = {
+            info[4][0]
+            for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+            if not info[4][0].startswith("127.")
+        }
+    except OSError:
+        addresses = set()
+    return sorted(addresses)[0] if addresses else "localhost"
+
+
+@main.group()
+def protocol() -> None:
+    """Built-in protocols, and checking a protocol file of your own."""
+
+
+@protocol.command("list")
+def protocol_list() -> None:
+    """List the built-in protocols."""
+    for name, proto in builtin_protocols().items():
+        total = sum(step.duration_minutes for step in proto.steps)
+        click.echo(f"{name:16} {proto.title} ({len(proto.steps)} étapes, {total // 60} h {total % 60:02d})")
+
+
+@protocol.command("show")
+@click.argument("name")
+def protocol_show(name: str) -> None:
+    """Show the steps of a built-in protocol, or of a protocol file."""
+    with translating():
+        try:
+            proto = load_protocol(Path(name)) if Path(name).is_file() else _builtin(name)
+        except DomainError as error:
+            raise click.ClickException(_(error.msgid, **error.params)) from None
+        click.echo(f"{proto.title}\n{proto.description}\n")
+        for step in proto.steps:
+            tags = [step.kind.value, f"{step.duration_minutes} min", step.visibility.value]
+            if step.per_recit:
+                tags.append(_("par récit"))
+            click.echo(f"{step.number:>4}  {step.phase} · {step.title}  [{', '.join(tags)}]")
+
+
+def _builtin(name: str):
+    from mag.domain.protocol import builtin_protocol
+
+    return builtin_protocol(name)
+
+
+@protocol.command("check")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def protocol_check(file: Path) -> None:
+    """Check a protocol file; list every problem with its step and field."""
+    with translating():
+        try:
+            proto = load_protocol(file)
+        except ProtocolInvalid as error:
+            click.echo(
+                _("%(file)s : %(count)s problème(s) :", file=file, count=len(error.problems)), err=True
+            )
+            for problem in error.problems:
+                click.echo(f"  - {problem.format(_)}", err=True)
+            sys.exit(1)
+        except OSError as error:
+            click.echo(_("Lecture impossible de %(file)s : %(error)s", file=file, error=error.strerror), err=True)
+            sys.exit(1)
+        click.echo(_("%(file)s : protocole valable (%(count)s étapes).", file=file, count=len(proto.steps)))

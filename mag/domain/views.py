@@ -1,0 +1,102 @@
+"""What each viewer may see: event filtering and the full-state snapshot.
+
+The server sends a viewer only what this module lets through; the browser
+never receives something it would merely have to hide.
+"""
+
+from dataclasses import dataclass
+
+from mag.domain import events as ev
+from mag.domain.events import Event
+from mag.domain.protocol import Protocol
+from mag.domain.roles import Role
+from mag.domain.state import SessionState
+
+
+@dataclass(frozen=True)
+class Viewer:
+    role: Role
+    participant_id: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role.is_staff
+
+    def is_admitted(self, state: SessionState) -> bool:
+        """Staff always; a participant once they accepted the current convention."""
+        if self.is_staff:
+            return True
+        participant = state.participants.get(self.participant_id or "")
+        return participant is not None and participant.accepted_version == state.convention_version
+
+
+def can_see(event: Event, viewer: Viewer) -> bool:
+    if viewer.is_staff:
+        return True
+    if event.audience == ev.AUDIENCE_ALL:
+        return True
+    return event.audience == ev.audience_participant(viewer.participant_id or "")
+
+
+def protocol_view(protocol: Protocol) -> dict[str, object]:
+    return {
+        "name": protocol.name,
+        "title": protocol.title,
+        "steps": [
+            {
+                "id": step.id,
+                "number": step.number,
+                "phase": step.phase,
+                "title": step.title,
+                "kind": step.kind.value,
+                "contributors": sorted(c.value for c in step.contributors),
+                "visibility": step.visibility.value,
+                "duration_minutes": step.duration_minutes,
+                "instructions": step.instructions,
+                "per_recit": step.per_recit,
+            }
+            for step in protocol.steps
+        ],
+    }
+
+
+def snapshot(state: SessionState, protocol: Protocol, viewer: Viewer) -> dict[str, object]:
+    """The whole state as ``viewer`` may see it, in the shape the browser keeps."""
+    session = {
+        "id": state.session_id,
+        "title": state.title,
+        "question": state.question,
+        "planned_dates": list(state.planned_dates),
+        "status": state.status.value,
+        "step_index": state.step_index,
+        "step_started_at": state.step_started_at.isoformat() if state.step_started_at else None,
+        "is_joining_open": state.is_joining_open,
+        "convention": {"version": state.convention_version, "text": state.convention_text},
+    }
+    if not viewer.is_admitted(state):
+        # Before accepting the convention a participant sees the convention only.
+        return {"seq": state.seq, "session": session, "admitted": False}
+    return {
+        "seq": state.seq,
+        "admitted": True,
+        "session": session,
+        "protocol": protocol_view(protocol),
+        "participants": {
+            p.id: {
+                "pseudonym": p.pseudonym,
+                "function": p.function,
+                "has_accepted": p.accepted_version == state.convention_version,
+            }
+            for p in state.participants.values()
+        },
+        "proposals": {
+            p.id: {
+                "author_id": p.author_id,
+                "title": p.title,
+                "body": p.body,
+                "step_index": p.step_index,
+            }
+            for p in state.proposals.values()
+            if not p.is_withdrawn
+        },
+    }

@@ -1,0 +1,141 @@
+"""The one path every change takes: lock, check, append, commit, apply, publish.
+
+``Live`` keeps each open session's state in memory and catches it up from the
+event log before every command, so a command costs the same on the first
+contribution as on the thousandth, and several server processes sharing one
+database still agree. Publishing happens after the commit and under the
+session's lock, so every browser receives events in sequence order.
+"""
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from mag import services
+from mag.domain.commands import ID_PATTERN, decide, join
+from mag.domain.events import Event, NewEvent
+from mag.domain.i18n import N_, DomainError
+from mag.domain.protocol import Protocol
+from mag.domain.roles import Actor, Role
+from mag.domain.state import SessionState
+
+Publish = Callable[[str, Sequence[Event]], None]
+
+
+@dataclass
+class _Cached:
+    state: SessionState
+    protocol: Protocol
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command did: its events (none when it was a retry) and the seq reached."""
+
+    events: list[Event]
+    seq: int
+    is_retry: bool = False
+
+
+class Live:
+    def __init__(self, sessions: sessionmaker, publish: Publish | None = None) -> None:
+        self._sessions = sessions
+        self.publish: Publish = publish or (lambda session_id, events: None)
+        self._cache: dict[str, _Cached] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def lock(self, session_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(session_id, threading.Lock())
+
+    def _caught_up(self, db: Session, session_id: str, *, for_update: bool) -> _Cached:
+        """The cached state of ``session_id`` with every committed event applied."""
+        record = services.session_record(db, session_id, for_update=for_update)
+        cached = self._cache.get(session_id)
+        if cached is None:
+            cached = _Cached(SessionState(session_id), services.protocol_of(record))
+        if cached.state.seq < record.last_seq:
+            state = cached.state
+            for event in services.events_after(db, session_id, state.seq):
+                state.apply(event)
+        self._cache[session_id] = cached
+        return cached
+
+    def read(self, session_id: str) -> tuple[SessionState, Protocol]:
+        """The current state, for reading only. Callers must not change it."""
+        with self.lock(session_id), self._sessions() as db:
+            cached = self._caught_up(db, session_id, for_update=False)
+            return cached.state, cached.protocol
+
+    def _write(
+        self,
+        session_id: str,
+        actor: Actor,
+        make: Callable[[Session, SessionState, Protocol], list[NewEvent]],
+        *,
+        command_id: str | None = None,
+        name: str = "",
+    ) -> Outcome:
+        with self.lock(session_id):
+            try:
+                with self._sessions() as db, db.begin():
+                    if command_id is not None:
+                        done = services.done_command(db, session_id, command_id)
+                        if done is not None:
+                            return Outcome([], done.seq, is_retry=True)
+                    cached = self._caught_up(db, session_id, for_update=True)
+                    new_events = make(db, cached.state, cached.protocol)
+                    record = services.session_record(db, session_id)
+                    stored = services.append(db, record, actor.key, new_events)
+                    if command_id is not None:
+                        services.record_command(
+                            db, session_id, command_id, actor.key, name, record.last_seq
+                        )
+            except IntegrityError:
+                # Another process wrote first (same command id, or the same seq).
+                # Nothing of ours was kept; the caller may retry with the same id.
+                self._cache.pop(session_id, None)
+                raise DomainError(
+                    "conflict", N_("Conflit d'écriture : la commande n'a pas été enregistrée, réessayez.")
+                ) from None
+            for event in stored:
+                cached.state.apply(event)
+            self.publish(session_id, stored)
+            return Outcome(stored, cached.state.seq)
+
+    def execute(
+        self,
+        session_id: str,
+        actor: Actor,
+        name: str,
+        args: Mapping[str, object],
+        command_id: str,
+    ) -> Outcome:
+        """Carry out command ``name`` once, whatever the number of retries of ``command_id``."""
+        if not isinstance(command_id, str) or not ID_PATTERN.match(command_id):
+            raise DomainError("invalid_id", N_("Identifiant de commande invalide."))
+        return self._write(
+            session_id,
+            actor,
+            lambda db, state, protocol: decide(state, protocol, actor, name, args),
+            command_id=command_id,
+            name=name,
+        )
+
+    def join(self, session_id: str, pseudonym: object, function: object) -> tuple[str, str]:
+        """Admit a new participant to the lobby; return their id and secret."""
+        participant_id = services.new_id()
+        secret: list[str] = []
+
+        def make(db: Session, state: SessionState, protocol: Protocol) -> list[NewEvent]:
+            new_events = join(state, pseudonym, function, participant_id)
+            pseudonym_clean = str(new_events[0].data["pseudonym"])
+            secret.append(services.add_participant(db, session_id, participant_id, pseudonym_clean))
+            return new_events
+
+        self._write(session_id, Actor(Role.PARTICIPANT, participant_id), make)
+        return participant_id, secret[0]

@@ -1,0 +1,198 @@
+"""Socket.IO edge: thin handlers that authenticate, call mag.live, and answer.
+
+One room per session (``s:<id>``) for everyone admitted, one for its staff
+(``s:<id>:staff``) and one per participant (``p:<id>``). Handlers never decide
+anything themselves: ``Live`` checks, commits, then publishes through
+``publisher``. See docs/protocol.md for every event and its payload.
+"""
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from flask import request
+from flask_babel import gettext
+from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, join_room
+
+from mag import services
+from mag.domain import events as ev
+from mag.domain.events import Event
+from mag.domain.i18n import DomainError
+from mag.domain.roles import Actor, Role
+from mag.domain.views import Viewer, can_see, snapshot
+from mag.web.identity import facilitator_cookie, participant_cookie, split_participant_cookie
+
+log = logging.getLogger(__name__)
+
+
+def session_room(session_id: str) -> str:
+    return f"s:{session_id}"
+
+
+def staff_room(session_id: str) -> str:
+    return f"s:{session_id}:staff"
+
+
+def participant_room(participant_id: str) -> str:
+    return f"p:{participant_id}"
+
+
+def publisher(socketio: SocketIO):
+    """Send committed events to the rooms allowed to see them."""
+
+    def publish(session_id: str, events: Sequence[Event]) -> None:
+        for event in events:
+            payload = [event.to_json()]
+            if event.audience == ev.AUDIENCE_ALL:
+                socketio.emit("events", payload, to=session_room(session_id))
+            else:
+                socketio.emit("events", payload, to=staff_room(session_id))
+                if event.audience.startswith("p:"):
+                    socketio.emit("events", payload, to=participant_room(event.audience[2:]))
+
+    return publish
+
+
+def error_payload(error: DomainError) -> dict[str, object]:
+    return {"ok": False, "error": {"code": error.code, "message": gettext(error.msgid, **error.params)}}
+
+
+class SessionNamespace(Namespace):
+    """Handlers of the default namespace. Every browser of a session connects here."""
+
+    def __init__(self, mag) -> None:
+        super().__init__("/")
+        self.mag = mag
+        self._clients: dict[str, tuple[str, Viewer]] = {}
+        self._presence: dict[str, Counter[str]] = {}
+        self._guard = threading.Lock()
+
+    # -- connection
+
+    def on_connect(self, auth=None):
+        """A browser connects with ``auth = {"session": id, "role": "animateur"|"participant"}``.
+
+        Identity comes from the HttpOnly cookie set when the person joined or
+        opened the facilitator link, never from anything the page can forge.
+        """
+        auth = auth if isinstance(auth, Mapping) else {}
+        session_id = str(auth.get("session", ""))
+        viewer = self._authenticate(session_id, str(auth.get("role", "")))
+        if viewer is None:
+            raise ConnectionRefusedError(
+                gettext("Votre lien n'est plus valable. Rejoignez la séance avec son code.")
+            )
+        self._clients[request.sid] = (session_id, viewer)
+        if viewer.is_staff:
+            join_room(session_room(session_id))
+            join_room(staff_room(session_id))
+        else:
+            join_room(participant_room(viewer.participant_id))
+            state, _ = self.mag.live.read(session_id)
+            if viewer.is_admitted(state):
+                join_room(session_room(session_id))
+        self._presence_changed(session_id, viewer, +1)
+
+    def on_disconnect(self, reason=None):
+        client = self._clients.pop(request.sid, None)
+        if client is not None:
+            self._presence_changed(*client, -1)
+
+    def _authenticate(self, session_id: str, role: str) -> Viewer | None:
+        with self.mag.sessions() as db:
+            try:
+                record = services.session_record(db, session_id)
+            except DomainError:
+                return None
+            if role == Role.ANIMATEUR:
+                secret = request.cookies.get(facilitator_cookie(session_id))
+                return Viewer(Role.ANIMATEUR) if services.is_facilitator(record, secret) else None
+            if role == Role.PARTICIPANT:
+                pid, secret = split_participant_cookie(request.cookies.get(participant_cookie(session_id)))
+                participant = services.participant_for_secret(db, session_id, pid, secret)
+                return Viewer(Role.PARTICIPANT, participant.id) if participant else None
+        return None
+
+    def _presence_changed(self, session_id: str, viewer: Viewer, delta: int) -> None:
+        key = viewer.participant_id or viewer.role.value
+        with self._guard:
+            counter = self._presence.setdefault(session_id, Counter())
+            counter[key] += delta
+            if counter[key] <= 0:
+                del counter[key]
+            connected = sorted(counter)
+        self.emit("presence", {"connected": connected}, to=session_room(session_id))
+
+    def presence(self, session_id: str) -> list[str]:
+        with self._guard:
+            return sorted(self._presence.get(session_id, ()))
+
+    # -- reading
+
+    def on_sync(self, data=None):
+        """Sent by a browser on every (re)connection with the last seq it applied.
+
+        Answers ``{"events": [...]}`` with what it missed and may see, or
+        ``{"state": {...}}`` (a full snapshot) when it has nothing or missed too much.
+        """
+        client = self._clients.get(request.sid)
+        if client is None:
+            return {"ok": False, "error": {"code": "not_connected", "message": ""}}
+        session_id, viewer = client
+        since = data.get("since") if isinstance(data, Mapping) else None
+        state, protocol = self.mag.live.read(session_id)
+        presence = self.presence(session_id)
+        if (
+            isinstance(since, int)
+            and 0 < since <= state.seq
+            and viewer.is_admitted(state)
+            and state.seq - since <= int(self.mag_config("MAG_REPLAY_LIMIT"))
+        ):
+            with self.mag.sessions() as db:
+                missed = services.events_after(db, session_id, since)
+            events = [e.to_json() for e in missed if e.seq <= state.seq and can_see(e, viewer)]
+            return {"ok": True, "events": events, "seq": state.seq, "presence": presence}
+        view = snapshot(state, protocol, viewer)
+        view["me"] = {"role": viewer.role.value, "participant_id": viewer.participant_id}
+        return {"ok": True, "state": view, "seq": state.seq, "presence": presence}
+
+    def mag_config(self, key: str):
+        from flask import current_app
+
+        return current_app.config[key]
+
+    # -- writing
+
+    def on_command(self, data=None):
+        """A browser asks for a change: ``{"id": client id, "name": ..., "args": {...}}``.
+
+        Answers ``{"ok": true, "seq": n}`` once the change is committed (and the
+        events already sent to the rooms), or ``{"ok": false, "error": {...}}``
+        with a message in the user's language; a refused command changes nothing.
+        """
+        client = self._clients.get(request.sid)
+        if client is None:
+            return {"ok": False, "error": {"code": "not_connected", "message": ""}}
+        session_id, viewer = client
+        if not isinstance(data, Mapping) or not isinstance(data.get("args", {}), Mapping):
+            return {"ok": False, "error": {"code": "malformed", "message": gettext("Requête mal formée.")}}
+        actor = Actor(viewer.role, viewer.participant_id)
+        try:
+            outcome = self.mag.live.execute(
+                session_id, actor, str(data.get("name")), data.get("args", {}), data.get("id")
+            )
+        except DomainError as error:
+            return error_payload(error)
+        if data.get("name") == "accept_convention":
+            join_room(session_room(session_id))
+        return {"ok": True, "seq": outcome.seq, "is_retry": outcome.is_retry}
+
+
+def register(socketio: SocketIO, mag) -> None:
+    socketio.on_namespace(SessionNamespace(mag))
+
+    @socketio.on_error_default
+    def on_error(error):  # pragma: no cover - logged, then a generic answer
+        log.exception("socket handler failed")
+        return {"ok": False, "error": {"code": "internal", "message": gettext("Erreur du serveur : réessayez dans un instant.")}}

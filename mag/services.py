@@ -1,0 +1,229 @@
+"""Operations on stored sessions: create, find, authenticate, append and read events.
+
+Functions take a SQLAlchemy session and flush; they never commit. The edge
+(mag.live) owns the transaction, so a command is acknowledged only once
+everything it wrote is committed.
+"""
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mag.domain import events as ev
+from mag.domain.commands import (
+    CONVENTION_MAX,
+    DATE_MAX,
+    QUESTION_MAX,
+    SESSION_TITLE_MAX,
+    clean_text,
+)
+from mag.domain.events import Event, NewEvent
+from mag.domain.i18n import N_, DomainError
+from mag.domain.protocol import Protocol, parse_protocol
+from mag.models import CommandRecord, EventRecord, ParticipantRecord, SessionRecord, utcnow
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud, typed on a phone
+JOIN_CODE_LENGTH = 6
+MAX_PLANNED_DATES = 10
+
+
+def new_id() -> str:
+    return secrets.token_hex(8)
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _secret_matches(secret: str | None, stored_hash: str) -> bool:
+    return bool(secret) and hmac.compare_digest(hash_secret(secret), stored_hash)
+
+
+def normalize_join_code(code: str) -> str:
+    """Accept what people type: lower case, spaces, a dash in the middle."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class CreatedSession:
+    session_id: str
+    join_code: str
+    facilitator_secret: str
+
+
+def create_session(
+    db: Session,
+    *,
+    title: object,
+    question: object,
+    protocol_source: str,
+    planned_dates: Sequence[object],
+    convention_text: object,
+    is_demo: bool = False,
+) -> CreatedSession:
+    """Create a session in its lobby; return its id, join code and facilitator secret."""
+    clean_title = clean_text(title, N_("Titre"), SESSION_TITLE_MAX)
+    fields = {
+        "title": clean_title,
+        "question": clean_text(question, N_("Question ou thème"), QUESTION_MAX),
+        "planned_dates": [
+            clean_text(d, N_("Dates prévues"), DATE_MAX)
+            for d in planned_dates[:MAX_PLANNED_DATES]
+            if isinstance(d, str) and d.strip()
+        ],
+        "convention": {
+            "version": 1,
+            "text": clean_text(convention_text, N_("Convention de travail"), CONVENTION_MAX),
+        },
+    }
+    protocol = parse_protocol(protocol_source)
+    secret = new_secret()
+    record = SessionRecord(
+        id=new_id(),
+        join_code=_free_join_code(db),
+        facilitator_secret_hash=hash_secret(secret),
+        protocol_source=protocol_source,
+        title=clean_title,
+        is_demo=is_demo,
+        last_seq=0,
+    )
+    db.add(record)
+    db.flush()
+    append(db, record, "animateur", [NewEvent(ev.SESSION_CREATED, {**fields, "protocol": protocol.name})])
+    return CreatedSession(record.id, record.join_code, secret)
+
+
+def _free_join_code(db: Session) -> str:
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if db.scalar(select(SessionRecord.id).where(SessionRecord.join_code == code)) is None:
+            return code
+
+
+def rotate_facilitator_secret(db: Session, record: SessionRecord) -> str:
+    """Issue a new facilitator link for ``record``; the old one stops working."""
+    secret = new_secret()
+    record.facilitator_secret_hash = hash_secret(secret)
+    db.flush()
+    return secret
+
+
+def find_by_join_code(db: Session, code: str) -> SessionRecord:
+    record = db.scalar(
+        select(SessionRecord).where(SessionRecord.join_code == normalize_join_code(code))
+    )
+    if record is None:
+        raise DomainError(
+            "unknown_join_code",
+            N_("Aucune séance ne correspond au code « %(code)s ». Vérifiez-le auprès de l'animateur."),
+            code=code.strip()[:20],
+        )
+    return record
+
+
+def session_record(db: Session, session_id: str, *, for_update: bool = False) -> SessionRecord:
+    query = select(SessionRecord).where(SessionRecord.id == session_id)
+    if for_update:
+        query = query.with_for_update()
+    record = db.scalar(query)
+    if record is None:
+        raise DomainError("unknown_session", N_("Cette séance n'existe pas."))
+    return record
+
+
+def protocol_of(record: SessionRecord) -> Protocol:
+    return parse_protocol(record.protocol_source)
+
+
+def is_facilitator(record: SessionRecord, secret: str | None) -> bool:
+    return _secret_matches(secret, record.facilitator_secret_hash)
+
+
+def participant_for_secret(
+    db: Session, session_id: str, participant_id: str | None, secret: str | None
+) -> ParticipantRecord | None:
+    if not participant_id:
+        return None
+    record = db.get(ParticipantRecord, participant_id)
+    if record is None or record.session_id != session_id:
+        return None
+    return record if _secret_matches(secret, record.secret_hash) else None
+
+
+def add_participant(db: Session, session_id: str, participant_id: str, pseudonym: str) -> str:
+    """Store a participant's identity; return the secret their browser will hold."""
+    secret = new_secret()
+    db.add(
+        ParticipantRecord(
+            id=participant_id,
+            session_id=session_id,
+            pseudonym_key=pseudonym.casefold(),
+            secret_hash=hash_secret(secret),
+        )
+    )
+    db.flush()
+    return secret
+
+
+def append(
+    db: Session, record: SessionRecord, actor: str, new_events: Sequence[NewEvent]
+) -> list[Event]:
+    """Number ``new_events`` after the session's last one and store them."""
+    at = utcnow()
+    stored = []
+    for new in new_events:
+        record.last_seq += 1
+        event = Event(
+            seq=record.last_seq,
+            type=new.type,
+            data=dict(new.data),
+            actor=actor,
+            at=at,
+            audience=new.audience,
+        )
+        db.add(
+            EventRecord(
+                session_id=record.id,
+                seq=event.seq,
+                type=event.type,
+                actor=actor,
+                audience=event.audience,
+                data=event.data,
+                at=at,
+            )
+        )
+        stored.append(event)
+    db.flush()
+    return stored
+
+
+def events_after(db: Session, session_id: str, seq: int, limit: int | None = None) -> list[Event]:
+    query = (
+        select(EventRecord)
+        .where(EventRecord.session_id == session_id, EventRecord.seq > seq)
+        .order_by(EventRecord.seq)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        Event(seq=r.seq, type=r.type, data=r.data, actor=r.actor, at=r.at, audience=r.audience)
+        for r in db.scalars(query)
+    ]
+
+
+def done_command(db: Session, session_id: str, command_id: str) -> CommandRecord | None:
+    return db.get(CommandRecord, (session_id, command_id))
+
+
+def record_command(db: Session, session_id: str, command_id: str, actor: str, name: str, seq: int):
+    db.add(CommandRecord(session_id=session_id, command_id=command_id, actor=actor, name=name, seq=seq))
+    db.flush()

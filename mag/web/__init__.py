@@ -1,0 +1,22 @@
+"""HTTP edge: pages to create, join and run a session. Thin: services do the work."""
+
+from flask import Flask
+
+from mag.web import facilitator, participant
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(facilitator.bp)
+    app.register_blueprint(participant.bp)
+
+    @app.after_request
+    def headers(response):
+        # Secrets travel in some URLs: never leak them to another site.
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "connect-src 'self' ws: wss:; frame-ancestors 'none'",
+        )
+        return response

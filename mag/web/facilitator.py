@@ -1,0 +1,157 @@
+"""Facilitator pages: create a session, open it with the private link, run it."""
+
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from mag import services
+from mag.domain.i18n import DomainError
+from mag.domain.protocol import ProtocolInvalid, builtin_protocols
+from mag.web.identity import facilitator_cookie, set_identity
+from mag.web.i18n_client import client_messages
+
+bp = Blueprint("facilitator", __name__)
+
+
+def default_convention() -> str:
+    return _(
+        "Nous analysons ensemble des situations vécues, pas des personnes.\n\n"
+        "1. Chacun et chacune parle en son nom, à partir de son expérience ; toutes les positions "
+        "ont la même valeur, quels que soient le titre ou la fonction.\n"
+        "2. On ne coupe pas la parole. Pendant les tours de table, chacun parle à son tour ; "
+        "on peut passer et revenir à la fin du tour.\n"
+        "3. Ce qui est dit dans le groupe reste dans le groupe. Les noms des personnes, services "
+        "et lieux cités sont remplacés dans les comptes rendus.\n"
+        "4. Les chercheurs prennent des notes et l'outil garde une trace écrite des contributions. "
+        "Elles servent à rédiger une synthèse que le groupe relira, amendera et validera avant "
+        "toute diffusion.\n"
+        "5. Les documents de la séance sont archivés par l'équipe de recherche, sous pseudonyme "
+        "ou fonction. Vous pouvez retirer votre consentement avant l'archivage : vos propos "
+        "seront alors retirés."
+    )
+
+
+def _form_defaults() -> dict[str, str]:
+    return {
+        "title": "",
+        "question": "",
+        "protocol": "mag-complet",
+        "date_start": "",
+        "date_end": "",
+        "convention": default_convention(),
+    }
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html", form=_form_defaults(), protocols=builtin_protocols(), errors=[])
+
+
+@bp.post("/seances")
+def create():
+    form = {**_form_defaults(), **{k: v for k, v in request.form.items() if k in _form_defaults()}}
+    errors: list[str] = []
+    source = _protocol_source(form["protocol"], errors)
+    if not errors:
+        mag = current_app.extensions["mag"]
+        try:
+            with mag.sessions() as db, db.begin():
+                created = services.create_session(
+                    db,
+                    title=form["title"],
+                    question=form["question"],
+                    protocol_source=source,
+                    planned_dates=[form["date_start"], form["date_end"]],
+                    convention_text=form["convention"],
+                )
+        except ProtocolInvalid as error:
+            errors.extend(p.format(_) for p in error.problems)
+        except DomainError as error:
+            errors.append(_(error.msgid, **error.params))
+    if errors:
+        return (
+            render_template("home.html", form=form, protocols=builtin_protocols(), errors=errors),
+            400,
+        )
+    response = make_response(
+        render_template(
+            "created.html",
+            title=form["title"],
+            facilitator_url=url_for(
+                "facilitator.enter",
+                session_id=created.session_id,
+                secret=created.facilitator_secret,
+                _external=True,
+            ),
+            console_url=url_for("facilitator.console", session_id=created.session_id),
+            join_url=url_for("participant.join_form", _external=True),
+            join_code=created.join_code,
+        ),
+        201,
+    )
+    set_identity(response, facilitator_cookie(created.session_id), created.facilitator_secret)
+    return response
+
+
+def _protocol_source(name: str, errors: list[str]) -> str:
+    upload = request.files.get("protocol_file")
+    if upload is not None and upload.filename:
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            errors.append(_("Le fichier de protocole doit être un texte TOML encodé en UTF-8."))
+            return ""
+    protocols = builtin_protocols()
+    if name not in protocols:
+        errors.append(_("Choisissez un protocole."))
+        return ""
+    return protocols[name].source
+
+
+@bp.get("/animer/<session_id>/<secret>")
+def enter(session_id: str, secret: str):
+    """The private facilitator link: remember the secret in a cookie, then drop it from the URL."""
+    mag = current_app.extensions["mag"]
+    with mag.sessions() as db:
+        try:
+            record = services.session_record(db, session_id)
+        except DomainError:
+            abort(404)
+        if not services.is_facilitator(record, secret):
+            return _refused()
+    response = redirect(url_for("facilitator.console", session_id=session_id))
+    set_identity(response, facilitator_cookie(session_id), secret)
+    return response
+
+
+@bp.get("/animer/<session_id>")
+def console(session_id: str):
+    mag = current_app.extensions["mag"]
+    with mag.sessions() as db:
+        try:
+            record = services.session_record(db, session_id)
+        except DomainError:
+            abort(404)
+        if not services.is_facilitator(record, request.cookies.get(facilitator_cookie(session_id))):
+            return _refused()
+        join_code = record.join_code
+    return render_template(
+        "facilitator.html",
+        session_id=session_id,
+        join_code=join_code,
+        join_url=url_for("participant.join_form", _external=True),
+        messages=client_messages(),
+    )
+
+
+def _refused():
+    return (
+        render_template(
+            "message.html",
+            heading=_("Lien d'animation non valable"),
+            text=_(
+                "Ce lien d'animation n'est pas (ou plus) valable. Utilisez le lien privé reçu "
+                "à la création de la séance."
+            ),
+        ),
+        403,
+    )

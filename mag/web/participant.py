@@ -1,0 +1,47 @@
+"""Participant pages: join with the room's code, then follow the session live."""
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from mag import services
+from mag.domain.i18n import DomainError
+from mag.web.i18n_client import client_messages
+from mag.web.identity import participant_cookie, set_identity, split_participant_cookie
+
+bp = Blueprint("participant", __name__)
+
+
+@bp.get("/rejoindre")
+@bp.get("/rejoindre/<code>")
+def join_form(code: str = ""):
+    form = {"code": code or request.args.get("code", ""), "pseudonym": "", "function": ""}
+    return render_template("join.html", form=form, error=None)
+
+
+@bp.post("/rejoindre")
+def join():
+    form = {key: request.form.get(key, "") for key in ("code", "pseudonym", "function")}
+    mag = current_app.extensions["mag"]
+    try:
+        with mag.sessions() as db:
+            session_id = services.find_by_join_code(db, form["code"]).id
+        participant_id, secret = mag.live.join(session_id, form["pseudonym"], form["function"])
+    except DomainError as error:
+        return render_template("join.html", form=form, error=_(error.msgid, **error.params)), 400
+    response = redirect(url_for("participant.room", session_id=session_id))
+    set_identity(response, participant_cookie(session_id), f"{participant_id}.{secret}")
+    return response
+
+
+@bp.get("/s/<session_id>")
+def room(session_id: str):
+    mag = current_app.extensions["mag"]
+    pid, secret = split_participant_cookie(request.cookies.get(participant_cookie(session_id)))
+    with mag.sessions() as db:
+        try:
+            services.session_record(db, session_id)
+        except DomainError:
+            abort(404)
+        if services.participant_for_secret(db, session_id, pid, secret) is None:
+            return redirect(url_for("participant.join_form"))
+    return render_template("participant.html", session_id=session_id, messages=client_messages())

@@ -1,0 +1,71 @@
+// Pieces both pages share: the connection banner, notices, the step panel.
+
+import { $, h, show } from "./dom.js";
+import { t } from "./i18n.js";
+import { currentStep } from "./store.js";
+
+export function setStatus(status) {
+  const el = $("#connection-status");
+  el.dataset.status = status;
+  el.textContent = status === "online" ? t("online") : t("offline");
+}
+
+export function notify(message) {
+  const el = $("#notice");
+  el.textContent = message;
+  show(el, Boolean(message));
+}
+
+export function refused(message) {
+  show($("#app"), false);
+  const el = $("#refused");
+  el.querySelector("p").textContent = message;
+  show(el, true);
+}
+
+// Run a command; show the server's message if it refuses. Returns true on success.
+export async function run(connection, name, args) {
+  notify("");
+  const answer = await connection.command(name, args);
+  if (!answer.ok) notify(answer.error.message);
+  return answer.ok;
+}
+
+export function minutesSince(iso) {
+  if (!iso) return 0;
+  return Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
+}
+
+export function renderStep(state, root) {
+  const step = currentStep(state);
+  show(root, Boolean(step));
+  if (!step) return null;
+  root.querySelector("[data-field=phase]").textContent = step.phase;
+  root.querySelector("[data-field=title]").textContent = t("step_heading", {
+    number: step.number,
+    title: step.title,
+  });
+  root.querySelector("[data-field=instructions]").textContent = step.instructions;
+  const position = t("step_position", {
+    index: state.session.step_index + 1,
+    count: state.protocol.steps.length,
+  });
+  const time = t("step_time", {
+    elapsed: minutesSince(state.session.step_started_at),
+    planned: step.duration_minutes,
+  });
+  root.querySelector("[data-field=meta]").textContent = `${position} · ${time}`;
+  return step;
+}
+
+export function proposalItem(proposal, state, actions = []) {
+  const author = state.participants[proposal.author_id];
+  return h(
+    "li",
+    { class: "card" },
+    h("h4", { text: proposal.title }),
+    h("p", { class: "body", text: proposal.body }),
+    h("p", { class: "meta", text: author ? t("proposed_by", { pseudonym: author.pseudonym }) : "" }),
+    actions.length ? h("div", { class: "actions" }, actions) : null,
+  );
+}
