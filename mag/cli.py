@@ -34,7 +34,13 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=200, show_default=True, type=int, help="Worker threads (one per live connection).")
+@click.option(
+    "--threads",
+    default=200,
+    show_default=True,
+    type=int,
+    help="Worker threads (one per live connection).",
+)
 @click.option("--no-demo", is_flag=True, help="Do not create or refresh the demo session.")
 def serve(host: str, port: int, threads: int, no_demo: bool) -> None:
     """Start the server (gunicorn, one process, threads) and print the addresses to open."""
@@ -52,7 +58,9 @@ def serve(host: str, port: int, threads: int, no_demo: bool) -> None:
             lines.append(
                 f"  {_('Séance de démonstration, animation')} : {base}/animer/{demo.session_id}/{demo.facilitator_secret}"
             )
-            lines.append(f"  {_('Séance de démonstration, code pour rejoindre')} : {demo.join_code}")
+            lines.append(
+                f"  {_('Séance de démonstration, code pour rejoindre')} : {demo.join_code}"
+            )
     app.extensions["mag"].engine.dispose()
     click.echo("\n".join(lines), err=False)
     sys.stdout.flush()
@@ -84,7 +92,9 @@ def protocol_list() -> None:
     """List the built-in protocols."""
     for name, proto in builtin_protocols().items():
         total = sum(step.duration_minutes for step in proto.steps)
-        click.echo(f"{name:16} {proto.title} ({len(proto.steps)} étapes, {total // 60} h {total % 60:02d})")
+        click.echo(
+            f"{name:16} {proto.title} ({len(proto.steps)} étapes, {total // 60} h {total % 60:02d})"
+        )
 
 
 @protocol.command("show")
@@ -119,12 +129,18 @@ def protocol_check(file: Path) -> None:
             proto = load_protocol(file)
         except ProtocolInvalid as error:
             click.echo(
-                _("%(file)s : %(count)s problème(s) :", file=file, count=len(error.problems)), err=True
+                _("%(file)s : %(count)s problème(s) :", file=file, count=len(error.problems)),
+                err=True,
             )
             for problem in error.problems:
                 click.echo(f"  - {problem.format(_)}", err=True)
             sys.exit(1)
         except OSError as error:
-            click.echo(_("Lecture impossible de %(file)s : %(error)s", file=file, error=error.strerror), err=True)
+            click.echo(
+                _("Lecture impossible de %(file)s : %(error)s", file=file, error=error.strerror),
+                err=True,
+            )
             sys.exit(1)
-        click.echo(_("%(file)s : protocole valable (%(count)s étapes).", file=file, count=len(proto.steps)))
+        click.echo(
+            _("%(file)s : protocole valable (%(count)s étapes).", file=file, count=len(proto.steps))
+        )

@@ -100,7 +100,8 @@ class Live:
                 # Nothing of ours was kept; the caller may retry with the same id.
                 self._cache.pop(session_id, None)
                 raise DomainError(
-                    "conflict", N_("Conflit d'écriture : la commande n'a pas été enregistrée, réessayez.")
+                    "conflict",
+                    N_("Conflit d'écriture : la commande n'a pas été enregistrée, réessayez."),
                 ) from None
             for event in stored:
                 cached.state.apply(event)

@@ -97,5 +97,3 @@ class CommandRecord(Base):
     name: Mapped[str] = mapped_column(String(40))
     seq: Mapped[int]
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-

@@ -11,7 +11,7 @@ import threading
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, join_room
 
@@ -55,7 +55,10 @@ def publisher(socketio: SocketIO):
 
 
 def error_payload(error: DomainError) -> dict[str, object]:
-    return {"ok": False, "error": {"code": error.code, "message": gettext(error.msgid, **error.params)}}
+    return {
+        "ok": False,
+        "error": {"code": error.code, "message": gettext(error.msgid, **error.params)},
+    }
 
 
 class SessionNamespace(Namespace):
@@ -109,7 +112,9 @@ class SessionNamespace(Namespace):
                 secret = request.cookies.get(facilitator_cookie(session_id))
                 return Viewer(Role.ANIMATEUR) if services.is_facilitator(record, secret) else None
             if role == Role.PARTICIPANT:
-                pid, secret = split_participant_cookie(request.cookies.get(participant_cookie(session_id)))
+                pid, secret = split_participant_cookie(
+                    request.cookies.get(participant_cookie(session_id))
+                )
                 participant = services.participant_for_secret(db, session_id, pid, secret)
                 return Viewer(Role.PARTICIPANT, participant.id) if participant else None
         return None
@@ -122,7 +127,7 @@ class SessionNamespace(Namespace):
             if counter[key] <= 0:
                 del counter[key]
             connected = sorted(counter)
-        self.emit("presence", {"connected": connected}, to=session_room(session_id))
+        self.socketio.emit("presence", {"connected": connected}, to=session_room(session_id))
 
     def presence(self, session_id: str) -> list[str]:
         with self._guard:
@@ -142,12 +147,12 @@ class SessionNamespace(Namespace):
         session_id, viewer = client
         since = data.get("since") if isinstance(data, Mapping) else None
         state, protocol = self.mag.live.read(session_id)
-        presence = self.presence(session_id)
+        presence = self.presence(session_id) if viewer.is_admitted(state) else []
         if (
             isinstance(since, int)
             and 0 < since <= state.seq
             and viewer.is_admitted(state)
-            and state.seq - since <= int(self.mag_config("MAG_REPLAY_LIMIT"))
+            and state.seq - since <= int(current_app.config["MAG_REPLAY_LIMIT"])
         ):
             with self.mag.sessions() as db:
                 missed = services.events_after(db, session_id, since)
@@ -156,11 +161,6 @@ class SessionNamespace(Namespace):
         view = snapshot(state, protocol, viewer)
         view["me"] = {"role": viewer.role.value, "participant_id": viewer.participant_id}
         return {"ok": True, "state": view, "seq": state.seq, "presence": presence}
-
-    def mag_config(self, key: str):
-        from flask import current_app
-
-        return current_app.config[key]
 
     # -- writing
 
@@ -176,7 +176,10 @@ class SessionNamespace(Namespace):
             return {"ok": False, "error": {"code": "not_connected", "message": ""}}
         session_id, viewer = client
         if not isinstance(data, Mapping) or not isinstance(data.get("args", {}), Mapping):
-            return {"ok": False, "error": {"code": "malformed", "message": gettext("Requête mal formée.")}}
+            return {
+                "ok": False,
+                "error": {"code": "malformed", "message": gettext("Requête mal formée.")},
+            }
         actor = Actor(viewer.role, viewer.participant_id)
         try:
             outcome = self.mag.live.execute(
@@ -195,4 +198,10 @@ def register(socketio: SocketIO, mag) -> None:
     @socketio.on_error_default
     def on_error(error):  # pragma: no cover - logged, then a generic answer
         log.exception("socket handler failed")
-        return {"ok": False, "error": {"code": "internal", "message": gettext("Erreur du serveur : réessayez dans un instant.")}}
+        return {
+            "ok": False,
+            "error": {
+                "code": "internal",
+                "message": gettext("Erreur du serveur : réessayez dans un instant."),
+            },
+        }

@@ -27,7 +27,9 @@ from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol, parse_protocol
 from mag.models import CommandRecord, EventRecord, ParticipantRecord, SessionRecord, utcnow
 
-JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud, typed on a phone
+JOIN_CODE_ALPHABET = (
+    "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud, typed on a phone
+)
 JOIN_CODE_LENGTH = 6
 MAX_PLANNED_DATES = 10
 
@@ -98,7 +100,12 @@ def create_session(
     )
     db.add(record)
     db.flush()
-    append(db, record, "animateur", [NewEvent(ev.SESSION_CREATED, {**fields, "protocol": protocol.name})])
+    append(
+        db,
+        record,
+        "animateur",
+        [NewEvent(ev.SESSION_CREATED, {**fields, "protocol": protocol.name})],
+    )
     return CreatedSession(record.id, record.join_code, secret)
 
 
@@ -124,7 +131,9 @@ def find_by_join_code(db: Session, code: str) -> SessionRecord:
     if record is None:
         raise DomainError(
             "unknown_join_code",
-            N_("Aucune séance ne correspond au code « %(code)s ». Vérifiez-le auprès de l'animateur."),
+            N_(
+                "Aucune séance ne correspond au code « %(code)s ». Vérifiez-le auprès de l'animateur."
+            ),
             code=code.strip()[:20],
         )
     return record
@@ -225,5 +234,7 @@ def done_command(db: Session, session_id: str, command_id: str) -> CommandRecord
 
 
 def record_command(db: Session, session_id: str, command_id: str, actor: str, name: str, seq: int):
-    db.add(CommandRecord(session_id=session_id, command_id=command_id, actor=actor, name=name, seq=seq))
+    db.add(
+        CommandRecord(session_id=session_id, command_id=command_id, actor=actor, name=name, seq=seq)
+    )
     db.flush()

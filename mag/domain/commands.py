@@ -6,9 +6,9 @@ rule, and changes nothing itself: the caller stores the events and applies
 them. ``COMMANDS`` lists which role may send which command.
 """
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-import re
 
 from mag.domain import events as ev
 from mag.domain.events import NewEvent
@@ -36,7 +36,9 @@ def clean_text(value: object, label: str, limit: int, *, required: bool = True) 
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise DomainError("invalid_text", N_("Le champ « %(field)s » doit être du texte."), field=label)
+        raise DomainError(
+            "invalid_text", N_("Le champ « %(field)s » doit être du texte."), field=label
+        )
     text = _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
     if required and not text:
         raise DomainError("text_empty", N_("Le champ « %(field)s » est vide."), field=label)
@@ -90,7 +92,9 @@ def _check_participant_contributes(step: Step) -> None:
 def _own_proposal(state: SessionState, actor: Actor, args: Mapping[str, object]):
     proposal = state.proposals.get(str(args.get("proposal_id")))
     if proposal is None or proposal.is_withdrawn:
-        raise DomainError("unknown_proposal", N_("Cette proposition n'existe pas ou a été retirée."))
+        raise DomainError(
+            "unknown_proposal", N_("Cette proposition n'existe pas ou a été retirée.")
+        )
     if proposal.author_id != actor.participant_id:
         raise DomainError(
             "not_author", N_("Seul l'auteur ou l'autrice d'une proposition peut la modifier.")
@@ -163,7 +167,9 @@ def join(state: SessionState, pseudonym: object, function: object, participant_i
     if state.pseudonym_taken(name):
         raise DomainError(
             "pseudonym_taken",
-            N_("Le pseudonyme « %(pseudonym)s » est déjà pris dans cette séance. Choisissez-en un autre."),
+            N_(
+                "Le pseudonyme « %(pseudonym)s » est déjà pris dans cette séance. Choisissez-en un autre."
+            ),
             pseudonym=name,
         )
     return [
@@ -265,9 +271,7 @@ def decide(
         raise DomainError("unknown_command", N_("Commande inconnue : « %(name)s »."), name=name)
     if actor.role not in command.roles:
         if actor.role is Role.PARTICIPANT:
-            raise DomainError(
-                "forbidden", N_("Seule l'équipe d'animation peut faire cela.")
-            )
+            raise DomainError("forbidden", N_("Seule l'équipe d'animation peut faire cela."))
         raise DomainError("forbidden", N_("Cette action est réservée aux participants."))
     if actor.role is Role.PARTICIPANT and command.needs_consent:
         participant = state.participants[actor.participant_id]

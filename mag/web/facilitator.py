@@ -1,13 +1,22 @@
 """Facilitator pages: create a session, open it with the private link, run it."""
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from mag import services
 from mag.domain.i18n import DomainError
 from mag.domain.protocol import ProtocolInvalid, builtin_protocols
-from mag.web.identity import facilitator_cookie, set_identity
 from mag.web.i18n_client import client_messages
+from mag.web.identity import facilitator_cookie, set_identity
 
 bp = Blueprint("facilitator", __name__)
 
@@ -43,7 +52,9 @@ def _form_defaults() -> dict[str, str]:
 
 @bp.get("/")
 def home():
-    return render_template("home.html", form=_form_defaults(), protocols=builtin_protocols(), errors=[])
+    return render_template(
+        "home.html", form=_form_defaults(), protocols=builtin_protocols(), errors=[]
+    )
 
 
 @bp.post("/seances")

@@ -11,26 +11,44 @@ from mag.domain.protocol import StepKind
 
 def client_messages() -> dict[str, str]:
     expectations = {
-        StepKind.AGREEMENT: _("À vous : lisez la convention avec le groupe et posez vos questions."),
-        StepKind.ROUND: _("À vous : chacun parle à son tour. Préparez ce que vous voulez dire ; vous pouvez passer."),
-        StepKind.PROPOSALS: _("À vous : proposez une situation vécue, avec un titre et quelques lignes."),
+        StepKind.AGREEMENT: _(
+            "À vous : lisez la convention avec le groupe et posez vos questions."
+        ),
+        StepKind.ROUND: _(
+            "À vous : chacun parle à son tour. Préparez ce que vous voulez dire ; vous pouvez passer."
+        ),
+        StepKind.PROPOSALS: _(
+            "À vous : proposez une situation vécue, avec un titre et quelques lignes."
+        ),
         StepKind.VOTE: _("À vous : choisissez le récit que le groupe analysera."),
-        StepKind.NARRATION: _("Écoutez le récit sans interrompre ; notez vos questions pour plus tard."),
+        StepKind.NARRATION: _(
+            "Écoutez le récit sans interrompre ; notez vos questions pour plus tard."
+        ),
         StepKind.STAKES: _("Écoutez ce que le narrateur ou la narratrice voit comme enjeux."),
-        StepKind.QUESTIONS: _("À vous : posez des questions sur les faits, pas encore d'interprétations."),
+        StepKind.QUESTIONS: _(
+            "À vous : posez des questions sur les faits, pas encore d'interprétations."
+        ),
         StepKind.REACTIONS: _("Écoutez les réactions du narrateur ou de la narratrice."),
-        StepKind.ANALYSIS: _("À vous : aidez à formuler les convergences, les divergences et les nœuds."),
-        StepKind.THEORY: _("À vous : confrontez les apports théoriques à ce que le groupe a construit."),
+        StepKind.ANALYSIS: _(
+            "À vous : aidez à formuler les convergences, les divergences et les nœuds."
+        ),
+        StepKind.THEORY: _(
+            "À vous : confrontez les apports théoriques à ce que le groupe a construit."
+        ),
         StepKind.HYPOTHESES: _("À vous : formulez les questions nouvelles et les hypothèses."),
         StepKind.PERSPECTIVES: _("À vous : proposez des pistes d'action concrètes."),
-        StepKind.EVALUATION: _("À vous : dites ce que vous avez pensé de la méthode et de la séance."),
+        StepKind.EVALUATION: _(
+            "À vous : dites ce que vous avez pensé de la méthode et de la séance."
+        ),
         StepKind.DISCUSSION: _("À vous : la parole circule librement."),
     }
     return {
         **{f"expect_{kind.value}": text for kind, text in expectations.items()},
         "expect_listen": _("Écoutez : à cette étape, vous n'avez rien à écrire."),
         "online": _("Connecté"),
-        "offline": _("Connexion perdue : reconnexion en cours… Rien de ce que vous envoyez ne sera perdu."),
+        "offline": _(
+            "Connexion perdue : reconnexion en cours… Rien de ce que vous envoyez ne sera perdu."
+        ),
         "console": _("Animation"),
         "step_heading": _("%(number)s · %(title)s"),
         "step_position": _("Étape %(index)s sur %(count)s"),
@@ -55,8 +73,12 @@ def client_messages() -> dict[str, str]:
         "close_joining": _("Fermer les inscriptions"),
         "joining_open": _("Les inscriptions sont ouvertes."),
         "joining_closed": _("Les inscriptions sont fermées."),
-        "lobby_count_one": _("%(count)s participant · %(connected)s connecté · %(accepted)s ont accepté la convention"),
-        "lobby_count_other": _("%(count)s participants · %(connected)s connectés · %(accepted)s ont accepté la convention"),
+        "lobby_count_one": _(
+            "%(count)s participant · %(connected)s connecté · %(accepted)s ont accepté la convention"
+        ),
+        "lobby_count_other": _(
+            "%(count)s participants · %(connected)s connectés · %(accepted)s ont accepté la convention"
+        ),
         "connected": _("connecté"),
         "not_connected": _("absent"),
         "accepted": _("a accepté"),

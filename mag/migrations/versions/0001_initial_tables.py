@@ -32,7 +32,9 @@ def upgrade() -> None:
         "participants",
         sa.Column("id", sa.String(32), primary_key=True),
         sa.Column(
-            "session_id", sa.String(32), sa.ForeignKey("sessions.id", ondelete="CASCADE"),
+            "session_id",
+            sa.String(32),
+            sa.ForeignKey("sessions.id", ondelete="CASCADE"),
             nullable=False,
         ),
         sa.Column("pseudonym_key", sa.String(80), nullable=False),
@@ -44,7 +46,9 @@ def upgrade() -> None:
         "events",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column(
-            "session_id", sa.String(32), sa.ForeignKey("sessions.id", ondelete="CASCADE"),
+            "session_id",
+            sa.String(32),
+            sa.ForeignKey("sessions.id", ondelete="CASCADE"),
             nullable=False,
         ),
         sa.Column("seq", sa.Integer(), nullable=False),
@@ -58,7 +62,9 @@ def upgrade() -> None:
     op.create_table(
         "commands",
         sa.Column(
-            "session_id", sa.String(32), sa.ForeignKey("sessions.id", ondelete="CASCADE"),
+            "session_id",
+            sa.String(32),
+            sa.ForeignKey("sessions.id", ondelete="CASCADE"),
             primary_key=True,
         ),
         sa.Column("command_id", sa.String(64), primary_key=True),

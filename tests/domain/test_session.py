@@ -1,0 +1,219 @@
+"""The session's rules, command by command, in the domain alone."""
+
+from contextlib import contextmanager
+
+import pytest
+
+from mag.domain.i18n import DomainError
+from mag.domain.roles import FACILITATOR, Role
+from mag.domain.state import SessionState, Status
+from mag.domain.views import Viewer, can_see, snapshot
+
+
+@contextmanager
+def refused(code: str):
+    """Expect the domain to refuse with ``code`` and a message for the user."""
+    with pytest.raises(DomainError) as caught:
+        yield
+    assert caught.value.code == code, caught.value
+    assert str(caught.value)
+
+
+def test_a_participant_joins_then_accepts_the_convention_version(story):
+    amina = story.join("Amina", "AS en CPAS", accept=False)
+    participant = story.state.participants[amina.participant_id]
+    assert participant.function == "AS en CPAS"
+    assert not participant.has_accepted
+    story.do(amina, "accept_convention", version=1)
+    assert participant.accepted_version == 1
+    assert participant.accepted_at is not None
+
+
+def test_accepting_a_convention_version_that_is_not_the_current_one_is_refused(story):
+    amina = story.join("Amina", accept=False)
+    with refused("convention_changed"):
+        story.do(amina, "accept_convention", version=2)
+
+
+def test_nothing_but_the_convention_before_accepting_it(story):
+    amina = story.join("Amina", accept=False)
+    story.go_to_kind("proposals")
+    with refused("consent_required"):
+        story.do(amina, "submit_proposal", proposal_id="prop-0001", title="T", body="B")
+    view = snapshot(story.state, story.protocol, Viewer(Role.PARTICIPANT, amina.participant_id))
+    assert view["admitted"] is False
+    assert set(view) == {"seq", "session", "admitted"}
+    assert view["session"]["convention"]["text"] == "On s'écoute."
+
+
+@pytest.mark.parametrize("pseudonym", ["Amina", "amina", "  AMINA "])
+def test_a_pseudonym_is_unique_in_a_session_whatever_its_case(story, pseudonym):
+    story.join("Amina")
+    with refused("pseudonym_taken"):
+        story.join(pseudonym)
+
+
+@pytest.mark.parametrize(
+    ("pseudonym", "code"), [("", "text_empty"), ("   ", "text_empty"), ("x" * 41, "text_too_long")]
+)
+def test_a_pseudonym_must_be_given_and_short(story, pseudonym, code):
+    with refused(code):
+        story.join(pseudonym)
+    assert story.state.participants == {}
+
+
+def test_joining_closed_then_reopened(story):
+    story.steer("close_joining")
+    with refused("joining_closed"):
+        story.join("Amina")
+    story.steer("open_joining")
+    story.join("Amina")
+    assert len(story.state.participants) == 1
+
+
+def test_the_facilitator_walks_every_step_forward_and_back_then_ends(story):
+    story.steer("start_session")
+    assert story.state.status is Status.RUNNING
+    assert story.state.step_index == 0
+    last = len(story.protocol.steps) - 1
+    for index in range(last):
+        story.steer("next_step", from_index=index)
+    assert story.state.step_index == last
+    with refused("last_step"):
+        story.steer("next_step", from_index=last)
+    story.steer("previous_step", from_index=last)
+    assert story.state.step_index == last - 1
+    story.steer("end_session")
+    assert story.state.status is Status.ENDED
+    assert not story.state.is_joining_open
+
+
+def test_a_double_click_on_next_moves_one_step_only(story):
+    story.steer("start_session")
+    story.steer("next_step", from_index=0)
+    with refused("step_moved"):
+        story.steer("next_step", from_index=0)
+    assert story.state.step_index == 1
+
+
+def test_step_commands_need_a_running_session(story):
+    with refused("not_running"):
+        story.steer("next_step", from_index=None)
+    story.steer("start_session")
+    with refused("already_started"):
+        story.steer("start_session")
+    with refused("first_step"):
+        story.steer("previous_step", from_index=0)
+
+
+@pytest.mark.parametrize(
+    "command", ["start_session", "next_step", "previous_step", "end_session", "close_joining"]
+)
+def test_a_participant_cannot_send_a_facilitator_command(story, command):
+    amina = story.join("Amina")
+    before = story.state.seq
+    with refused("forbidden"):
+        story.do(amina, command, from_index=None)
+    assert story.state.seq == before
+
+
+def test_the_facilitator_cannot_submit_a_proposal(story):
+    story.go_to_kind("proposals")
+    with refused("forbidden"):
+        story.steer("submit_proposal", proposal_id="prop-0001", title="T", body="B")
+
+
+def test_proposals_are_submitted_edited_and_withdrawn_by_their_author(story):
+    amina = story.join("Amina")
+    story.go_to_kind("proposals")
+    story.do(
+        amina,
+        "submit_proposal",
+        proposal_id="prop-0001",
+        title="Le guichet fermé",
+        body="Un lundi…",
+    )
+    proposal = story.state.proposals["prop-0001"]
+    assert (proposal.author_id, proposal.title) == (amina.participant_id, "Le guichet fermé")
+    story.do(amina, "edit_proposal", proposal_id="prop-0001", title="Le guichet", body="Un mardi…")
+    assert (proposal.title, proposal.body) == ("Le guichet", "Un mardi…")
+    story.do(amina, "withdraw_proposal", proposal_id="prop-0001")
+    assert proposal.is_withdrawn
+    with refused("unknown_proposal"):
+        story.do(amina, "edit_proposal", proposal_id="prop-0001", title="X", body="Y")
+
+
+def test_nobody_edits_or_withdraws_someone_elses_proposal(story):
+    amina, bruno = story.join("Amina"), story.join("Bruno")
+    story.go_to_kind("proposals")
+    story.do(amina, "submit_proposal", proposal_id="prop-0001", title="T", body="B")
+    with refused("not_author"):
+        story.do(bruno, "edit_proposal", proposal_id="prop-0001", title="Mine", body="now")
+    with refused("not_author"):
+        story.do(bruno, "withdraw_proposal", proposal_id="prop-0001")
+    assert story.state.proposals["prop-0001"].title == "T"
+
+
+def test_proposals_only_while_the_proposals_step_is_open(story):
+    amina = story.join("Amina")
+    story.steer("start_session")
+    with refused("wrong_step"):
+        story.do(amina, "submit_proposal", proposal_id="prop-0001", title="T", body="B")
+    story.go_to_kind("proposals")
+    story.do(amina, "submit_proposal", proposal_id="prop-0001", title="T", body="B")
+    story.steer("next_step", from_index=story.state.step_index)
+    with refused("wrong_step"):
+        story.do(amina, "edit_proposal", proposal_id="prop-0001", title="T2", body="B2")
+    with refused("wrong_step"):
+        story.do(amina, "withdraw_proposal", proposal_id="prop-0001")
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "code"),
+    [
+        ("", "B", "text_empty"),
+        ("T", "   ", "text_empty"),
+        ("T" * 121, "B", "text_too_long"),
+        ("T", "B" * 2001, "text_too_long"),
+        (12, "B", "invalid_text"),
+    ],
+)
+def test_proposal_text_limits(story, title, body, code):
+    amina = story.join("Amina")
+    story.go_to_kind("proposals")
+    with refused(code):
+        story.do(amina, "submit_proposal", proposal_id="prop-0001", title=title, body=body)
+    assert story.state.proposals == {}
+
+
+def test_a_proposal_id_is_made_by_the_client_and_cannot_be_reused(story):
+    amina = story.join("Amina")
+    story.go_to_kind("proposals")
+    with refused("invalid_id"):
+        story.do(amina, "submit_proposal", proposal_id="x", title="T", body="B")
+    story.do(amina, "submit_proposal", proposal_id="prop-0001", title="T", body="B")
+    with refused("duplicate_id"):
+        story.do(amina, "submit_proposal", proposal_id="prop-0001", title="T", body="B")
+
+
+def test_unknown_command(story):
+    with refused("unknown_command"):
+        story.steer("reveal_everything")
+
+
+def test_replaying_the_log_rebuilds_the_same_state(story):
+    amina = story.join("Amina", "AS en CPAS")
+    story.go_to_kind("proposals")
+    story.do(amina, "submit_proposal", proposal_id="prop-0001", title="T", body="B")
+    story.steer("next_step", from_index=story.state.step_index)
+    replayed = SessionState("s1")
+    for event in story.log:
+        replayed.apply(event)
+    assert replayed == story.state
+
+
+def test_every_event_reaches_every_admitted_viewer_by_default(story):
+    amina = story.join("Amina")
+    events = story.steer("start_session")
+    assert all(can_see(e, Viewer(Role.PARTICIPANT, amina.participant_id)) for e in events)
+    assert all(can_see(e, Viewer(FACILITATOR.role)) for e in events)
