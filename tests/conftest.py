@@ -1,8 +1,17 @@
 """Fixtures shared by the service, integration and browser tests."""
 
+import itertools
+import re
+
 import pytest
 
 from mag import create_app
+
+_ids = itertools.count(1)
+
+
+def command_id() -> str:
+    return f"cmd-{next(_ids):08d}"
 
 
 @pytest.fixture
@@ -20,3 +29,99 @@ def app(db_url, tmp_path):
 @pytest.fixture
 def mag(app):
     return app.extensions["mag"]
+
+
+class Person:
+    """Someone in the room: a browser (HTTP client with its cookies) and a live socket."""
+
+    def __init__(self, room: "Room", http, role: str) -> None:
+        self.room = room
+        self.http = http
+        self.role = role
+        self.socket = None
+        self.participant_id: str | None = None
+
+    def connect(self):
+        socketio = self.room.app.extensions["mag"].socketio
+        self.socket = socketio.test_client(
+            self.room.app,
+            flask_test_client=self.http,
+            auth={"session": self.room.session_id, "role": self.role},
+        )
+        return self.socket
+
+    def sync(self, since: int = 0) -> dict:
+        return self.socket.emit("sync", {"since": since}, callback=True)
+
+    def send(self, name: str, *, cid: str | None = None, **args) -> dict:
+        payload = {"id": cid or command_id(), "name": name, "args": args}
+        return self.socket.emit("command", payload, callback=True)
+
+    def received_events(self) -> list[dict]:
+        """Events pushed to this socket since the last call, in order."""
+        return [
+            event
+            for message in self.socket.get_received()
+            if message["name"] == "events"
+            for event in message["args"][0]
+        ]
+
+
+class Room:
+    """A session driven through its real HTTP pages and Socket.IO events."""
+
+    def __init__(self, app, protocol: str = "mag-complet") -> None:
+        self.app = app
+        self.facilitator = Person(self, app.test_client(), "animateur")
+        response = self.facilitator.http.post(
+            "/seances",
+            data={
+                "title": "Numérique et travail social",
+                "question": "Qu'est-ce que la numérisation change à l'accompagnement ?",
+                "protocol": protocol,
+                "date_start": "2026-12-01",
+                "date_end": "2026-12-03",
+                "convention": "On s'écoute et on ne juge pas.",
+            },
+        )
+        assert response.status_code == 201, response.text
+        html = response.text
+        self.join_code = re.search(r'class="code"[^>]*>(\w+)<', html).group(1)
+        self.facilitator_link = re.search(r'value="(http://[^"]+/animer/[^"]+)"', html).group(1)
+        self.session_id = self.facilitator_link.rsplit("/", 2)[-2]
+        self.facilitator.connect()
+
+    def join(self, pseudonym: str, function: str = "", *, accept: bool = True) -> Person:
+        person = Person(self, self.app.test_client(), "participant")
+        response = person.http.post(
+            "/rejoindre",
+            data={"code": self.join_code, "pseudonym": pseudonym, "function": function},
+        )
+        assert response.status_code == 302, response.text
+        person.connect()
+        person.participant_id = person.sync()["state"]["me"]["participant_id"]
+        if accept:
+            assert person.send("accept_convention", version=1)["ok"]
+        person.socket.get_received()
+        return person
+
+    def steer(self, name: str, **args) -> dict:
+        answer = self.facilitator.send(name, **args)
+        assert answer["ok"], answer
+        return answer
+
+    def go_to(self, kind: str) -> None:
+        from mag.domain.protocol import builtin_protocol
+
+        if self.facilitator.sync()["state"]["session"]["status"] == "lobby":
+            self.steer("start_session")
+        steps = builtin_protocol("mag-complet").steps
+        index = self.facilitator.sync()["state"]["session"]["step_index"]
+        while steps[index].kind.value != kind:
+            self.steer("next_step", from_index=index)
+            index += 1
+
+
+@pytest.fixture
+def room(app) -> Room:
+    return Room(app)

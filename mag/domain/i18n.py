@@ -20,7 +20,7 @@ class DomainError(Exception):
     ``params``. ``code`` is a stable machine-readable name for clients and tests.
     """
 
-    def __init__(self, code: str, msgid: str, **params: object) -> None:
+    def __init__(self, code: str, msgid: str, /, **params: object) -> None:
         super().__init__(msgid % params if params else msgid)
         self.code = code
         self.msgid = msgid

@@ -1,0 +1,253 @@
+"""Browser tests: a real `mag serve` on a free port, Debian's Chromium driven by Playwright.
+
+Each person (facilitator, participant) gets their own browser context, so their
+own cookies, as on separate devices. Every page fails the test if the browser
+reports a JavaScript error or a console error, unless the test declared that
+error expected (a network cut the test made on purpose, say).
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVER_START_SECONDS = 30
+PHONE = {"width": 360, "height": 740}
+LAPTOP = {"width": 1280, "height": 900}
+
+# Auto-waiting assertions: long enough for a reconnection on a slow machine.
+expect.set_options(timeout=10_000)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[str]:
+    """Start ``mag serve`` (gunicorn, as in production) on a free port; yield its base URL."""
+    data_dir = tmp_path_factory.mktemp("e2e-server")
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "MAG_DATABASE_URL": f"sqlite:///{data_dir / 'e2e.sqlite3'}",
+        "MAG_DATA_DIR": str(data_dir),
+        "PYTHONUNBUFFERED": "1",
+    }
+    log_path = data_dir / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mag",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-demo",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def output() -> str:
+        return log_path.read_text(errors="replace")
+
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while not _answers(f"{base_url}/"):
+        if process.poll() is not None:
+            pytest.fail(
+                f"`mag serve` exited with code {process.returncode} before answering.\n"
+                f"Its output:\n{output()}",
+                pytrace=False,
+            )
+        if time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            pytest.fail(
+                f"`mag serve` did not answer on {base_url}/ within {SERVER_START_SECONDS} s.\n"
+                f"Its output:\n{output()}",
+                pytrace=False,
+            )
+        time.sleep(0.1)
+    yield base_url
+    crashed = process.poll()
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if crashed is not None:
+        pytest.fail(f"`mag serve` stopped during the tests:\n{output()}", pytrace=False)
+    if re.search(r"Traceback|\[ERROR\]", output()):
+        pytest.fail(f"`mag serve` logged errors during the tests:\n{output()}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser(server) -> Iterator[Browser]:
+    """One headless Chromium for the whole run (closed before the server stops)."""
+    if not CHROMIUM.exists():
+        where = "in CI" if os.environ.get("CI") else "here"
+        pytest.fail(
+            f"{CHROMIUM} is missing {where}: the browser tests are part of the suite, not "
+            "optional. Run scripts/test, which installs Debian's chromium package "
+            "(or: sudo apt-get install chromium). Do not run `playwright install`.",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Person:
+    """Someone in the room with their own device: a browser context, so their own cookies."""
+
+    name: str
+    context: BrowserContext
+    base_url: str
+    page: Page = field(init=False)
+    problems: list[str] = field(default_factory=list)
+    tolerated: list[re.Pattern[str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.page = self.new_page()
+
+    def new_page(self) -> Page:
+        """Open a fresh tab in the same context (same cookies) and watch it for errors."""
+        page = self.context.new_page()
+        page.on("console", lambda message: self._console(message))
+        page.on("pageerror", lambda error: self._record(f"page error: {error}"))
+        page.on("dialog", lambda dialog: dialog.accept())
+        return page
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self._record(f"console error: {message.text} ({message.location.get('url', '')})")
+
+    def _record(self, problem: str) -> None:
+        if not any(pattern.search(problem) for pattern in self.tolerated):
+            self.problems.append(problem)
+
+    @contextmanager
+    def tolerating(self, pattern: str) -> Iterator[None]:
+        """Console errors matching ``pattern`` are expected inside this block (and only there)."""
+        compiled = re.compile(pattern)
+        self.tolerated.append(compiled)
+        try:
+            yield
+        finally:
+            self.tolerated.remove(compiled)
+
+    def come_back(self) -> Page:
+        """Close the tab and open the session again: the laptop closed, then reopened."""
+        url = self.page.url
+        self.page.close()
+        self.page = self.new_page()
+        self.page.goto(url)
+        return self.page
+
+    # -- what people see
+
+    def step_heading(self):
+        """The heading of the current step, e.g. « 1.1 · Propositions de récits »."""
+        return self.page.locator("#step").get_by_role("heading", level=2)
+
+    # -- what people do, as they would do it
+
+    def goto(self, path: str) -> Page:
+        self.page.goto(f"{self.base_url}{path}")
+        return self.page
+
+    def create_session(self, title: str, protocol: str = "mag-complet") -> str:
+        """Fill the creation form, open the console; return the join code shown."""
+        page = self.goto("/")
+        page.get_by_label("Titre de la séance").fill(title)
+        page.get_by_label("Question ou thème").fill(
+            "Qu'est-ce que la numérisation des services change à notre travail ?"
+        )
+        page.locator(f"input[name=protocol][value='{protocol}']").check()
+        page.get_by_role("button", name="Créer la séance").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+        code = page.get_by_label("Code de la séance").inner_text().strip()
+        assert re.fullmatch(r"[A-Z0-9]{6}", code), code
+        page.get_by_role("link", name="Ouvrir la console d'animation").click()
+        expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+        return code
+
+    def join(self, code: str, pseudonym: str, function: str = "") -> None:
+        """Open the join form and fill it in; do not check the outcome."""
+        page = self.goto("/rejoindre")
+        page.get_by_label("Code de la séance").fill(code)
+        page.get_by_label("Pseudonyme").fill(pseudonym)
+        page.get_by_label("Votre fonction").fill(function)
+        page.get_by_role("button", name="Entrer").click()
+
+    def accept_convention(self, convention_excerpt: str = "pas des personnes") -> None:
+        page = self.page
+        expect(page.get_by_role("heading", name="Convention de travail")).to_be_visible()
+        expect(page.get_by_label("Texte de la convention de travail")).to_contain_text(
+            convention_excerpt
+        )
+        page.get_by_role("button", name="J'ai lu la convention et je l'accepte").click()
+        expect(
+            page.get_by_role("button", name="J'ai lu la convention et je l'accepte")
+        ).to_be_hidden()
+
+
+@pytest.fixture
+def open_browser(browser, server) -> Iterator[Callable[..., Person]]:
+    """``open_browser("Alice", viewport=PHONE)``: a new person with a page, watched for errors."""
+    people: list[Person] = []
+
+    def open_(name: str, viewport: dict[str, int] | None = None) -> Person:
+        context = browser.new_context(viewport=viewport or LAPTOP, locale="fr-BE")
+        person = Person(name, context, server)
+        people.append(person)
+        return person
+
+    yield open_
+    for person in people:
+        person.context.close()
+    problems = [f"{person.name}: {problem}" for person in people for problem in person.problems]
+    if problems:
+        pytest.fail("The browser reported errors:\n" + "\n".join(problems), pytrace=False)

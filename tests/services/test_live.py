@@ -1,0 +1,177 @@
+"""The write path: every change is an event, numbered, committed, then published."""
+
+import pytest
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select, text
+
+from mag import services
+from mag.domain.i18n import DomainError
+from mag.domain.roles import FACILITATOR, Actor, Role
+from mag.domain.state import SessionState
+from mag.live import Live
+from mag.models import CommandRecord, EventRecord
+
+IDS = iter(f"cmd-{n:08d}" for n in range(1, 1_000_000))
+
+
+def run(live, session_id, actor, name, **args):
+    return live.execute(session_id, actor, name, args, next(IDS))
+
+
+@pytest.fixture
+def amina(live, created):
+    pid, _secret = live.join(created.session_id, "Amina", "AS en CPAS")
+    actor = Actor(Role.PARTICIPANT, pid)
+    run(live, created.session_id, actor, "accept_convention", version=1)
+    return actor
+
+
+def stored_events(sessions, session_id):
+    with sessions() as db:
+        return services.events_after(db, session_id, 0)
+
+
+def test_a_new_session_starts_its_log_with_its_description(sessions, created):
+    (first,) = stored_events(sessions, created.session_id)
+    assert first.seq == 1
+    assert first.type == "session_created"
+    assert first.data["planned_dates"] == ["2026-12-01"]
+    assert first.data["convention"] == {"version": 1, "text": "On s'écoute."}
+    assert len(created.join_code) == 6
+    assert set(created.join_code) <= set(services.JOIN_CODE_ALPHABET)
+
+
+def test_events_are_numbered_without_gaps_and_published_after_commit(
+    live, sessions, created, amina, published
+):
+    seen_at_publish = []
+    live.publish = lambda sid, events: seen_at_publish.append(
+        (events, [e.seq for e in stored_events(sessions, sid)])
+    )
+    outcome = run(live, created.session_id, FACILITATOR, "start_session")
+    ((events, committed),) = seen_at_publish
+    assert [e.seq for e in events] == [outcome.seq]
+    assert outcome.seq in committed, "published only once committed"
+    seqs = [e.seq for e in stored_events(sessions, created.session_id)]
+    assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_replaying_the_stored_log_gives_the_live_state(live, sessions, created, amina):
+    sid = created.session_id
+    run(live, sid, FACILITATOR, "start_session")
+    run(live, sid, FACILITATOR, "next_step", from_index=0)
+    run(live, sid, FACILITATOR, "next_step", from_index=1)
+    run(live, sid, amina, "submit_proposal", proposal_id="prop-0001", title="Le guichet", body="B")
+    replayed = SessionState(sid)
+    for event in stored_events(sessions, sid):
+        replayed.apply(event)
+    state, _ = live.read(sid)
+    assert replayed == state
+    assert state.proposals["prop-0001"].title == "Le guichet"
+
+
+def test_a_retry_with_the_same_id_changes_nothing(live, sessions, created, published):
+    sid = created.session_id
+    first = live.execute(sid, FACILITATOR, "start_session", {}, "same-id-0001")
+    published.clear()
+    again = live.execute(sid, FACILITATOR, "start_session", {}, "same-id-0001")
+    assert again.is_retry and again.seq == first.seq and again.events == []
+    assert published == []
+    with sessions() as db:
+        assert db.scalar(select(func.count()).select_from(CommandRecord)) == 1
+
+
+def test_a_refused_command_stores_and_publishes_nothing(live, sessions, created, amina, published):
+    sid = created.session_id
+    before = len(stored_events(sessions, sid))
+    published.clear()
+    with pytest.raises(DomainError):
+        run(live, sid, amina, "start_session")
+    assert len(stored_events(sessions, sid)) == before
+    assert published == []
+    state, _ = live.read(sid)
+    assert state.seq == before
+
+
+def test_two_servers_on_one_database_stay_in_step(sessions, created, amina):
+    sid = created.session_id
+    first, second = Live(sessions), Live(sessions)
+    run(first, sid, FACILITATOR, "start_session")
+    run(second, sid, FACILITATOR, "next_step", from_index=0)
+    run(first, sid, FACILITATOR, "next_step", from_index=1)
+    assert first.read(sid)[0] == second.read(sid)[0]
+    assert first.read(sid)[0].step_index == 2
+
+
+def test_a_participant_identity_is_a_secret_checked_against_its_hash(live, sessions, created):
+    pid, secret = live.join(created.session_id, "Bruno", "")
+    with sessions() as db:
+        assert services.participant_for_secret(db, created.session_id, pid, secret).id == pid
+        assert services.participant_for_secret(db, created.session_id, pid, secret + "x") is None
+        assert services.participant_for_secret(db, created.session_id, pid, None) is None
+        assert services.participant_for_secret(db, "elsewhere", pid, secret) is None
+        stored = db.scalar(text("select secret_hash from participants"))
+        assert secret not in stored
+
+
+def test_the_database_refuses_two_identical_pseudonyms_even_past_the_domain(sessions, created):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), sessions() as db, db.begin():
+        services.add_participant(db, created.session_id, "p1", "Amina")
+        services.add_participant(db, created.session_id, "p2", "amina")
+
+
+def test_work_per_command_does_not_grow_with_the_history(live, engine, created, amina, monkeypatch):
+    """Each command runs the same SQL and reads no past event, at 3 proposals as at 300."""
+    sid = created.session_id
+    rows_read = []
+    events_after = services.events_after
+
+    def counting_events_after(*args, **kwargs):
+        rows = events_after(*args, **kwargs)
+        rows_read.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(services, "events_after", counting_events_after)
+    run(live, sid, FACILITATOR, "start_session")
+    run(live, sid, FACILITATOR, "next_step", from_index=0)
+    run(live, sid, FACILITATOR, "next_step", from_index=1)
+
+    statements = []
+    sa_event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+
+    def cost_of_one_proposal(n):
+        statements.clear()
+        rows_read.clear()
+        run(live, sid, amina, "submit_proposal", proposal_id=f"prop-{n:05d}", title="T", body="B")
+        assert sum(rows_read) == 0, "the cached state was current: no replay"
+        return len(statements)
+
+    early = [cost_of_one_proposal(n) for n in range(3)]
+    for n in range(3, 300):
+        run(live, sid, amina, "submit_proposal", proposal_id=f"prop-{n:05d}", title="T", body="B")
+    late = cost_of_one_proposal(300)
+    assert late == early[-1]
+    with engine.connect() as connection:
+        count = connection.scalar(select(func.count()).select_from(EventRecord))
+    assert count > 300
+
+
+def test_sqlite_runs_in_wal_with_full_sync_and_foreign_keys(engine):
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_the_migrations_match_the_models(engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from mag.models import Base
+
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
