@@ -1,0 +1,57 @@
+"""Every interface string goes through Flask-Babel, so Dutch and English can follow."""
+
+import re
+from pathlib import Path
+
+from babel.messages.frontend import CommandLineInterface
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def extracted_messages(tmp_path) -> str:
+    output = tmp_path / "messages.pot"
+    CommandLineInterface().run(
+        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(output), str(ROOT)]
+    )
+    return output.read_text("utf-8")
+
+
+def test_extraction_collects_templates_edges_domain_and_script_messages(tmp_path):
+    catalogue = extracted_messages(tmp_path)
+    for message in (
+        'msgid "Démarrer la séance"',  # a template
+        "msgid \"Seule l'équipe d'animation peut faire cela.\"",  # the domain, marked with N_
+        'msgid "Requête mal formée."',  # the Socket.IO edge
+        'msgid "Envoyer ma proposition"',  # a message of the browser scripts
+        'msgid "Lien d\'animation non valable"',  # a page handler
+    ):
+        assert message in catalogue
+
+
+def test_templates_hold_no_bare_text():
+    """Outside Jinja expressions, tags and attributes, a template contains no words."""
+    offenders = []
+    for template in sorted((ROOT / "templates").glob("*.html")):
+        source = template.read_text("utf-8")
+        source = re.sub(r"{% block body_class %}\w*{% endblock %}", " ", source)  # a CSS class
+        source = re.sub(r"{#.*?#}|{{.*?}}|{%.*?%}", " ", source, flags=re.S)
+        source = re.sub(r"<(script|style)\b.*?</\1>", " ", source, flags=re.S)
+        text = re.sub(r"<[^>]*>", " ", source)
+        words = [w for w in re.findall(r"[^\W\d_]{2,}", text) if w not in {"html"}]
+        if words:
+            offenders.append(f"{template.name}: {' '.join(words[:8])}")
+    assert offenders == []
+
+
+def test_scripts_show_no_french_of_their_own():
+    """The browser scripts take every sentence from the translated messages (t/tn)."""
+    offenders = []
+    for script in sorted((ROOT / "static" / "js").glob("*.js")):
+        for number, line in enumerate(script.read_text("utf-8").splitlines(), 1):
+            if line.strip().startswith("//"):
+                continue
+            for literal in re.findall(r'"([^"]*)"|`([^`]*)`', line):
+                value = "".join(literal)
+                if re.search(r"[àâçéèêëîïôûùüÿœ]", value, re.I):
+                    offenders.append(f"{script.name}:{number}: {value}")
+    assert offenders == []
