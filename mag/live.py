@@ -10,6 +10,7 @@ session's lock, so every browser receives events in sequence order.
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,8 +22,10 @@ from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol
 from mag.domain.roles import Actor, Role
 from mag.domain.state import SessionState
+from mag.models import SessionRecord
 
 Publish = Callable[[str, Sequence[Event]], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -52,7 +55,9 @@ class Live:
         with self._locks_guard:
             return self._locks.setdefault(session_id, threading.Lock())
 
-    def _caught_up(self, db: Session, session_id: str, *, for_update: bool) -> _Cached:
+    def _caught_up(
+        self, db: Session, session_id: str, *, for_update: bool
+    ) -> tuple[_Cached, SessionRecord]:
         """The cached state of ``session_id`` with every committed event applied."""
         record = services.session_record(db, session_id, for_update=for_update)
         cached = self._cache.get(session_id)
@@ -63,13 +68,16 @@ class Live:
             for event in services.events_after(db, session_id, state.seq):
                 state.apply(event)
         self._cache[session_id] = cached
-        return cached
+        return cached, record
 
-    def read(self, session_id: str) -> tuple[SessionState, Protocol]:
-        """The current state, for reading only. Callers must not change it."""
+    def read(self, session_id: str, look: Callable[[SessionState, Protocol], T]) -> T:
+        """Return ``look(state, protocol)``, computed under the session's lock.
+
+        ``look`` must not change the state, nor keep references into it.
+        """
         with self.lock(session_id), self._sessions() as db:
-            cached = self._caught_up(db, session_id, for_update=False)
-            return cached.state, cached.protocol
+            cached, _ = self._caught_up(db, session_id, for_update=False)
+            return look(cached.state, cached.protocol)
 
     def _write(
         self,
@@ -87,9 +95,8 @@ class Live:
                         done = services.done_command(db, session_id, command_id)
                         if done is not None:
                             return Outcome([], done.seq, is_retry=True)
-                    cached = self._caught_up(db, session_id, for_update=True)
+                    cached, record = self._caught_up(db, session_id, for_update=True)
                     new_events = make(db, cached.state, cached.protocol)
-                    record = services.session_record(db, session_id)
                     stored = services.append(db, record, actor.key, new_events)
                     if command_id is not None:
                         services.record_command(

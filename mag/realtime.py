@@ -92,8 +92,7 @@ class SessionNamespace(Namespace):
             join_room(staff_room(session_id))
         else:
             join_room(participant_room(viewer.participant_id))
-            state, _ = self.mag.live.read(session_id)
-            if viewer.is_admitted(state):
+            if self.mag.live.read(session_id, lambda state, _: viewer.is_admitted(state)):
                 join_room(session_room(session_id))
         self._presence_changed(session_id, viewer, +1)
 
@@ -146,21 +145,24 @@ class SessionNamespace(Namespace):
             return {"ok": False, "error": {"code": "not_connected", "message": ""}}
         session_id, viewer = client
         since = data.get("since") if isinstance(data, Mapping) else None
-        state, protocol = self.mag.live.read(session_id)
-        presence = self.presence(session_id) if viewer.is_admitted(state) else []
-        if (
-            isinstance(since, int)
-            and 0 < since <= state.seq
-            and viewer.is_admitted(state)
-            and state.seq - since <= int(current_app.config["MAG_REPLAY_LIMIT"])
-        ):
-            with self.mag.sessions() as db:
-                missed = services.events_after(db, session_id, since)
-            events = [e.to_json() for e in missed if e.seq <= state.seq and can_see(e, viewer)]
-            return {"ok": True, "events": events, "seq": state.seq, "presence": presence}
-        view = snapshot(state, protocol, viewer)
-        view["me"] = {"role": viewer.role.value, "participant_id": viewer.participant_id}
-        return {"ok": True, "state": view, "seq": state.seq, "presence": presence}
+        limit = int(current_app.config["MAG_REPLAY_LIMIT"])
+
+        def look(state, protocol):
+            admitted = viewer.is_admitted(state)
+            if isinstance(since, int) and admitted and 0 < since <= state.seq <= since + limit:
+                return state.seq, admitted, None
+            view = snapshot(state, protocol, viewer)
+            view["me"] = {"role": viewer.role.value, "participant_id": viewer.participant_id}
+            return state.seq, admitted, view
+
+        seq, admitted, view = self.mag.live.read(session_id, look)
+        presence = self.presence(session_id) if admitted else []
+        if view is not None:
+            return {"ok": True, "state": view, "seq": seq, "presence": presence}
+        with self.mag.sessions() as db:
+            missed = services.events_after(db, session_id, since)
+        events = [e.to_json() for e in missed if e.seq <= seq and can_see(e, viewer)]
+        return {"ok": True, "events": events, "seq": seq, "presence": presence}
 
     # -- writing
 
