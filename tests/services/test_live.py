@@ -164,12 +164,16 @@ def test_work_per_command_does_not_grow_with_the_history(live, engine, created, 
     assert count > 300
 
 
-def test_sqlite_runs_in_wal_with_full_sync_and_foreign_keys(engine):
+def test_sqlite_runs_in_wal_with_full_sync_and_foreign_keys(tmp_path):
+    from mag.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'pragmas.sqlite3'}")
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+    engine.dispose()
 
 
 def test_the_migrations_match_the_models(engine):
