@@ -1,6 +1,7 @@
 """Command line: ``mag serve``, ``mag protocol list|show|check``."""
 
 import socket
+import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -71,15 +72,19 @@ def _public_host(host: str) -> str:
     """The address to print: the machine's network address when listening everywhere."""
     if host not in ("0.0.0.0", "::"):
         return host
-    try:
-        addresses = {
-            info[4][0]
-            for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-            if not info[4][0].startswith("127.")
-        }
-    except OSError:
-        addresses = set()
-    return sorted(addresses)[0] if addresses else "localhost"
+    addresses: list[str] = []
+    try:  # Debian's hostname lists the machine's addresses without asking the network
+        output = subprocess.run(["hostname", "-I"], capture_output=True, text=True, timeout=2)
+        addresses = [a for a in output.stdout.split() if "." in a and not a.startswith("127.")]
+    except (OSError, subprocess.SubprocessError):
+        pass
+    if not addresses:
+        try:
+            infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+            addresses = [i[4][0] for i in infos if not i[4][0].startswith("127.")]
+        except OSError:
+            pass
+    return addresses[0] if addresses else "localhost"
 
 
 @main.group()
