@@ -9,6 +9,7 @@ from flask_socketio import SocketIO
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
+from mag import realtime, web
 from mag.config import ROOT, default_config
 from mag.db import make_engine, make_sessionmaker, upgrade
 from mag.extensions import babel
@@ -48,8 +49,6 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         async_mode=ASYNC_MODE,
         max_http_buffer_size=int(app.config["MAG_MAX_MESSAGE_BYTES"]),
     )
-
-    from mag import realtime, web
 
     sessions = make_sessionmaker(engine)
     mag = Mag(engine, sessions, Live(sessions, realtime.publisher(socketio)), socketio)
