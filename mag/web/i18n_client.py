@@ -61,6 +61,7 @@ def client_messages() -> dict[str, str]:
         "proposed_by": _("Proposé par %(pseudonym)s"),
         "proposal_count_one": _("%(count)s proposition de récit"),
         "proposal_count_other": _("%(count)s propositions de récit"),
+        "other_proposals": _("Propositions des autres participants (%(count)s)"),
         "submit_proposal": _("Envoyer ma proposition"),
         "save_changes": _("Enregistrer les modifications"),
         "edit": _("Modifier"),
@@ -73,12 +74,13 @@ def client_messages() -> dict[str, str]:
         "close_joining": _("Fermer les inscriptions"),
         "joining_open": _("Les inscriptions sont ouvertes."),
         "joining_closed": _("Les inscriptions sont fermées."),
-        "lobby_count_one": _(
-            "%(count)s participant · %(connected)s connecté · %(accepted)s ont accepté la convention"
-        ),
-        "lobby_count_other": _(
-            "%(count)s participants · %(connected)s connectés · %(accepted)s ont accepté la convention"
-        ),
+        # One plural per number: "2 participants · 1 connecté · 2 ont accepté la convention".
+        "lobby_participants_one": _("%(count)s participant"),
+        "lobby_participants_other": _("%(count)s participants"),
+        "lobby_connected_one": _("%(count)s connecté"),
+        "lobby_connected_other": _("%(count)s connectés"),
+        "lobby_accepted_one": _("%(count)s a accepté la convention"),
+        "lobby_accepted_other": _("%(count)s ont accepté la convention"),
         "connected": _("connecté"),
         "not_connected": _("absent"),
         "accepted": _("a accepté"),

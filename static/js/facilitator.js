@@ -36,11 +36,11 @@ function render(state, presence) {
   else show($("#step"), false);
 
   const participants = Object.entries(state.participants);
-  $("#lobby-count").textContent = tn("lobby_count", participants.length, {
-    count: participants.length,
-    accepted: participants.filter(([, p]) => p.has_accepted).length,
-    connected: participants.filter(([id]) => presence.includes(id)).length,
-  });
+  $("#lobby-count").textContent = [
+    tn("lobby_participants", participants.length),
+    tn("lobby_connected", participants.filter(([id]) => presence.includes(id)).length),
+    tn("lobby_accepted", participants.filter(([, p]) => p.has_accepted).length),
+  ].join(" · ");
   $("#lobby-list").replaceChildren(
     ...participants.map(([id, p]) =>
       h(

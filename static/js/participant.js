@@ -3,7 +3,7 @@
 
 import { Connection, newId } from "./connection.js";
 import { $, h, show } from "./dom.js";
-import { t, tn } from "./i18n.js";
+import { t } from "./i18n.js";
 import { notify, proposalItem, refused, renderStep, run, setStatus } from "./common.js";
 
 const root = $("#app");
@@ -47,7 +47,7 @@ function render(state) {
   );
   show($("#my-proposals-heading"), mine.length > 0);
   $("#other-proposals").replaceChildren(...others.map(([, p]) => proposalItem(p, state)));
-  $("#proposal-count").textContent = tn("proposal_count", all.length);
+  $("#proposal-count").textContent = t("other_proposals", { count: others.length });
 }
 
 function startEdit(id, proposal) {
@@ -93,3 +93,8 @@ $("#proposal-form").addEventListener("submit", async (event) => {
 
 $("#proposal-cancel").addEventListener("click", resetForm);
 notify("");
+// Keep the elapsed time fresh between events (only the step panel: the lists keep focus).
+setInterval(() => {
+  const state = connection.state;
+  if (state && state.admitted && state.session.status === "running") renderStep(state, $("#step"));
+}, 30000);

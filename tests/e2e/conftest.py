@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from mag.domain.protocol import builtin_protocol
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -205,7 +207,7 @@ class Person:
         page.get_by_label("Question ou thème").fill(
             "Qu'est-ce que la numérisation des services change à notre travail ?"
         )
-        page.locator(f"input[name=protocol][value='{protocol}']").check()
+        page.get_by_role("radio", name=builtin_protocol(protocol).title).check()
         page.get_by_role("button", name="Créer la séance").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text(title)
         code = page.get_by_label("Code de la séance").inner_text().strip()
@@ -214,13 +216,22 @@ class Person:
         expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
         return code
 
-    def join(self, code: str, pseudonym: str, function: str = "") -> None:
-        """Open the join form and fill it in; do not check the outcome."""
+    def join(self, code: str, pseudonym: str, function: str = "", *, refused: bool = False) -> None:
+        """Open the join form, fill it in and enter.
+
+        With ``refused``, the server is expected to answer the form with its
+        messages and a 400 status, which Chromium reports as a console error.
+        """
         page = self.goto("/rejoindre")
         page.get_by_label("Code de la séance").fill(code)
         page.get_by_label("Pseudonyme").fill(pseudonym)
         page.get_by_label("Votre fonction").fill(function)
-        page.get_by_role("button", name="Entrer").click()
+        if not refused:
+            page.get_by_role("button", name="Entrer").click()
+            return
+        with self.tolerating(r"status of 400 \(BAD REQUEST\) \(http://[^)]+/rejoindre\)"):
+            page.get_by_role("button", name="Entrer").click()
+            expect(page.get_by_role("alert")).to_be_visible()
 
     def accept_convention(self, convention_excerpt: str = "pas des personnes") -> None:
         page = self.page

@@ -9,6 +9,7 @@ pytestmark = pytest.mark.e2e
 
 STEPS = builtin_protocol("mag-complet").steps
 PROPOSALS_INDEX = next(i for i, step in enumerate(STEPS) if step.kind.value == "proposals")
+LONG_TITLE = "Le formulaire introuvable sur www.socialsecurity.be/citizen/fr/formulaires-en-ligne"
 
 
 def heading(step) -> str:
@@ -28,6 +29,11 @@ def proposal(page: Page, title: str):
     )
 
 
+def fits_the_screen(page: Page) -> bool:
+    """Nothing sticks out sideways: no horizontal scrolling on a phone."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def submit_proposal(page: Page, title: str, body: str, button: str = "Envoyer ma proposition"):
     page.get_by_label("Titre", exact=True).fill(title)
     page.get_by_label("Quelques lignes pour raconter la situation").fill(body)
@@ -39,10 +45,16 @@ def test_a_whole_session_with_two_participants(open_browser):
     code = animateur.create_session("Le numérique au guichet")
     console = animateur.page
     expect(console.get_by_text("Personne n'a encore rejoint la séance.")).to_be_visible()
+    expect(console.get_by_role("button", name="Étape suivante")).to_be_hidden()
+    expect(console.get_by_role("button", name="Terminer la séance")).to_be_hidden()
 
+    # Two participants join, one typing the code in lower case, one on a phone.
     alice = open_browser("Alice")
     alice.join(code.lower(), "Alice", "AS en CPAS")
     alice.accept_convention()
+    expect(
+        console.get_by_text("1 participant · 1 connecté · 1 a accepté la convention")
+    ).to_be_visible()
     bob = open_browser("Bob", viewport={"width": 360, "height": 740})
     bob.join(code, "Bob", "animateur EPN")
     bob.accept_convention()
@@ -57,18 +69,27 @@ def test_a_whole_session_with_two_participants(open_browser):
         ["animateur EPN", "connecté", "a accepté"]
     )
     expect(console.get_by_text("Personne n'a encore rejoint la séance.")).to_be_hidden()
+    expect(
+        console.get_by_text("2 participants · 2 connectés · 2 ont accepté la convention")
+    ).to_be_visible()
 
     # The session starts: everyone sees the first step.
     console.get_by_role("button", name="Démarrer la séance").click()
     for person in (animateur, alice, bob):
         expect(person.step_heading()).to_have_text(heading(STEPS[0]))
     expect(alice.page.get_by_role("heading", name="La séance va commencer")).to_be_hidden()
+    expect(console.get_by_text("Séance en cours")).to_be_visible()
+    expect(console.get_by_role("button", name="Démarrer la séance")).to_be_hidden()
+    expect(console.get_by_role("button", name="Étape précédente")).to_be_hidden()
 
     for index in range(1, PROPOSALS_INDEX + 1):
         console.get_by_role("button", name="Étape suivante").click()
         for person in (animateur, alice, bob):
             expect(person.step_heading()).to_have_text(heading(STEPS[index]))
     assert STEPS[PROPOSALS_INDEX].title == "Propositions de récits"
+    expect(console.locator("#steps [aria-current=step]")).to_contain_text("Propositions de récits")
+    expect(bob.page.get_by_text("À vous : proposez une situation vécue")).to_be_visible()
+    expect(bob.page.get_by_role("button", name="Annuler la modification")).to_be_hidden()
 
     # Each participant proposes a récit; the others see it arrive.
     submit_proposal(
@@ -95,24 +116,25 @@ def test_a_whole_session_with_two_participants(open_browser):
         "button", name="Modifier la proposition « Le formulaire en ligne »"
     ).click()
     expect(alice.page.get_by_label("Titre", exact=True)).to_have_value("Le formulaire en ligne")
+    expect(alice.page.get_by_role("button", name="Annuler la modification")).to_be_visible()
     submit_proposal(
         alice.page,
-        "Le formulaire introuvable",
+        LONG_TITLE,
         "Une dame est venue avec une lettre du SPF.\nLe formulaire n'existait qu'en ligne.",
         button="Enregistrer les modifications",
     )
     for page in (console, bob.page, alice.page):
-        expect(proposal(page, "Le formulaire introuvable")).to_contain_text(
-            "n'existait qu'en ligne"
-        )
+        expect(proposal(page, LONG_TITLE)).to_contain_text("n'existait qu'en ligne")
         expect(proposal(page, "Le formulaire en ligne")).to_have_count(0)
     expect(alice.page.get_by_role("button", name="Envoyer ma proposition")).to_be_visible()
+    expect(alice.page.get_by_role("button", name="Annuler la modification")).to_be_hidden()
+    assert fits_the_screen(bob.page), "Bob's 360 px screen scrolls sideways"
 
     # Bob withdraws his (the confirmation is accepted): it disappears everywhere.
     bob.page.get_by_role("button", name="Retirer la proposition « La carte d'identité »").click()
     for page in (console, alice.page, bob.page):
         expect(proposal(page, "La carte d'identité")).to_have_count(0)
-        expect(proposal(page, "Le formulaire introuvable")).to_have_count(1)
+        expect(proposal(page, LONG_TITLE)).to_have_count(1)
     expect(console.get_by_role("heading", name="1 proposition de récit")).to_be_visible()
 
     # Every remaining step, one by one, on every screen.
@@ -120,6 +142,7 @@ def test_a_whole_session_with_two_participants(open_browser):
         console.get_by_role("button", name="Étape suivante").click()
         for person in (animateur, alice, bob):
             expect(person.step_heading()).to_have_text(heading(STEPS[index]))
+        expect(bob.page.get_by_role("button", name="Envoyer ma proposition")).to_be_hidden()
     expect(console.get_by_role("button", name="Étape suivante")).to_be_hidden()
 
     console.get_by_role("button", name="Étape précédente").click()
