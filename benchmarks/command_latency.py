@@ -63,7 +63,7 @@ def mag(participants: int, commands: int, history: int):
         "/seances",
         data={"title": "Banc", "question": "Q", "protocol": "mag-complet", "convention": "C"},
     ).text
-    code = page.split('class="code"')[1].split(">")[1].split("<")[0]
+    code = page.split('id="join-code"')[1].split('value="')[1].split('"')[0]
     session_id = page.split("/animer/")[1].split("/")[0]
     facilitator = socketio.test_client(
         app, flask_test_client=http, auth={"session": session_id, "role": "animateur"}

@@ -106,7 +106,7 @@ class Room:
         )
         assert response.status_code == 201, response.text
         html = response.text
-        self.join_code = re.search(r'class="code"[^>]*>(\w+)<', html).group(1)
+        self.join_code = re.search(r'id="join-code"[^>]*value="(\w+)"', html).group(1)
         self.facilitator_link = re.search(r'value="(http://[^"]+/animer/[^"]+)"', html).group(1)
         self.session_id = self.facilitator_link.rsplit("/", 2)[-2]
         self.facilitator.connect()

@@ -15,7 +15,14 @@ bp = Blueprint("participant", __name__)
 @bp.get("/rejoindre/<code>")
 def join_form(code: str = ""):
     form = {"code": code or request.args.get("code", ""), "pseudonym": "", "function": ""}
-    return render_template("join.html", form=form, error=None)
+    error = None
+    if request.args.get("inconnu"):
+        # Sent here from a session page this browser is not (or no longer) part of.
+        error = _(
+            "Ce navigateur n'est pas inscrit à cette séance, ou son inscription n'est plus "
+            "valable. Rejoignez-la avec son code."
+        )
+    return render_template("join.html", form=form, error=error)
 
 
 @bp.post("/rejoindre")
@@ -43,5 +50,5 @@ def room(session_id: str):
         except DomainError:
             abort(404)
         if services.participant_for_secret(db, session_id, pid, secret) is None:
-            return redirect(url_for("participant.join_form"))
+            return redirect(url_for("participant.join_form", inconnu=1))
     return render_template("participant.html", session_id=session_id, messages=client_messages())

@@ -24,6 +24,11 @@ export function show(el, visible) {
   el.hidden = !visible;
 }
 
-export function replaceChildren(el, children) {
+// Replace a list's content without losing keyboard focus: the element that had
+// focus is found again in the new content by its data-focus-key.
+export function replaceKeepingFocus(el, children) {
+  const active = document.activeElement;
+  const key = el.contains(active) ? active.dataset.focusKey : undefined;
   el.replaceChildren(...children);
+  if (key) el.querySelector(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
 }

@@ -54,6 +54,7 @@ function render(state, presence) {
     ),
   );
   show($("#lobby-empty"), participants.length === 0);
+  show($("#lobby-table"), participants.length > 0);
 
   $("#steps").replaceChildren(
     ...protocol.steps.map((step, i) =>

@@ -2,7 +2,7 @@
 // the current step and what is expected of them now.
 
 import { Connection, newId } from "./connection.js";
-import { $, h, show } from "./dom.js";
+import { $, h, replaceKeepingFocus, show } from "./dom.js";
 import { t } from "./i18n.js";
 import { notify, proposalItem, refused, renderStep, run, setStatus } from "./common.js";
 
@@ -32,16 +32,20 @@ function render(state) {
   $("#expected").textContent = step ? t(contributes ? `expect_${step.kind}` : "expect_listen") : "";
   const proposals = step && step.kind === "proposals";
   show($("#proposals"), Boolean(proposals));
-  if (!proposals) return;
+  if (!proposals) {
+    if (editing) resetForm(); // the step moved on while the person was editing
+    return;
+  }
   show($("#proposal-form"), Boolean(contributes));
   const all = Object.entries(state.proposals);
   const mine = all.filter(([, p]) => p.author_id === me);
   const others = all.filter(([, p]) => p.author_id !== me);
-  $("#my-proposals").replaceChildren(
-    ...mine.map(([id, p]) =>
+  replaceKeepingFocus(
+    $("#my-proposals"),
+    mine.map(([id, p]) =>
       proposalItem(p, state, [
-        h("button", { type: "button", onclick: () => startEdit(id, p), "aria-label": t("edit_named", { title: p.title }) }, t("edit")),
-        h("button", { type: "button", class: "secondary", onclick: () => withdraw(id), "aria-label": t("withdraw_named", { title: p.title }) }, t("withdraw")),
+        h("button", { type: "button", "data-focus-key": `edit:${id}`, onclick: () => startEdit(id, p), "aria-label": t("edit_named", { title: p.title }) }, t("edit")),
+        h("button", { type: "button", class: "secondary", "data-focus-key": `withdraw:${id}`, onclick: () => withdraw(id), "aria-label": t("withdraw_named", { title: p.title }) }, t("withdraw")),
       ]),
     ),
   );

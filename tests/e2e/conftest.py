@@ -210,7 +210,7 @@ class Person:
         page.get_by_role("radio", name=builtin_protocol(protocol).title).check()
         page.get_by_role("button", name="Créer la séance").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text(title)
-        code = page.get_by_label("Code de la séance").inner_text().strip()
+        code = page.get_by_label("puis tapez le code de la séance").input_value().strip()
         assert re.fullmatch(r"[A-Z0-9]{6}", code), code
         page.get_by_role("link", name="Ouvrir la console d'animation").click()
         expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()

@@ -160,3 +160,18 @@ def test_reloading_before_accepting_still_asks_for_the_convention(open_browser):
     expect(participant_row(animateur.page, "Carla").get_by_role("cell")).to_have_text(
         ["—", "connecté", "a accepté"]
     )
+
+
+def test_keyboard_focus_stays_on_a_button_when_others_contribute(room):
+    animateur, alice, bob = room
+    animateur.page.get_by_role("button", name="Étape suivante").click()
+    for person in (alice, bob):
+        expect(person.step_heading()).to_have_text(heading(2))
+    fill_proposal(alice.page, "Le formulaire en ligne", "Un seul ordinateur pour dix personnes.")
+    edit = my_proposals(alice.page).get_by_role(
+        "button", name="Modifier la proposition « Le formulaire en ligne »"
+    )
+    edit.focus()
+    fill_proposal(bob.page, "Le rendez-vous par téléphone", "Personne ne décroche.")
+    expect(others_proposals(alice.page).get_by_role("listitem")).to_have_count(1)
+    expect(edit).to_be_focused()

@@ -96,9 +96,12 @@ def test_a_wrong_facilitator_link_is_refused(app, room):
 
 
 def test_the_participant_page_sends_strangers_to_the_join_form(app, room):
-    response = app.test_client().get(f"/s/{room.session_id}")
+    browser = app.test_client()
+    response = browser.get(f"/s/{room.session_id}")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/rejoindre"
+    assert response.headers["Location"].startswith("/rejoindre")
+    form = browser.get(response.headers["Location"])
+    assert "Ce navigateur n'est pas inscrit à cette séance" in unescape(form.text)
 
 
 def test_creating_a_session_without_a_title_explains_and_keeps_the_form(app):
