@@ -118,17 +118,21 @@ def _protocol_source(name: str, errors: list[str]) -> str:
     return protocols[name].source
 
 
-@bp.get("/animer/<session_id>/<secret>")
-def enter(session_id: str, secret: str):
-    """The private facilitator link: remember the secret in a cookie, then drop it from the URL."""
-    mag = current_app.extensions["mag"]
-    with mag.sessions() as db:
+def _facilitated_session(session_id: str, secret: str | None):
+    """The session ``secret`` lets one run, None if it does not; 404 if there is no session."""
+    with current_app.extensions["mag"].sessions() as db:
         try:
             record = services.session_record(db, session_id)
         except DomainError:
             abort(404)
-        if not services.is_facilitator(record, secret):
-            return _refused()
+        return record if services.is_facilitator(record, secret) else None
+
+
+@bp.get("/animer/<session_id>/<secret>")
+def enter(session_id: str, secret: str):
+    """The private facilitator link: remember the secret in a cookie, then drop it from the URL."""
+    if _facilitated_session(session_id, secret) is None:
+        return _refused()
     response = redirect(url_for("facilitator.console", session_id=session_id))
     set_identity(response, facilitator_cookie(session_id), secret)
     return response
@@ -136,19 +140,13 @@ def enter(session_id: str, secret: str):
 
 @bp.get("/animer/<session_id>")
 def console(session_id: str):
-    mag = current_app.extensions["mag"]
-    with mag.sessions() as db:
-        try:
-            record = services.session_record(db, session_id)
-        except DomainError:
-            abort(404)
-        if not services.is_facilitator(record, request.cookies.get(facilitator_cookie(session_id))):
-            return _refused()
-        join_code = record.join_code
+    record = _facilitated_session(session_id, request.cookies.get(facilitator_cookie(session_id)))
+    if record is None:
+        return _refused()
     return render_template(
         "facilitator.html",
         session_id=session_id,
-        join_code=join_code,
+        join_code=record.join_code,
         join_url=url_for("participant.join_form", _external=True),
         messages=client_messages(),
     )
