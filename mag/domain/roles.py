@@ -1,7 +1,8 @@
-"""Who may do what in a session.
+"""Roles and the actor behind a command.
 
-Permissions are decided here and checked on the server for every command;
-the browser only hides controls a role cannot use.
+Which role may send which command is listed in ``mag.domain.commands.COMMANDS``
+and checked on the server for every command; the browser only hides controls
+a role cannot use.
 """
 
 from dataclasses import dataclass
@@ -16,13 +17,6 @@ class Role(StrEnum):
     def is_staff(self) -> bool:
         """Researchers running the session: they see everything."""
         return self is Role.ANIMATEUR
-
-    def can_steer(self) -> bool:
-        """Start the session, move between steps, open or close joining."""
-        return self is Role.ANIMATEUR
-
-    def can_contribute(self) -> bool:
-        return self is Role.PARTICIPANT
 
 
 @dataclass(frozen=True)
