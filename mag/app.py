@@ -62,7 +62,7 @@ def _locale(app: Flask) -> str:
     languages = list(app.config["MAG_LANGUAGES"])
     if not has_request_context():
         return str(app.config["BABEL_DEFAULT_LOCALE"])
-    chosen = request.args.get("lang") or request.cookies.get("mag_lang")
+    chosen = request.args.get("lang")
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or app.config["BABEL_DEFAULT_LOCALE"]

@@ -137,13 +137,14 @@ class Live:
     def join(self, session_id: str, pseudonym: object, function: object) -> tuple[str, str]:
         """Admit a new participant to the lobby; return their id and secret."""
         participant_id = services.new_id()
-        secret: list[str] = []
+        secret = ""
 
         def make(db: Session, state: SessionState, protocol: Protocol) -> list[NewEvent]:
+            nonlocal secret
             new_events = join(state, pseudonym, function, participant_id)
-            pseudonym_clean = str(new_events[0].data["pseudonym"])
-            secret.append(services.add_participant(db, session_id, participant_id, pseudonym_clean))
+            name = str(new_events[0].data["pseudonym"])
+            secret = services.add_participant(db, session_id, participant_id, name)
             return new_events
 
         self._write(session_id, Actor(Role.PARTICIPANT, participant_id), make)
-        return participant_id, secret[0]
+        return participant_id, secret

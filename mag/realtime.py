@@ -20,7 +20,7 @@ from mag.domain import events as ev
 from mag.domain.events import Event
 from mag.domain.i18n import DomainError
 from mag.domain.roles import Actor, Role
-from mag.domain.views import Viewer, can_see, snapshot
+from mag.domain.views import can_see, is_admitted, snapshot
 from mag.web.identity import facilitator_cookie, participant_cookie, split_participant_cookie
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class SessionNamespace(Namespace):
     def __init__(self, mag) -> None:
         super().__init__("/")
         self.mag = mag
-        self._clients: dict[str, tuple[str, Viewer]] = {}
+        self._clients: dict[str, tuple[str, Actor]] = {}
         self._presence: dict[str, Counter[str]] = {}
         self._guard = threading.Lock()
 
@@ -87,12 +87,12 @@ class SessionNamespace(Namespace):
                 gettext("Votre lien n'est plus valable. Rejoignez la séance avec son code.")
             )
         self._clients[request.sid] = (session_id, viewer)
-        if viewer.is_staff:
+        if viewer.role.is_staff:
             join_room(session_room(session_id))
             join_room(staff_room(session_id))
         else:
             join_room(participant_room(viewer.participant_id))
-            if self.mag.live.read(session_id, lambda state, _: viewer.is_admitted(state)):
+            if self.mag.live.read(session_id, lambda state, _: is_admitted(viewer, state)):
                 join_room(session_room(session_id))
         self._presence_changed(session_id, viewer, +1)
 
@@ -101,7 +101,7 @@ class SessionNamespace(Namespace):
         if client is not None:
             self._presence_changed(*client, -1)
 
-    def _authenticate(self, session_id: str, role: str) -> Viewer | None:
+    def _authenticate(self, session_id: str, role: str) -> Actor | None:
         with self.mag.sessions() as db:
             try:
                 record = services.session_record(db, session_id)
@@ -109,17 +109,17 @@ class SessionNamespace(Namespace):
                 return None
             if role == Role.ANIMATEUR:
                 secret = request.cookies.get(facilitator_cookie(session_id))
-                return Viewer(Role.ANIMATEUR) if services.is_facilitator(record, secret) else None
+                return Actor(Role.ANIMATEUR) if services.is_facilitator(record, secret) else None
             if role == Role.PARTICIPANT:
                 pid, secret = split_participant_cookie(
                     request.cookies.get(participant_cookie(session_id))
                 )
                 participant = services.participant_for_secret(db, session_id, pid, secret)
-                return Viewer(Role.PARTICIPANT, participant.id) if participant else None
+                return Actor(Role.PARTICIPANT, participant.id) if participant else None
         return None
 
-    def _presence_changed(self, session_id: str, viewer: Viewer, delta: int) -> None:
-        key = viewer.participant_id or viewer.role.value
+    def _presence_changed(self, session_id: str, viewer: Actor, delta: int) -> None:
+        key = viewer.key
         with self._guard:
             counter = self._presence.setdefault(session_id, Counter())
             counter[key] += delta
@@ -148,7 +148,7 @@ class SessionNamespace(Namespace):
         limit = int(current_app.config["MAG_REPLAY_LIMIT"])
 
         def look(state, protocol):
-            admitted = viewer.is_admitted(state)
+            admitted = is_admitted(viewer, state)
             if isinstance(since, int) and admitted and 0 < since <= state.seq <= since + limit:
                 return state.seq, admitted, None
             view = snapshot(state, protocol, viewer)
@@ -182,10 +182,9 @@ class SessionNamespace(Namespace):
                 "ok": False,
                 "error": {"code": "malformed", "message": gettext("Requête mal formée.")},
             }
-        actor = Actor(viewer.role, viewer.participant_id)
         try:
             outcome = self.mag.live.execute(
-                session_id, actor, str(data.get("name")), data.get("args", {}), data.get("id")
+                session_id, viewer, str(data.get("name")), data.get("args", {}), data.get("id")
             )
         except DomainError as error:
             return error_payload(error)

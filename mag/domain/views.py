@@ -4,34 +4,23 @@ The server sends a viewer only what this module lets through; the browser
 never receives something it would merely have to hide.
 """
 
-from dataclasses import dataclass
-
 from mag.domain import events as ev
 from mag.domain.events import Event
 from mag.domain.protocol import Protocol
-from mag.domain.roles import Role
+from mag.domain.roles import Actor
 from mag.domain.state import SessionState
 
 
-@dataclass(frozen=True)
-class Viewer:
-    role: Role
-    participant_id: str | None = None
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role.is_staff
-
-    def is_admitted(self, state: SessionState) -> bool:
-        """Staff always; a participant once they accepted the current convention."""
-        if self.is_staff:
-            return True
-        participant = state.participants.get(self.participant_id or "")
-        return participant is not None and participant.accepted_version == state.convention_version
+def is_admitted(viewer: Actor, state: SessionState) -> bool:
+    """Staff always; a participant once they accepted the current convention."""
+    if viewer.role.is_staff:
+        return True
+    participant = state.participants.get(viewer.participant_id or "")
+    return participant is not None and participant.accepted_version == state.convention_version
 
 
-def can_see(event: Event, viewer: Viewer) -> bool:
-    if viewer.is_staff:
+def can_see(event: Event, viewer: Actor) -> bool:
+    if viewer.role.is_staff:
         return True
     if event.audience == ev.AUDIENCE_ALL:
         return True
@@ -60,7 +49,7 @@ def protocol_view(protocol: Protocol) -> dict[str, object]:
     }
 
 
-def snapshot(state: SessionState, protocol: Protocol, viewer: Viewer) -> dict[str, object]:
+def snapshot(state: SessionState, protocol: Protocol, viewer: Actor) -> dict[str, object]:
     """The whole state as ``viewer`` may see it, in the shape the browser keeps."""
     session = {
         "id": state.session_id,
@@ -73,7 +62,7 @@ def snapshot(state: SessionState, protocol: Protocol, viewer: Viewer) -> dict[st
         "is_joining_open": state.is_joining_open,
         "convention": {"version": state.convention_version, "text": state.convention_text},
     }
-    if not viewer.is_admitted(state):
+    if not is_admitted(viewer, state):
         # Before accepting the convention a participant sees the convention only.
         return {"seq": state.seq, "session": session, "admitted": False}
     return {

@@ -59,7 +59,8 @@ def home():
 
 @bp.post("/seances")
 def create():
-    form = {**_form_defaults(), **{k: v for k, v in request.form.items() if k in _form_defaults()}}
+    form = _form_defaults()
+    form.update((k, v) for k, v in request.form.items() if k in form)
     errors: list[str] = []
     source = _protocol_source(form["protocol"], errors)
     if not errors:

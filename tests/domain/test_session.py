@@ -5,9 +5,9 @@ from contextlib import contextmanager
 import pytest
 
 from mag.domain.i18n import DomainError
-from mag.domain.roles import FACILITATOR, Role
+from mag.domain.roles import FACILITATOR
 from mag.domain.state import SessionState, Status
-from mag.domain.views import Viewer, can_see, snapshot
+from mag.domain.views import can_see, snapshot
 
 
 @contextmanager
@@ -40,7 +40,7 @@ def test_nothing_but_the_convention_before_accepting_it(story):
     story.go_to_kind("proposals")
     with refused("consent_required"):
         story.do(amina, "submit_proposal", proposal_id="prop-0001", title="T", body="B")
-    view = snapshot(story.state, story.protocol, Viewer(Role.PARTICIPANT, amina.participant_id))
+    view = snapshot(story.state, story.protocol, amina)
     assert view["admitted"] is False
     assert set(view) == {"seq", "session", "admitted"}
     assert view["session"]["convention"]["text"] == "On s'écoute."
@@ -215,5 +215,5 @@ def test_replaying_the_log_rebuilds_the_same_state(story):
 def test_every_event_reaches_every_admitted_viewer_by_default(story):
     amina = story.join("Amina")
     events = story.steer("start_session")
-    assert all(can_see(e, Viewer(Role.PARTICIPANT, amina.participant_id)) for e in events)
-    assert all(can_see(e, Viewer(FACILITATOR.role)) for e in events)
+    assert all(can_see(e, amina) for e in events)
+    assert all(can_see(e, FACILITATOR) for e in events)
