@@ -195,7 +195,7 @@ def append(
             seq=record.last_seq,
             type=new.type,
             data=dict(new.data),
-            actor=actor,
+            actor=new.actor or actor,
             at=at,
             audience=new.audience,
         )
@@ -204,7 +204,7 @@ def append(
                 session_id=record.id,
                 seq=event.seq,
                 type=event.type,
-                actor=actor,
+                actor=event.actor,
                 audience=event.audience,
                 data=event.data,
                 at=at,

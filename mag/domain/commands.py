@@ -14,7 +14,7 @@ from mag.domain import events as ev
 from mag.domain.events import NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Contributor, Protocol, Step, StepKind
-from mag.domain.roles import Actor, Role
+from mag.domain.roles import STAFF_ROLES, Actor, Role
 from mag.domain.state import SessionState, Status
 
 # Limits on what people type. Generous for speech written down, small enough
@@ -176,6 +176,25 @@ def join(state: SessionState, pseudonym: object, function: object, participant_i
         NewEvent(
             ev.PARTICIPANT_JOINED,
             {"participant_id": participant_id, "pseudonym": name, "function": role},
+        )
+    ]
+
+
+MEMBER_NAME_MAX = 60
+
+
+def invite_member(state: SessionState, role: object, name: object, member_id: str):
+    """The session's creator invites a team member (not a socket command: it makes a link)."""
+    if role not in {r.value for r in STAFF_ROLES}:
+        raise DomainError("invalid_role", N_("Rôle inconnu."))
+    if state.status is Status.ENDED:
+        raise DomainError("session_ended", N_("La séance est terminée."))
+    label = clean_text(name, N_("Nom"), MEMBER_NAME_MAX, required=False)
+    return [
+        NewEvent(
+            ev.MEMBER_INVITED,
+            {"member_id": member_id, "role": str(role), "name": label},
+            audience=ev.AUDIENCE_STAFF,
         )
     ]
 

@@ -12,6 +12,7 @@ from datetime import datetime
 SESSION_CREATED = "session_created"
 PARTICIPANT_JOINED = "participant_joined"
 CONVENTION_ACCEPTED = "convention_accepted"
+MEMBER_INVITED = "member_invited"
 JOINING_CLOSED = "joining_closed"
 JOINING_OPENED = "joining_opened"
 SESSION_STARTED = "session_started"
@@ -20,12 +21,42 @@ SESSION_ENDED = "session_ended"
 PROPOSAL_SUBMITTED = "proposal_submitted"
 PROPOSAL_EDITED = "proposal_edited"
 PROPOSAL_WITHDRAWN = "proposal_withdrawn"
+BALLOT_CAST = "ballot_cast"
+VOTED = "voted"
+VOTE_CLOSED = "vote_closed"
+VOTE_REOPENED = "vote_reopened"
+RECITS_CHOSEN = "recits_chosen"
+NARRATION_ACCEPTED = "narration_accepted"
+NARRATION_DECLINED = "narration_declined"
+CONTRIBUTION_ADDED = "contribution_added"
+CONTRIBUTION_EDITED = "contribution_edited"
+CONTRIBUTION_WITHDRAWN = "contribution_withdrawn"
+CONTRIBUTIONS_REVEALED = "contributions_revealed"
+QUESTION_MARKED = "question_marked"
+QUESTION_DEFERRED = "question_deferred"
+SEATING_SET = "seating_set"
+ROUND_STARTED = "round_started"
+TURN_ENDED = "turn_ended"
+TIMER_PAUSED = "timer_paused"
+TIMER_RESUMED = "timer_resumed"
+TIMER_EXTENDED = "timer_extended"
+BOARD_ITEM_ADDED = "board_item_added"
+BOARD_ITEM_EDITED = "board_item_edited"
+BOARD_ITEM_REMOVED = "board_item_removed"
+BOARD_REORDERED = "board_reordered"
+SUGGESTION_SETTLED = "suggestion_settled"
+PERSPECTIVE_SUPPORTED = "perspective_supported"
+PERSPECTIVE_UNSUPPORTED = "perspective_unsupported"
+EVALUATION_ANSWERED = "evaluation_answered"
+EVALUATION_DONE = "evaluation_done"
+EVALUATION_REVEALED = "evaluation_revealed"
 
 ALL = frozenset(
     {
         SESSION_CREATED,
         PARTICIPANT_JOINED,
         CONVENTION_ACCEPTED,
+        MEMBER_INVITED,
         JOINING_CLOSED,
         JOINING_OPENED,
         SESSION_STARTED,
@@ -34,6 +65,35 @@ ALL = frozenset(
         PROPOSAL_SUBMITTED,
         PROPOSAL_EDITED,
         PROPOSAL_WITHDRAWN,
+        BALLOT_CAST,
+        VOTED,
+        VOTE_CLOSED,
+        VOTE_REOPENED,
+        RECITS_CHOSEN,
+        NARRATION_ACCEPTED,
+        NARRATION_DECLINED,
+        CONTRIBUTION_ADDED,
+        CONTRIBUTION_EDITED,
+        CONTRIBUTION_WITHDRAWN,
+        CONTRIBUTIONS_REVEALED,
+        QUESTION_MARKED,
+        QUESTION_DEFERRED,
+        SEATING_SET,
+        ROUND_STARTED,
+        TURN_ENDED,
+        TIMER_PAUSED,
+        TIMER_RESUMED,
+        TIMER_EXTENDED,
+        BOARD_ITEM_ADDED,
+        BOARD_ITEM_EDITED,
+        BOARD_ITEM_REMOVED,
+        BOARD_REORDERED,
+        SUGGESTION_SETTLED,
+        PERSPECTIVE_SUPPORTED,
+        PERSPECTIVE_UNSUPPORTED,
+        EVALUATION_ANSWERED,
+        EVALUATION_DONE,
+        EVALUATION_REVEALED,
     }
 )
 
@@ -41,10 +101,18 @@ ALL = frozenset(
 # one participant (and the staff). Decided when the event is made, stored with it.
 AUDIENCE_ALL = "all"
 AUDIENCE_STAFF = "staff"
+ANONYMOUS = "anonyme"
+"""Stored as the actor of events that must not say who caused them (evaluation answers)."""
 
 
 def audience_participant(participant_id: str) -> str:
+    """That participant and the staff (a contribution hidden until the reveal)."""
     return f"p:{participant_id}"
+
+
+def audience_self(participant_id: str) -> str:
+    """That participant alone, not even the staff (a secret ballot before the count)."""
+    return f"self:{participant_id}"
 
 
 @dataclass(frozen=True)
@@ -54,6 +122,8 @@ class NewEvent:
     type: str
     data: Mapping[str, object]
     audience: str = AUDIENCE_ALL
+    # Overrides the stored actor, e.g. ANONYMOUS for evaluation answers.
+    actor: str | None = None
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,15 @@ class Participant:
 
 
 @dataclass
+class Member:
+    """A team member invited by the session's creator: animateur, rapporteur or observer."""
+
+    id: str
+    role: str
+    name: str
+
+
+@dataclass
 class Proposal:
     id: str
     author_id: str
@@ -59,6 +68,7 @@ class SessionState:
     step_started_at: datetime | None = None
     is_joining_open: bool = True
     participants: dict[str, Participant] = field(default_factory=dict)
+    members: dict[str, Member] = field(default_factory=dict)
     proposals: dict[str, Proposal] = field(default_factory=dict)
     seq: int = 0
 
@@ -101,6 +111,12 @@ def _convention_accepted(state: SessionState, event: Event) -> None:
     participant = state.participants[str(event.data["participant_id"])]
     participant.accepted_version = int(event.data["version"])  # type: ignore[arg-type]
     participant.accepted_at = event.at
+
+
+def _member_invited(state: SessionState, event: Event) -> None:
+    data = event.data
+    member_id = str(data["member_id"])
+    state.members[member_id] = Member(member_id, str(data["role"]), str(data["name"]))
 
 
 def _joining_closed(state: SessionState, event: Event) -> None:
@@ -155,6 +171,7 @@ _APPLY = {
     ev.SESSION_CREATED: _session_created,
     ev.PARTICIPANT_JOINED: _participant_joined,
     ev.CONVENTION_ACCEPTED: _convention_accepted,
+    ev.MEMBER_INVITED: _member_invited,
     ev.JOINING_CLOSED: _joining_closed,
     ev.JOINING_OPENED: _joining_opened,
     ev.SESSION_STARTED: _session_started,
