@@ -25,7 +25,14 @@ from mag.domain.commands import (
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol, parse_protocol
-from mag.models import CommandRecord, EventRecord, ParticipantRecord, SessionRecord, utcnow
+from mag.models import (
+    CommandRecord,
+    EventRecord,
+    MemberRecord,
+    ParticipantRecord,
+    SessionRecord,
+    utcnow,
+)
 
 JOIN_CODE_ALPHABET = (
     "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud, typed on a phone
@@ -181,6 +188,29 @@ def add_participant(db: Session, session_id: str, participant_id: str, pseudonym
     )
     db.flush()
     return secret
+
+
+def add_member(db: Session, session_id: str, member_id: str, role: str) -> str:
+    """Store an invited team member's identity; return the secret their link carries."""
+    secret = new_secret()
+    db.add(
+        MemberRecord(
+            id=member_id, session_id=session_id, role=role, secret_hash=hash_secret(secret)
+        )
+    )
+    db.flush()
+    return secret
+
+
+def member_for_secret(
+    db: Session, session_id: str, member_id: str | None, secret: str | None
+) -> MemberRecord | None:
+    if not member_id:
+        return None
+    record = db.get(MemberRecord, member_id)
+    if record is None or record.session_id != session_id:
+        return None
+    return record if _secret_matches(secret, record.secret_hash) else None
 
 
 def append(

@@ -6,6 +6,7 @@ rule, and changes nothing itself: the caller stores the events and applies
 them. ``COMMANDS`` lists which role may send which command.
 """
 
+import random
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -13,9 +14,18 @@ from dataclasses import dataclass
 from mag.domain import events as ev
 from mag.domain.events import NewEvent
 from mag.domain.i18n import N_, DomainError
-from mag.domain.protocol import Contributor, Protocol, Step, StepKind
+from mag.domain.protocol import Contributor, Protocol, QuestionKind, RoundOrder, Step, StepKind
 from mag.domain.roles import STAFF_ROLES, Actor, Role
-from mag.domain.state import SessionState, Status
+from mag.domain.state import (
+    BoardKind,
+    Contribution,
+    ContributionKind,
+    Level,
+    QuestionStatus,
+    SessionState,
+    Status,
+    SuggestionStatus,
+)
 
 # Limits on what people type. Generous for speech written down, small enough
 # that one contribution can never weigh on the room's screens.
@@ -119,6 +129,62 @@ def _expect_step(state: SessionState, args: Mapping[str, object]) -> None:
         )
 
 
+def _place_after(state: SessionState, protocol: Protocol, forward: bool) -> tuple[int, int | None]:
+    """The next (or previous) step and récit: the récit block runs once per chosen récit."""
+    index, recit = state.place
+    block = protocol.recit_block
+    count = len(state.recits)
+    if forward:
+        if index == block.stop - 1 and recit is not None and recit + 1 < count:
+            return block.start, recit + 1
+        target = index + 1
+        if target in block:
+            return target, recit if index in block else (0 if count else None)
+        return target, None
+    if index == block.start and recit:
+        return block.stop - 1, recit - 1
+    target = index - 1
+    if target in block:
+        return target, recit if index in block else (count - 1 if count else None)
+    return target, None
+
+
+def _check_recits_ready(state: SessionState, protocol: Protocol, target: int) -> None:
+    """The récit block starts only once the récits are chosen and their narrators agreed."""
+    index = state.step_index or 0
+    block = protocol.recit_block
+    if target not in block or index in block:
+        return
+    if not any(step.kind is StepKind.VOTE for step in protocol.steps[:target]):
+        return
+    if not state.recits:
+        raise DomainError(
+            "no_recit", N_("Choisissez d'abord le ou les récits que le groupe va analyser.")
+        )
+    if not all(recit.accepted for recit in state.recits):
+        raise DomainError(
+            "narrator_pending",
+            N_("Chaque personne choisie pour raconter doit d'abord accepter."),
+        )
+
+
+def _move(state: SessionState, protocol: Protocol, forward: bool) -> list[NewEvent]:
+    index, recit = _place_after(state, protocol, forward)
+    if forward:
+        _check_recits_ready(state, protocol, index)
+    return [
+        NewEvent(
+            ev.STEP_CHANGED,
+            {
+                "index": index,
+                "recit": recit,
+                "from": state.step_index,
+                "from_recit": state.recit_index,
+            },
+        )
+    ]
+
+
 def next_step(state, protocol, actor, args) -> list[NewEvent]:
     current_step(state, protocol)
     _expect_step(state, args)
@@ -126,7 +192,7 @@ def next_step(state, protocol, actor, args) -> list[NewEvent]:
         raise DomainError(
             "last_step", N_("C'est la dernière étape : il reste à terminer la séance.")
         )
-    return [NewEvent(ev.STEP_CHANGED, {"index": state.step_index + 1, "from": state.step_index})]
+    return _move(state, protocol, forward=True)
 
 
 def previous_step(state, protocol, actor, args) -> list[NewEvent]:
@@ -134,7 +200,7 @@ def previous_step(state, protocol, actor, args) -> list[NewEvent]:
     _expect_step(state, args)
     if state.step_index == 0:
         raise DomainError("first_step", N_("C'est déjà la première étape."))
-    return [NewEvent(ev.STEP_CHANGED, {"index": state.step_index - 1, "from": state.step_index})]
+    return _move(state, protocol, forward=False)
 
 
 def end_session(state, protocol, actor, args) -> list[NewEvent]:
@@ -211,7 +277,11 @@ def accept_convention(state, protocol, actor, args) -> list[NewEvent]:
     return [
         NewEvent(
             ev.CONVENTION_ACCEPTED,
-            {"participant_id": participant.id, "version": state.convention_version},
+            {
+                "participant_id": participant.id,
+                "version": state.convention_version,
+                "entered_by": actor.entered_by,
+            },
         )
     ]
 
@@ -254,6 +324,848 @@ def withdraw_proposal(state, protocol, actor, args) -> list[NewEvent]:
     return [NewEvent(ev.PROPOSAL_WITHDRAWN, {"proposal_id": proposal.id})]
 
 
+# ---------------------------------------------------------------- the récits: vote and choice
+
+CONTRIBUTION_MAX = 4000
+TITLE_MAX = 120
+REFERENCE_MAX = 500
+EXTEND_MINUTES_MAX = 30
+MAX_RECITS = 5
+
+
+def _list_of_ids(value: object, label: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise DomainError(
+            "invalid_list", N_("Le champ « %(field)s » doit être une liste."), field=label
+        )
+    if len(set(value)) != len(value):
+        raise DomainError(
+            "duplicate_choice",
+            N_("Le même élément figure deux fois dans « %(field)s »."),
+            field=label,
+        )
+    return list(value)
+
+
+def _live_proposal(state: SessionState, proposal_id: str):
+    proposal = state.proposals.get(proposal_id)
+    if proposal is None or proposal.is_withdrawn:
+        raise DomainError(
+            "unknown_proposal", N_("Cette proposition n'existe pas ou a été retirée.")
+        )
+    return proposal
+
+
+def cast_ballot(state, protocol, actor, args) -> list[NewEvent]:
+    step = _check_step_accepts(state, protocol, StepKind.VOTE)
+    _check_participant_contributes(step)
+    if state.is_vote_closed:
+        raise DomainError("vote_closed", N_("Le vote est clos."))
+    voter = actor.participant_id
+    if voter in state.voters:
+        raise DomainError("already_voted", N_("Vous avez déjà voté."))
+    choices = _list_of_ids(args.get("choices"), N_("Choix"))
+    for proposal_id in choices:
+        _live_proposal(state, proposal_id)
+    allowed = int(step.options["votes"])  # type: ignore[arg-type]
+    if not 1 <= len(choices) <= allowed:
+        raise DomainError(
+            "wrong_vote_count",
+            N_("Choisissez entre 1 et %(count)s récit(s)."),
+            count=allowed,
+        )
+    return [
+        NewEvent(
+            ev.BALLOT_CAST,
+            {"participant_id": voter, "choices": choices},
+            audience=ev.audience_self(voter),
+        ),
+        NewEvent(ev.VOTED, {"participant_id": voter, "entered_by": actor.entered_by}),
+    ]
+
+
+def tally(state: SessionState, mode: str, votes: int) -> list[dict[str, object]]:
+    """Scores of every live proposal, best first; equal scores share a rank (ties are shown)."""
+    scores = {pid: 0 for pid, p in state.proposals.items() if not p.is_withdrawn}
+    for choices in state.ballots.values():
+        for position, proposal_id in enumerate(choices):
+            if proposal_id in scores:
+                scores[proposal_id] += votes - position if mode == "ranking" else 1
+    ordered = sorted(scores.items(), key=lambda item: -item[1])
+    results: list[dict[str, object]] = []
+    for position, (proposal_id, score) in enumerate(ordered):
+        tied_with_previous = results and results[-1]["score"] == score
+        rank = results[-1]["rank"] if tied_with_previous else position + 1
+        results.append({"proposal_id": proposal_id, "score": score, "rank": rank})
+    return results
+
+
+def close_vote(state, protocol, actor, args) -> list[NewEvent]:
+    step = _check_step_accepts(state, protocol, StepKind.VOTE)
+    if state.is_vote_closed:
+        raise DomainError("vote_closed", N_("Le vote est clos."))
+    results = tally(state, str(step.options["mode"]), int(step.options["votes"]))  # type: ignore[arg-type]
+    return [NewEvent(ev.VOTE_CLOSED, {"results": results, "ballots": len(state.voters)})]
+
+
+def reopen_vote(state, protocol, actor, args) -> list[NewEvent]:
+    _check_step_accepts(state, protocol, StepKind.VOTE)
+    if not state.is_vote_closed:
+        raise DomainError("vote_open", N_("Le vote est encore ouvert."))
+    if state.recits:
+        raise DomainError(
+            "recits_chosen", N_("Le récit est déjà choisi : le vote ne peut plus rouvrir.")
+        )
+    return [NewEvent(ev.VOTE_REOPENED, {})]
+
+
+def choose_recits(state, protocol, actor, args) -> list[NewEvent]:
+    _check_step_accepts(state, protocol, StepKind.VOTE)
+    if not state.is_vote_closed:
+        raise DomainError("vote_open", N_("Clôturez d'abord le vote."))
+    raw = args.get("recits")
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_RECITS:
+        raise DomainError(
+            "invalid_recits", N_("Choisissez entre 1 et %(count)s récits."), count=MAX_RECITS
+        )
+    chosen = []
+    for item in raw:
+        if not isinstance(item, Mapping):
+            raise DomainError("invalid_recits", N_("Requête mal formée."))
+        proposal = _live_proposal(state, str(item.get("proposal_id")))
+        narrator = str(item.get("narrator_id") or proposal.author_id)
+        if narrator not in state.participants:
+            raise DomainError("unknown_participant", N_("Ce participant n'existe pas."))
+        chosen.append({"proposal_id": proposal.id, "narrator_id": narrator})
+    if len({c["proposal_id"] for c in chosen}) != len(chosen):
+        raise DomainError("duplicate_choice", N_("Le même récit est choisi deux fois."))
+    return [NewEvent(ev.RECITS_CHOSEN, {"recits": chosen})]
+
+
+def _answer_narration(accepted: bool):
+    def command(state, protocol, actor, args) -> list[NewEvent]:
+        current_step(state, protocol)
+        recit = args.get("recit")
+        if not isinstance(recit, int) or not 0 <= recit < len(state.recits):
+            raise DomainError("unknown_recit", N_("Ce récit n'a pas été choisi."))
+        if state.recits[recit].narrator_id != actor.participant_id:
+            raise DomainError(
+                "not_narrator", N_("Seule la personne choisie pour raconter peut répondre.")
+            )
+        if state.recit_index is not None:
+            raise DomainError("narration_started", N_("L'analyse des récits a commencé."))
+        return [
+            NewEvent(
+                ev.NARRATION_ACCEPTED if accepted else ev.NARRATION_DECLINED,
+                {
+                    "recit": recit,
+                    "participant_id": actor.participant_id,
+                    "entered_by": actor.entered_by,
+                },
+            )
+        ]
+
+    return command
+
+
+# ---------------------------------------------------------------- contributions
+
+_KIND_OF_STEP = {
+    StepKind.STAKES: ContributionKind.STAKES,
+    StepKind.QUESTIONS: ContributionKind.QUESTION,
+    StepKind.ROUND: ContributionKind.INTERPRETATION,
+    StepKind.REACTIONS: ContributionKind.REACTION,
+    StepKind.ANALYSIS: ContributionKind.SUGGESTION,
+    StepKind.THEORY: ContributionKind.THEORY,
+    StepKind.HYPOTHESES: ContributionKind.HYPOTHESIS,
+    StepKind.PERSPECTIVES: ContributionKind.PERSPECTIVE,
+}
+# What only a participant (or a researcher on their behalf) can say.
+_PARTICIPANT_KINDS = frozenset(
+    {
+        ContributionKind.STAKES,
+        ContributionKind.QUESTION,
+        ContributionKind.INTERPRETATION,
+        ContributionKind.REACTION,
+        ContributionKind.SUGGESTION,
+    }
+)
+_NARRATOR_KINDS = frozenset({ContributionKind.STAKES, ContributionKind.REACTION})
+
+
+def contribution_audience(contribution: Contribution) -> str:
+    """Hidden contributions go to their author and the staff; the others to everyone."""
+    if not contribution.is_hidden:
+        return ev.AUDIENCE_ALL
+    if contribution.author_id:
+        return ev.audience_participant(contribution.author_id)
+    return ev.AUDIENCE_STAFF
+
+
+def contribution_data(contribution: Contribution) -> dict[str, object]:
+    """A contribution as ``contribution_added`` carries it (also used by snapshots)."""
+    return {
+        "contribution_id": contribution.id,
+        "kind": contribution.kind.value,
+        "author_id": contribution.author_id,
+        "entered_by": contribution.entered_by,
+        "step_index": contribution.step_index,
+        "recit": contribution.recit,
+        "title": contribution.title,
+        "body": contribution.body,
+        "reference": contribution.reference,
+        "level": contribution.level,
+        "board_kind": contribution.board_kind,
+        "item_id": contribution.item_id,
+        "links": list(contribution.links),
+        "replies_to": list(contribution.replies_to),
+        "status": contribution.status,
+        "is_hand": contribution.is_hand,
+        "is_hidden": contribution.is_hidden,
+        "deferred_from": contribution.deferred_from,
+        "supporters": list(contribution.supporters),
+        "at": contribution.at.isoformat(),
+    }
+
+
+def may_see(contribution: Contribution, actor: Actor) -> bool:
+    if contribution.is_withdrawn:
+        return False
+    if not contribution.is_hidden or actor.role.is_staff:
+        return True
+    return contribution.author_id is not None and contribution.author_id == actor.participant_id
+
+
+def _visible_contribution(
+    state: SessionState, actor: Actor, contribution_id: object
+) -> Contribution:
+    contribution = state.contributions.get(str(contribution_id))
+    if contribution is None or not may_see(contribution, actor):
+        # The same answer whether it does not exist or is hidden from this person.
+        raise DomainError(
+            "unknown_contribution", N_("Cette contribution n'existe pas ou a été retirée.")
+        )
+    return contribution
+
+
+def _board_links(state: SessionState, value: object) -> list[str]:
+    links = _list_of_ids(value, N_("Éléments du tableau"))
+    for item_id in links:
+        if item_id not in state.board:
+            raise DomainError("unknown_item", N_("Cet élément du tableau n'existe pas."))
+    return links
+
+
+def _contribution_fields(
+    state: SessionState,
+    actor: Actor,
+    kind: ContributionKind,
+    args: Mapping[str, object],
+    *,
+    hand: bool = False,
+) -> dict[str, object]:
+    """Check and clean the fields a contribution of ``kind`` carries."""
+    if kind is ContributionKind.THEORY:
+        return {
+            "title": clean_text(args.get("title"), N_("Notion"), TITLE_MAX),
+            "body": clean_text(args.get("body"), N_("Explication"), CONTRIBUTION_MAX),
+            "reference": clean_text(
+                args.get("reference"), N_("Référence"), REFERENCE_MAX, required=False
+            ),
+            "links": _board_links(state, args.get("links")),
+        }
+    fields: dict[str, object] = {
+        "body": clean_text(args.get("body"), N_("Texte"), CONTRIBUTION_MAX, required=not hand)
+    }
+    if kind is ContributionKind.HYPOTHESIS:
+        fields["links"] = _board_links(state, args.get("links"))
+    elif kind is ContributionKind.PERSPECTIVE:
+        level = args.get("level")
+        if level not in {lv.value for lv in Level}:
+            raise DomainError("invalid_level", N_("Choisissez un niveau pour cette perspective."))
+        fields["level"] = str(level)
+    elif kind is ContributionKind.SUGGESTION:
+        board_kind = args.get("board_kind")
+        if board_kind not in {k.value for k in BoardKind}:
+            raise DomainError(
+                "invalid_board_kind", N_("Choisissez : convergence, divergence ou nœud.")
+            )
+        item_id = str(args.get("item_id") or "")
+        if item_id and item_id not in state.board:
+            raise DomainError("unknown_item", N_("Cet élément du tableau n'existe pas."))
+        fields.update(
+            board_kind=str(board_kind),
+            item_id=item_id,
+            title=clean_text(args.get("title"), N_("Titre"), TITLE_MAX),
+        )
+    elif kind is ContributionKind.INTERPRETATION:
+        replies = _list_of_ids(args.get("replies_to"), N_("En réponse à"))
+        for reply_id in replies:
+            earlier = _visible_contribution(state, actor, reply_id)
+            if (
+                earlier.kind is not ContributionKind.INTERPRETATION
+                or earlier.recit != state.recit_index
+            ):
+                raise DomainError(
+                    "invalid_reply", N_("On ne peut répondre qu'à une interprétation de ce récit.")
+                )
+        fields["replies_to"] = replies
+    return fields
+
+
+def _check_author(
+    state: SessionState, protocol: Protocol, step: Step, actor: Actor, kind: ContributionKind
+) -> None:
+    if kind in _PARTICIPANT_KINDS and actor.role is not Role.PARTICIPANT:
+        raise DomainError(
+            "needs_author",
+            N_("Choisissez le participant pour qui vous saisissez cette contribution."),
+        )
+    if actor.role is not Role.PARTICIPANT:
+        return
+    narrator = state.narrator(state.recit_index)
+    if kind in _NARRATOR_KINDS:
+        if actor.participant_id != narrator:
+            raise DomainError(
+                "narrator_only",
+                N_("À l'étape « %(step)s », seule la personne qui a raconté s'exprime."),
+                step=step.title,
+            )
+        return
+    _check_participant_contributes(step)
+    if kind is ContributionKind.QUESTION and actor.participant_id == narrator:
+        raise DomainError(
+            "narrator_answers",
+            N_("La personne qui a raconté répond aux questions ; elle n'en pose pas."),
+        )
+
+
+def _add_contribution(
+    state: SessionState,
+    step: Step,
+    actor: Actor,
+    kind: ContributionKind,
+    fields: Mapping[str, object],
+    args: Mapping[str, object],
+    **extra: object,
+) -> list[NewEvent]:
+    contribution_id = client_id(args.get("contribution_id"))
+    if contribution_id in state.contributions:
+        raise DomainError("duplicate_id", N_("Cette contribution existe déjà."))
+    author = actor.participant_id
+    entered_by = actor.entered_by or (None if actor.role is Role.PARTICIPANT else actor.role.value)
+    hidden = state.is_hidden_now(step.is_hidden)
+    if not hidden:
+        audience = ev.AUDIENCE_ALL
+    else:
+        audience = ev.audience_participant(author) if author else ev.AUDIENCE_STAFF
+    data = {
+        "contribution_id": contribution_id,
+        "kind": kind.value,
+        "author_id": author,
+        "entered_by": entered_by,
+        "step_index": state.step_index,
+        "recit": state.recit_index,
+        "is_hidden": hidden,
+        **fields,
+        **extra,
+    }
+    return [NewEvent(ev.CONTRIBUTION_ADDED, data, audience=audience)]
+
+
+def contribute(state, protocol, actor, args) -> list[NewEvent]:
+    step = current_step(state, protocol)
+    kind = _KIND_OF_STEP.get(step.kind)
+    if kind is None:
+        raise DomainError(
+            "wrong_step", N_("Ce n'est pas possible à l'étape « %(step)s »."), step=step.title
+        )
+    _check_author(state, protocol, step, actor, kind)
+    if kind is ContributionKind.INTERPRETATION and any(
+        c.kind is ContributionKind.INTERPRETATION
+        and c.author_id == actor.participant_id
+        and (c.step_index, c.recit) == state.place
+        and not c.is_withdrawn
+        for c in state.contributions.values()
+    ):
+        raise DomainError(
+            "already_contributed",
+            N_(
+                "Une interprétation par personne et par tour : modifiez celle que vous avez donnée."
+            ),
+        )
+    fields = _contribution_fields(state, actor, kind, args)
+    extra: dict[str, object] = {}
+    if kind is ContributionKind.QUESTION:
+        extra["status"] = QuestionStatus.QUEUED.value
+    elif kind is ContributionKind.SUGGESTION:
+        extra["status"] = SuggestionStatus.PENDING.value
+    return _add_contribution(state, step, actor, kind, fields, args, **extra)
+
+
+def raise_hand(state, protocol, actor, args) -> list[NewEvent]:
+    step = _check_step_accepts(state, protocol, StepKind.QUESTIONS)
+    _check_author(state, protocol, step, actor, ContributionKind.QUESTION)
+    return _add_contribution(
+        state,
+        step,
+        actor,
+        ContributionKind.QUESTION,
+        {"body": ""},
+        args,
+        status=QuestionStatus.QUEUED.value,
+        is_hand=True,
+    )
+
+
+def add_note(state, protocol, actor, args) -> list[NewEvent]:
+    step = current_step(state, protocol)
+    body = clean_text(args.get("body"), N_("Note"), CONTRIBUTION_MAX)
+    return _add_contribution(state, step, actor, ContributionKind.NOTE, {"body": body}, args)
+
+
+def _editable(
+    state: SessionState, protocol: Protocol, actor: Actor, args: Mapping[str, object]
+) -> Contribution:
+    contribution = _visible_contribution(state, actor, args.get("contribution_id"))
+    if actor.role is Role.PARTICIPANT:
+        if contribution.author_id != actor.participant_id:
+            raise DomainError(
+                "not_author", N_("Seul l'auteur ou l'autrice d'une contribution peut la modifier.")
+            )
+        if (contribution.step_index, contribution.recit) != state.place:
+            raise DomainError(
+                "step_over",
+                N_(
+                    "Cette étape est passée : demandez au rapporteur de corriger votre contribution."
+                ),
+            )
+    return contribution
+
+
+def edit_contribution(state, protocol, actor, args) -> list[NewEvent]:
+    current_step(state, protocol)
+    contribution = _editable(state, protocol, actor, args)
+    fields = _contribution_fields(state, actor, contribution.kind, args, hand=contribution.is_hand)
+    if (
+        contribution.kind is ContributionKind.INTERPRETATION
+        and contribution.step_index != state.step_index
+    ):
+        fields.pop("replies_to", None)  # a deferred question keeps its place
+    entered_by = actor.entered_by or (None if actor.role is Role.PARTICIPANT else actor.role.value)
+    return [
+        NewEvent(
+            ev.CONTRIBUTION_EDITED,
+            {"contribution_id": contribution.id, "entered_by": entered_by, **fields},
+            audience=contribution_audience(contribution),
+        )
+    ]
+
+
+def withdraw_contribution(state, protocol, actor, args) -> list[NewEvent]:
+    current_step(state, protocol)
+    contribution = _editable(state, protocol, actor, args)
+    return [
+        NewEvent(
+            ev.CONTRIBUTION_WITHDRAWN,
+            {"contribution_id": contribution.id},
+            audience=contribution_audience(contribution),
+        )
+    ]
+
+
+def reveal(state, protocol, actor, args) -> list[NewEvent]:
+    step = current_step(state, protocol)
+    if not step.is_hidden:
+        raise DomainError("not_hidden", N_("Les contributions de cette étape sont déjà visibles."))
+    if state.place in state.revealed or state.evaluation_summary is not None:
+        raise DomainError("already_revealed", N_("Les contributions ont déjà été dévoilées."))
+    if step.kind is StepKind.EVALUATION:
+        return [NewEvent(ev.EVALUATION_REVEALED, {"summary": evaluation_summary(state, step)})]
+    hidden = [
+        contribution_data(c)
+        for c in state.contributions.values()
+        if c.is_hidden and not c.is_withdrawn and (c.step_index, c.recit) == state.place
+    ]
+    step_index, recit = state.place
+    return [
+        NewEvent(
+            ev.CONTRIBUTIONS_REVEALED,
+            {"step_index": step_index, "recit": recit, "contributions": hidden},
+        )
+    ]
+
+
+def _question(state: SessionState, args: Mapping[str, object]) -> Contribution:
+    contribution = state.contributions.get(str(args.get("contribution_id")))
+    if (
+        contribution is None
+        or contribution.is_withdrawn
+        or contribution.kind is not ContributionKind.QUESTION
+    ):
+        raise DomainError("unknown_question", N_("Cette question n'existe pas."))
+    return contribution
+
+
+def mark_question(state, protocol, actor, args) -> list[NewEvent]:
+    _check_step_accepts(state, protocol, StepKind.QUESTIONS)
+    question = _question(state, args)
+    status = args.get("status")
+    if status not in {s.value for s in QuestionStatus}:
+        raise DomainError("invalid_status", N_("Requête mal formée."))
+    return [NewEvent(ev.QUESTION_MARKED, {"contribution_id": question.id, "status": status})]
+
+
+def defer_question(state, protocol, actor, args) -> list[NewEvent]:
+    _check_step_accepts(state, protocol, StepKind.QUESTIONS)
+    question = _question(state, args)
+    later = [
+        index
+        for index in range(question.step_index + 1, len(protocol.steps))
+        if protocol.steps[index].kind is StepKind.ROUND
+    ]
+    if not later:
+        raise DomainError("no_round", N_("Aucun tour de table ne suit cette étape."))
+    return [
+        NewEvent(ev.QUESTION_DEFERRED, {"contribution_id": question.id, "step_index": later[0]})
+    ]
+
+
+# ---------------------------------------------------------------- rounds
+
+
+def set_seating(state, protocol, actor, args) -> list[NewEvent]:
+    order = _list_of_ids(args.get("order"), N_("Ordre des places"))
+    for participant_id in order:
+        if participant_id not in state.participants:
+            raise DomainError("unknown_participant", N_("Ce participant n'existe pas."))
+    return [NewEvent(ev.SEATING_SET, {"order": order})]
+
+
+def speaking_order(
+    state: SessionState, step: Step, shuffle: Callable[[list[str]], None]
+) -> list[str]:
+    """Everyone admitted, in the protocol's order, the narrator last if the step says so."""
+    present = [pid for pid in state.participants if state.is_admitted_participant(pid)]
+    order_kind = step.options.get("order")
+    if order_kind == RoundOrder.SEATING:
+        seated = [pid for pid in state.seating if pid in present]
+        order = seated + [pid for pid in present if pid not in seated]
+    else:
+        order = list(present)
+        if order_kind == RoundOrder.SHUFFLED:
+            shuffle(order)
+    narrator = state.narrator(state.recit_index)
+    if step.options.get("narrator_last") and narrator in order:
+        order.remove(narrator)
+        order.append(narrator)
+    return order
+
+
+def start_round(state, protocol, actor, args) -> list[NewEvent]:
+    step = _check_step_accepts(state, protocol, StepKind.ROUND)
+    existing = state.current_round
+    if existing is not None and not existing.is_over:
+        raise DomainError("round_running", N_("Le tour de table est déjà en cours."))
+    order = speaking_order(state, step, random.SystemRandom().shuffle)
+    if not order:
+        raise DomainError("nobody", N_("Personne n'a encore rejoint la séance."))
+    step_index, recit = state.place
+    return [
+        NewEvent(
+            ev.ROUND_STARTED,
+            {
+                "step_index": step_index,
+                "recit": recit,
+                "order": order,
+                "turn_seconds": int(step.options["turn_minutes"]) * 60,  # type: ignore[arg-type]
+            },
+        )
+    ]
+
+
+def _running_round(state: SessionState, protocol: Protocol):
+    _check_step_accepts(state, protocol, StepKind.ROUND)
+    round_ = state.current_round
+    if round_ is None or round_.is_over:
+        raise DomainError("no_round", N_("Aucun tour de table n'est en cours."))
+    return round_
+
+
+def end_turn(state, protocol, actor, args) -> list[NewEvent]:
+    round_ = _running_round(state, protocol)
+    outcome = args.get("outcome")
+    if outcome not in ("spoke", "passed"):
+        raise DomainError("invalid_outcome", N_("Requête mal formée."))
+    if actor.role is Role.PARTICIPANT and actor.participant_id != round_.speaker:
+        raise DomainError("not_your_turn", N_("Ce n'est pas votre tour de parole."))
+    if args.get("speaker") != round_.speaker:
+        raise DomainError(
+            "turn_moved",
+            N_("Le tour de parole a déjà changé entre-temps ; l'écran est mis à jour."),
+        )
+    return [NewEvent(ev.TURN_ENDED, {"participant_id": round_.speaker, "outcome": outcome})]
+
+
+def pause_timer(state, protocol, actor, args) -> list[NewEvent]:
+    round_ = _running_round(state, protocol)
+    if round_.paused_at is not None:
+        raise DomainError("timer_paused", N_("Le minuteur est déjà en pause."))
+    return [NewEvent(ev.TIMER_PAUSED, {})]
+
+
+def resume_timer(state, protocol, actor, args) -> list[NewEvent]:
+    round_ = _running_round(state, protocol)
+    if round_.paused_at is None:
+        raise DomainError("timer_running", N_("Le minuteur tourne déjà."))
+    return [NewEvent(ev.TIMER_RESUMED, {})]
+
+
+def extend_timer(state, protocol, actor, args) -> list[NewEvent]:
+    _running_round(state, protocol)
+    minutes = args.get("minutes")
+    if (
+        not isinstance(minutes, int)
+        or isinstance(minutes, bool)
+        or not 1 <= minutes <= EXTEND_MINUTES_MAX
+    ):
+        raise DomainError(
+            "invalid_minutes",
+            N_("Prolongez de 1 à %(limit)s minutes."),
+            limit=EXTEND_MINUTES_MAX,
+        )
+    return [NewEvent(ev.TIMER_EXTENDED, {"seconds": minutes * 60})]
+
+
+# ---------------------------------------------------------------- the analysis board
+
+_BOARD_STEPS = (StepKind.ANALYSIS, StepKind.THEORY, StepKind.HYPOTHESES)
+
+
+def _board_step(state: SessionState, protocol: Protocol) -> Step:
+    step = current_step(state, protocol)
+    if step.kind not in _BOARD_STEPS:
+        raise DomainError(
+            "wrong_step", N_("Ce n'est pas possible à l'étape « %(step)s »."), step=step.title
+        )
+    return step
+
+
+def _item_fields(
+    state: SessionState, actor: Actor, args: Mapping[str, object]
+) -> dict[str, object]:
+    kind = args.get("kind")
+    if kind not in {k.value for k in BoardKind}:
+        raise DomainError("invalid_board_kind", N_("Choisissez : convergence, divergence ou nœud."))
+    links = _list_of_ids(args.get("links"), N_("Interprétations liées"))
+    for contribution_id in links:
+        _visible_contribution(state, actor, contribution_id)
+    return {
+        "kind": str(kind),
+        "title": clean_text(args.get("title"), N_("Titre"), TITLE_MAX),
+        "formulation": clean_text(
+            args.get("formulation"), N_("Formulation"), CONTRIBUTION_MAX, required=False
+        ),
+        "links": links,
+    }
+
+
+def _new_item(state: SessionState, item_id: object, fields: Mapping[str, object]) -> NewEvent:
+    item_id = client_id(item_id)
+    if item_id in state.board:
+        raise DomainError("duplicate_id", N_("Cet élément existe déjà."))
+    position = max((i.position for i in state.board.values()), default=-1) + 1
+    return NewEvent(
+        ev.BOARD_ITEM_ADDED,
+        {"item_id": item_id, "recit": state.recit_index, "position": position, **fields},
+    )
+
+
+def _board_item(state: SessionState, item_id: object):
+    item = state.board.get(str(item_id))
+    if item is None:
+        raise DomainError("unknown_item", N_("Cet élément du tableau n'existe pas."))
+    return item
+
+
+def add_board_item(state, protocol, actor, args) -> list[NewEvent]:
+    _board_step(state, protocol)
+    return [_new_item(state, args.get("item_id"), _item_fields(state, actor, args))]
+
+
+def edit_board_item(state, protocol, actor, args) -> list[NewEvent]:
+    _board_step(state, protocol)
+    item = _board_item(state, args.get("item_id"))
+    return [
+        NewEvent(ev.BOARD_ITEM_EDITED, {"item_id": item.id, **_item_fields(state, actor, args)})
+    ]
+
+
+def remove_board_item(state, protocol, actor, args) -> list[NewEvent]:
+    _board_step(state, protocol)
+    item = _board_item(state, args.get("item_id"))
+    return [NewEvent(ev.BOARD_ITEM_REMOVED, {"item_id": item.id})]
+
+
+def reorder_board(state, protocol, actor, args) -> list[NewEvent]:
+    _board_step(state, protocol)
+    order = _list_of_ids(args.get("order"), N_("Ordre"))
+    for item_id in order:
+        _board_item(state, item_id)
+    return [NewEvent(ev.BOARD_REORDERED, {"order": order})]
+
+
+def settle_suggestion(state, protocol, actor, args) -> list[NewEvent]:
+    _board_step(state, protocol)
+    suggestion = state.contributions.get(str(args.get("contribution_id")))
+    if (
+        suggestion is None
+        or suggestion.is_withdrawn
+        or suggestion.kind is not ContributionKind.SUGGESTION
+    ):
+        raise DomainError(
+            "unknown_contribution", N_("Cette contribution n'existe pas ou a été retirée.")
+        )
+    if suggestion.status != SuggestionStatus.PENDING:
+        raise DomainError("already_settled", N_("Cette suggestion a déjà reçu une réponse."))
+    decision = args.get("decision")
+    if decision == SuggestionStatus.DECLINED:
+        return [
+            NewEvent(ev.SUGGESTION_SETTLED, {"contribution_id": suggestion.id, "status": decision})
+        ]
+    if decision != SuggestionStatus.ACCEPTED:
+        raise DomainError("invalid_decision", N_("Requête mal formée."))
+    fields = {
+        "kind": suggestion.board_kind,
+        "title": suggestion.title,
+        "formulation": suggestion.body,
+    }
+    if suggestion.item_id and suggestion.item_id in state.board:
+        item = state.board[suggestion.item_id]
+        change = NewEvent(
+            ev.BOARD_ITEM_EDITED, {"item_id": item.id, "links": list(item.links), **fields}
+        )
+    else:
+        change = _new_item(state, args.get("item_id"), {"links": [], **fields})
+    return [
+        change,
+        NewEvent(ev.SUGGESTION_SETTLED, {"contribution_id": suggestion.id, "status": decision}),
+    ]
+
+
+# ---------------------------------------------------------------- perspectives and evaluation
+
+
+def _perspective(state, protocol, actor, args) -> Contribution:
+    _check_step_accepts(state, protocol, StepKind.PERSPECTIVES)
+    contribution = _visible_contribution(state, actor, args.get("contribution_id"))
+    if contribution.kind is not ContributionKind.PERSPECTIVE:
+        raise DomainError(
+            "unknown_contribution", N_("Cette contribution n'existe pas ou a été retirée.")
+        )
+    return contribution
+
+
+def support_perspective(state, protocol, actor, args) -> list[NewEvent]:
+    perspective = _perspective(state, protocol, actor, args)
+    if actor.participant_id in perspective.supporters:
+        raise DomainError("already_supported", N_("Vous soutenez déjà cette proposition."))
+    return [
+        NewEvent(
+            ev.PERSPECTIVE_SUPPORTED,
+            {"contribution_id": perspective.id, "participant_id": actor.participant_id},
+        )
+    ]
+
+
+def unsupport_perspective(state, protocol, actor, args) -> list[NewEvent]:
+    perspective = _perspective(state, protocol, actor, args)
+    if actor.participant_id not in perspective.supporters:
+        raise DomainError("not_supported", N_("Vous ne soutenez pas cette proposition."))
+    return [
+        NewEvent(
+            ev.PERSPECTIVE_UNSUPPORTED,
+            {"contribution_id": perspective.id, "participant_id": actor.participant_id},
+        )
+    ]
+
+
+def _evaluation_answers(step: Step, raw: object) -> dict[str, object]:
+    if not isinstance(raw, Mapping):
+        raise DomainError("invalid_answers", N_("Requête mal formée."))
+    answers: dict[str, object] = {}
+    for question in step.options["questions"]:  # type: ignore[union-attr]
+        value = raw.get(question["id"])
+        if value is None or value == "":
+            continue
+        if question["kind"] == QuestionKind.SCALE:
+            if (
+                not isinstance(value, int)
+                or isinstance(value, bool)
+                or not question["min"] <= value <= question["max"]
+            ):
+                raise DomainError(
+                    "invalid_scale",
+                    N_("Répondez par un nombre de %(min)s à %(max)s."),
+                    min=question["min"],
+                    max=question["max"],
+                )
+            answers[question["id"]] = value
+        else:
+            answers[question["id"]] = clean_text(value, N_("Réponse"), CONTRIBUTION_MAX)
+    if not answers:
+        raise DomainError("no_answer", N_("Répondez au moins à une question."))
+    return answers
+
+
+def answer_evaluation(state, protocol, actor, args) -> list[NewEvent]:
+    step = _check_step_accepts(state, protocol, StepKind.EVALUATION)
+    _check_participant_contributes(step)
+    if state.evaluation_summary is not None:
+        raise DomainError("evaluation_closed", N_("L'évaluation est close."))
+    if actor.participant_id in state.evaluated:
+        raise DomainError("already_answered", N_("Vous avez déjà répondu à l'évaluation."))
+    answers = _evaluation_answers(step, args.get("answers"))
+    return [
+        # The answers name nobody and are sent to nobody: only the summary is shown.
+        NewEvent(
+            ev.EVALUATION_ANSWERED,
+            {"answers": answers},
+            audience=ev.AUDIENCE_NOBODY,
+            actor=ev.ANONYMOUS,
+        ),
+        NewEvent(
+            ev.EVALUATION_DONE,
+            {"participant_id": actor.participant_id, "entered_by": actor.entered_by},
+        ),
+    ]
+
+
+def evaluation_summary(state: SessionState, step: Step) -> dict[str, object]:
+    """Counts and means for scales, the open answers in alphabetical order: nothing links an answer to a person."""
+    summary: dict[str, object] = {"respondents": len(state.evaluated), "questions": []}
+    for question in step.options["questions"]:  # type: ignore[union-attr]
+        values = [a[question["id"]] for a in state.evaluation_answers if question["id"] in a]
+        item: dict[str, object] = {
+            "id": question["id"],
+            "kind": str(question["kind"]),
+            "text": question["text"],
+            "count": len(values),
+        }
+        if question["kind"] == QuestionKind.SCALE:
+            item["min"], item["max"] = question["min"], question["max"]
+            item["distribution"] = {
+                str(v): values.count(v) for v in range(question["min"], question["max"] + 1)
+            }
+            item["mean"] = round(sum(values) / len(values), 2) if values else None
+        else:
+            item["answers"] = sorted(values, key=lambda text: str(text).casefold())
+        summary["questions"].append(item)  # type: ignore[union-attr]
+    return summary
+
+
 Decide = Callable[[SessionState, Protocol, Actor, Mapping[str, object]], list[NewEvent]]
 
 
@@ -262,10 +1174,19 @@ class Command:
     decide: Decide
     roles: frozenset[Role]
     needs_consent: bool = True
+    # A researcher may send it for a participant (``on_behalf_of``): it is stored as theirs.
+    on_behalf: bool = False
 
 
 _STEER = frozenset({Role.ANIMATEUR})
+_STAFF = frozenset({Role.ANIMATEUR, Role.RAPPORTEUR})
 _CONTRIBUTE = frozenset({Role.PARTICIPANT})
+_EVERYONE = _STAFF | _CONTRIBUTE
+
+
+def _for_participants(decide: Decide, **options: bool) -> Command:
+    return Command(decide, _CONTRIBUTE, on_behalf=True, **options)
+
 
 COMMANDS: dict[str, Command] = {
     "start_session": Command(start_session, _STEER),
@@ -274,11 +1195,62 @@ COMMANDS: dict[str, Command] = {
     "end_session": Command(end_session, _STEER),
     "close_joining": Command(close_joining, _STEER),
     "open_joining": Command(open_joining, _STEER),
-    "accept_convention": Command(accept_convention, _CONTRIBUTE, needs_consent=False),
-    "submit_proposal": Command(submit_proposal, _CONTRIBUTE),
-    "edit_proposal": Command(edit_proposal, _CONTRIBUTE),
-    "withdraw_proposal": Command(withdraw_proposal, _CONTRIBUTE),
+    "accept_convention": _for_participants(accept_convention, needs_consent=False),
+    "submit_proposal": _for_participants(submit_proposal),
+    "edit_proposal": _for_participants(edit_proposal),
+    "withdraw_proposal": _for_participants(withdraw_proposal),
+    "cast_ballot": _for_participants(cast_ballot),
+    "close_vote": Command(close_vote, _STEER),
+    "reopen_vote": Command(reopen_vote, _STEER),
+    "choose_recits": Command(choose_recits, _STEER),
+    "accept_narration": _for_participants(_answer_narration(True)),
+    "decline_narration": _for_participants(_answer_narration(False)),
+    "contribute": Command(contribute, _EVERYONE, on_behalf=True),
+    "raise_hand": _for_participants(raise_hand),
+    "edit_contribution": Command(edit_contribution, _EVERYONE, on_behalf=True),
+    "withdraw_contribution": Command(withdraw_contribution, _EVERYONE, on_behalf=True),
+    "add_note": Command(add_note, _STAFF),
+    "reveal": Command(reveal, _STEER),
+    "mark_question": Command(mark_question, _STAFF),
+    "defer_question": Command(defer_question, _STAFF),
+    "set_seating": Command(set_seating, _STEER),
+    "start_round": Command(start_round, _STEER),
+    "end_turn": Command(end_turn, _STEER | _CONTRIBUTE),
+    "pause_timer": Command(pause_timer, _STEER),
+    "resume_timer": Command(resume_timer, _STEER),
+    "extend_timer": Command(extend_timer, _STEER),
+    "add_board_item": Command(add_board_item, _STAFF),
+    "edit_board_item": Command(edit_board_item, _STAFF),
+    "remove_board_item": Command(remove_board_item, _STAFF),
+    "reorder_board": Command(reorder_board, _STAFF),
+    "settle_suggestion": Command(settle_suggestion, _STAFF),
+    "support_perspective": _for_participants(support_perspective),
+    "unsupport_perspective": _for_participants(unsupport_perspective),
+    "answer_evaluation": _for_participants(answer_evaluation),
 }
+
+
+def _on_behalf(state: SessionState, actor: Actor, participant_id: object) -> Actor:
+    if str(participant_id) not in state.participants:
+        raise DomainError("unknown_participant", N_("Ce participant n'existe pas."))
+    return Actor(Role.PARTICIPANT, str(participant_id), entered_by=actor.role.value)
+
+
+def _forbidden(actor: Actor, command: Command) -> DomainError:
+    if actor.role is Role.OBSERVATEUR:
+        return DomainError(
+            "forbidden", N_("Cet écran sert à suivre la séance : il ne modifie rien.")
+        )
+    if actor.role is Role.PARTICIPANT:
+        return DomainError("forbidden", N_("Seule l'équipe d'animation peut faire cela."))
+    if command.on_behalf:
+        return DomainError(
+            "forbidden",
+            N_("Cette action revient aux participants : choisissez pour qui vous la saisissez."),
+        )
+    if Role.ANIMATEUR in command.roles:
+        return DomainError("forbidden", N_("Seul l'animateur ou l'animatrice peut faire cela."))
+    return DomainError("forbidden", N_("Cette action est réservée aux participants."))
 
 
 def decide(
@@ -288,15 +1260,14 @@ def decide(
     command = COMMANDS.get(name)
     if command is None:
         raise DomainError("unknown_command", N_("Commande inconnue : « %(name)s »."), name=name)
+    if command.on_behalf and actor.role.is_staff and args.get("on_behalf_of"):
+        actor = _on_behalf(state, actor, args["on_behalf_of"])
     if actor.role not in command.roles:
-        if actor.role is Role.PARTICIPANT:
-            raise DomainError("forbidden", N_("Seule l'équipe d'animation peut faire cela."))
-        raise DomainError("forbidden", N_("Cette action est réservée aux participants."))
-    if actor.role is Role.PARTICIPANT and command.needs_consent:
-        participant = state.participants[actor.participant_id]
-        if participant.accepted_version != state.convention_version:
-            raise DomainError(
-                "consent_required",
-                N_("Acceptez d'abord la convention de travail."),
-            )
+        raise _forbidden(actor, command)
+    needs_consent = actor.role is Role.PARTICIPANT and command.needs_consent
+    if needs_consent and not state.is_admitted_participant(actor.participant_id):
+        raise DomainError(
+            "consent_required",
+            N_("Acceptez d'abord la convention de travail."),
+        )
     return command.decide(state, protocol, actor, args)

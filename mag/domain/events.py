@@ -101,6 +101,8 @@ ALL = frozenset(
 # one participant (and the staff). Decided when the event is made, stored with it.
 AUDIENCE_ALL = "all"
 AUDIENCE_STAFF = "staff"
+# Kept in the log, sent to no one (evaluation answers: only their summary is shown).
+AUDIENCE_NOBODY = "none"
 ANONYMOUS = "anonyme"
 """Stored as the actor of events that must not say who caused them (evaluation answers)."""
 

@@ -27,6 +27,8 @@ class Participant:
     joined_at: datetime
     accepted_version: int | None = None
     accepted_at: datetime | None = None
+    # Set when a researcher registered them (someone taking part without a device).
+    entered_by: str | None = None
 
     @property
     def has_accepted(self) -> bool:
@@ -54,6 +56,149 @@ class Proposal:
     is_withdrawn: bool = False
 
 
+class ContributionKind(StrEnum):
+    """What a contribution is; most follow from the kind of step it was made in."""
+
+    NOTE = "note"  # the rapporteur's running notes, in any step
+    STAKES = "stakes"
+    QUESTION = "question"
+    INTERPRETATION = "interpretation"  # what someone said or wrote in a round
+    REACTION = "reaction"
+    SUGGESTION = "suggestion"  # a participant's suggestion for the analysis board
+    THEORY = "theory"
+    HYPOTHESIS = "hypothesis"
+    PERSPECTIVE = "perspective"
+
+
+class QuestionStatus(StrEnum):
+    QUEUED = "queued"
+    CURRENT = "current"
+    ANSWERED = "answered"
+
+
+class SuggestionStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class BoardKind(StrEnum):
+    CONVERGENCE = "convergence"
+    DIVERGENCE = "divergence"
+    NOEUD = "noeud"
+
+
+class Level(StrEnum):
+    """The three levels of practical perspectives."""
+
+    PRATIQUE = "pratique"
+    INSTITUTION = "institution"
+    POLITIQUE = "politique"
+
+
+@dataclass
+class Contribution:
+    """Something said or written, with where it belongs: step, récit, author.
+
+    ``author_id`` is the participant whose words these are, or None for the
+    researchers' own (notes, theory); ``entered_by`` names the researcher's
+    role when they typed it, for a participant or for themselves.
+    """
+
+    id: str
+    kind: ContributionKind
+    author_id: str | None
+    entered_by: str | None
+    step_index: int
+    recit: int | None
+    body: str
+    at: datetime
+    title: str = ""
+    reference: str = ""
+    level: str = ""
+    board_kind: str = ""
+    item_id: str = ""
+    links: list[str] = field(default_factory=list)
+    replies_to: list[str] = field(default_factory=list)
+    status: str = ""
+    is_hand: bool = False
+    deferred_from: int | None = None
+    supporters: list[str] = field(default_factory=list)
+    is_hidden: bool = False
+    is_withdrawn: bool = False
+    edited_at: datetime | None = None
+
+
+@dataclass
+class Recit:
+    """A chosen récit and its narrator, who must accept (None: not answered yet)."""
+
+    proposal_id: str
+    narrator_id: str
+    accepted: bool | None = None
+
+
+@dataclass
+class Round:
+    """A tour de table: the speaking order and whose turn it is, with its timer.
+
+    ``order`` grows when someone passes for the first time: they come back at
+    the end. ``position`` points at the current speaker; past the end, the
+    round is over.
+    """
+
+    step_index: int
+    recit: int | None
+    order: list[str]
+    turn_seconds: int
+    position: int = 0
+    outcomes: dict[str, str] = field(default_factory=dict)
+    passed_once: set[str] = field(default_factory=set)
+    turn_started_at: datetime | None = None
+    paused_at: datetime | None = None
+    paused_seconds: float = 0.0
+    extra_seconds: int = 0
+
+    @property
+    def speaker(self) -> str | None:
+        return self.order[self.position] if self.position < len(self.order) else None
+
+    @property
+    def next_speaker(self) -> str | None:
+        return self.order[self.position + 1] if self.position + 1 < len(self.order) else None
+
+    @property
+    def is_over(self) -> bool:
+        return self.position >= len(self.order)
+
+
+@dataclass
+class BoardItem:
+    id: str
+    kind: BoardKind
+    title: str
+    formulation: str
+    recit: int | None
+    links: list[str]
+    position: int
+    entered_by: str
+    at: datetime
+    edited_at: datetime | None = None
+
+
+@dataclass
+class Visit:
+    """A stretch of time spent on one step (and récit), for the method note."""
+
+    step_index: int
+    recit: int | None
+    started_at: datetime
+    ended_at: datetime | None = None
+
+    def seconds(self, now: datetime) -> float:
+        return ((self.ended_at or now) - self.started_at).total_seconds()
+
+
 @dataclass
 class SessionState:
     session_id: str
@@ -65,11 +210,28 @@ class SessionState:
     convention_version: int = 0
     status: Status = Status.LOBBY
     step_index: int | None = None
+    recit_index: int | None = None
     step_started_at: datetime | None = None
     is_joining_open: bool = True
     participants: dict[str, Participant] = field(default_factory=dict)
     members: dict[str, Member] = field(default_factory=dict)
     proposals: dict[str, Proposal] = field(default_factory=dict)
+    # Secret until the count: the server keeps ballots, nobody else sees them.
+    ballots: dict[str, list[str]] = field(default_factory=dict)
+    voters: list[str] = field(default_factory=list)
+    is_vote_closed: bool = False
+    vote_results: list[dict[str, object]] = field(default_factory=list)
+    recits: list[Recit] = field(default_factory=list)
+    contributions: dict[str, Contribution] = field(default_factory=dict)
+    revealed: set[tuple[int, int | None]] = field(default_factory=set)
+    seating: list[str] = field(default_factory=list)
+    rounds: dict[tuple[int, int | None], Round] = field(default_factory=dict)
+    board: dict[str, BoardItem] = field(default_factory=dict)
+    # Evaluation answers carry no author; ``evaluated`` says who answered, not what.
+    evaluation_answers: list[dict[str, object]] = field(default_factory=list)
+    evaluated: list[str] = field(default_factory=list)
+    evaluation_summary: dict[str, object] | None = None
+    visits: list[Visit] = field(default_factory=list)
     seq: int = 0
 
     def apply(self, event: Event) -> None:
@@ -83,6 +245,28 @@ class SessionState:
     def pseudonym_taken(self, pseudonym: str) -> bool:
         key = pseudonym.casefold()
         return any(p.pseudonym.casefold() == key for p in self.participants.values())
+
+    @property
+    def place(self) -> tuple[int, int | None]:
+        """Where the session is: the step and, in the récit block, the récit."""
+        return (self.step_index if self.step_index is not None else -1, self.recit_index)
+
+    @property
+    def current_round(self) -> Round | None:
+        return self.rounds.get(self.place)
+
+    def narrator(self, recit: int | None) -> str | None:
+        if recit is None or recit >= len(self.recits):
+            return None
+        return self.recits[recit].narrator_id
+
+    def is_admitted_participant(self, participant_id: str | None) -> bool:
+        participant = self.participants.get(participant_id or "")
+        return participant is not None and participant.accepted_version == self.convention_version
+
+    def is_hidden_now(self, step_is_hidden: bool) -> bool:
+        """True when contributions made now must wait for the reveal."""
+        return step_is_hidden and self.place not in self.revealed
 
 
 def _session_created(state: SessionState, event: Event) -> None:
@@ -104,6 +288,7 @@ def _participant_joined(state: SessionState, event: Event) -> None:
         pseudonym=str(data["pseudonym"]),
         function=str(data["function"]),
         joined_at=event.at,
+        entered_by=None if data.get("entered_by") is None else str(data["entered_by"]),
     )
 
 
@@ -127,20 +312,30 @@ def _joining_opened(state: SessionState, event: Event) -> None:
     state.is_joining_open = True
 
 
+def _enter(state: SessionState, index: int, recit: int | None, at: datetime) -> None:
+    if state.visits and state.visits[-1].ended_at is None:
+        state.visits[-1].ended_at = at
+    state.step_index = index
+    state.recit_index = recit
+    state.step_started_at = at
+    state.visits.append(Visit(index, recit, at))
+
+
 def _session_started(state: SessionState, event: Event) -> None:
     state.status = Status.RUNNING
-    state.step_index = 0
-    state.step_started_at = event.at
+    _enter(state, 0, None, event.at)
 
 
 def _step_changed(state: SessionState, event: Event) -> None:
-    state.step_index = int(event.data["index"])  # type: ignore[arg-type]
-    state.step_started_at = event.at
+    recit = event.data.get("recit")
+    _enter(state, int(event.data["index"]), None if recit is None else int(recit), event.at)  # type: ignore[arg-type]
 
 
 def _session_ended(state: SessionState, event: Event) -> None:
     state.status = Status.ENDED
     state.is_joining_open = False
+    if state.visits and state.visits[-1].ended_at is None:
+        state.visits[-1].ended_at = event.at
 
 
 def _proposal_submitted(state: SessionState, event: Event) -> None:
@@ -167,6 +362,235 @@ def _proposal_withdrawn(state: SessionState, event: Event) -> None:
     state.proposals[str(event.data["proposal_id"])].is_withdrawn = True
 
 
+def _ballot_cast(state: SessionState, event: Event) -> None:
+    state.ballots[str(event.data["participant_id"])] = [str(c) for c in event.data["choices"]]  # type: ignore[union-attr]
+
+
+def _voted(state: SessionState, event: Event) -> None:
+    state.voters.append(str(event.data["participant_id"]))
+
+
+def _vote_closed(state: SessionState, event: Event) -> None:
+    state.is_vote_closed = True
+    state.vote_results = [dict(r) for r in event.data["results"]]  # type: ignore[union-attr]
+
+
+def _vote_reopened(state: SessionState, event: Event) -> None:
+    state.is_vote_closed = False
+    state.vote_results = []
+
+
+def _recits_chosen(state: SessionState, event: Event) -> None:
+    state.recits = [
+        Recit(str(r["proposal_id"]), str(r["narrator_id"]))
+        for r in event.data["recits"]  # type: ignore[union-attr]
+    ]
+
+
+def _narration_answered(accepted: bool):
+    def fold(state: SessionState, event: Event) -> None:
+        state.recits[int(event.data["recit"])].accepted = accepted  # type: ignore[arg-type]
+
+    return fold
+
+
+_CONTRIBUTION_FIELDS = ("title", "body", "reference", "level", "board_kind", "item_id")
+
+
+def _contribution_added(state: SessionState, event: Event) -> None:
+    data = event.data
+    recit = data.get("recit")
+    contribution = Contribution(
+        id=str(data["contribution_id"]),
+        kind=ContributionKind(str(data["kind"])),
+        author_id=None if data.get("author_id") is None else str(data["author_id"]),
+        entered_by=None if data.get("entered_by") is None else str(data["entered_by"]),
+        step_index=int(data["step_index"]),  # type: ignore[arg-type]
+        recit=None if recit is None else int(recit),  # type: ignore[arg-type]
+        body=str(data.get("body", "")),
+        at=event.at,
+        links=[str(x) for x in data.get("links", ())],  # type: ignore[union-attr]
+        replies_to=[str(x) for x in data.get("replies_to", ())],  # type: ignore[union-attr]
+        status=str(data.get("status", "")),
+        is_hand=bool(data.get("is_hand", False)),
+        is_hidden=bool(data.get("is_hidden", False)),
+    )
+    for name in _CONTRIBUTION_FIELDS:
+        if name in data:
+            setattr(contribution, name, str(data[name]))
+    state.contributions[contribution.id] = contribution
+
+
+def _contribution_edited(state: SessionState, event: Event) -> None:
+    data = event.data
+    contribution = state.contributions[str(data["contribution_id"])]
+    for name in _CONTRIBUTION_FIELDS:
+        if name in data:
+            setattr(contribution, name, str(data[name]))
+    for name in ("links", "replies_to"):
+        if name in data:
+            setattr(contribution, name, [str(x) for x in data[name]])  # type: ignore[union-attr]
+    if data.get("entered_by"):
+        contribution.entered_by = str(data["entered_by"])
+    contribution.is_hand = False
+    contribution.edited_at = event.at
+
+
+def _contribution_withdrawn(state: SessionState, event: Event) -> None:
+    state.contributions[str(event.data["contribution_id"])].is_withdrawn = True
+
+
+def _contributions_revealed(state: SessionState, event: Event) -> None:
+    data = event.data
+    recit = data.get("recit")
+    place = (int(data["step_index"]), None if recit is None else int(recit))  # type: ignore[arg-type]
+    state.revealed.add(place)
+    for item in data["contributions"]:  # type: ignore[union-attr]
+        known = state.contributions.get(str(item["contribution_id"]))
+        if known is None:
+            # A viewer who never saw it hidden (a participant's browser, or a replay).
+            at = datetime.fromisoformat(str(item["at"]))
+            _contribution_added(state, Event(event.seq, event.type, item, event.actor, at))
+            known = state.contributions[str(item["contribution_id"])]
+        known.is_hidden = False
+
+
+def _question_marked(state: SessionState, event: Event) -> None:
+    status = str(event.data["status"])
+    if status == QuestionStatus.CURRENT:
+        for other in state.contributions.values():
+            if other.kind is ContributionKind.QUESTION and other.status == QuestionStatus.CURRENT:
+                other.status = QuestionStatus.QUEUED
+    state.contributions[str(event.data["contribution_id"])].status = status
+
+
+def _question_deferred(state: SessionState, event: Event) -> None:
+    contribution = state.contributions[str(event.data["contribution_id"])]
+    contribution.deferred_from = contribution.step_index
+    contribution.step_index = int(event.data["step_index"])  # type: ignore[arg-type]
+    contribution.kind = ContributionKind.INTERPRETATION
+    contribution.status = ""
+    contribution.is_hidden = bool(event.data.get("is_hidden", False))
+
+
+def _seating_set(state: SessionState, event: Event) -> None:
+    state.seating = [str(x) for x in event.data["order"]]  # type: ignore[union-attr]
+
+
+def _round_started(state: SessionState, event: Event) -> None:
+    data = event.data
+    recit = data.get("recit")
+    round_ = Round(
+        step_index=int(data["step_index"]),  # type: ignore[arg-type]
+        recit=None if recit is None else int(recit),  # type: ignore[arg-type]
+        order=[str(x) for x in data["order"]],  # type: ignore[union-attr]
+        turn_seconds=int(data["turn_seconds"]),  # type: ignore[arg-type]
+        turn_started_at=event.at,
+    )
+    state.rounds[(round_.step_index, round_.recit)] = round_
+
+
+def _turn_ended(state: SessionState, event: Event) -> None:
+    round_ = state.current_round
+    assert round_ is not None
+    speaker = round_.speaker
+    assert speaker is not None
+    outcome = str(event.data["outcome"])
+    if outcome == "passed" and speaker not in round_.passed_once:
+        round_.passed_once.add(speaker)
+        round_.order.append(speaker)  # comes back at the end of the round
+    else:
+        round_.outcomes[speaker] = outcome
+    round_.position += 1
+    round_.turn_started_at = event.at
+    round_.paused_at = None
+    round_.paused_seconds = 0.0
+    round_.extra_seconds = 0
+
+
+def _timer_paused(state: SessionState, event: Event) -> None:
+    round_ = state.current_round
+    assert round_ is not None
+    round_.paused_at = event.at
+
+
+def _timer_resumed(state: SessionState, event: Event) -> None:
+    round_ = state.current_round
+    assert round_ is not None and round_.paused_at is not None
+    round_.paused_seconds += (event.at - round_.paused_at).total_seconds()
+    round_.paused_at = None
+
+
+def _timer_extended(state: SessionState, event: Event) -> None:
+    round_ = state.current_round
+    assert round_ is not None
+    round_.extra_seconds += int(event.data["seconds"])  # type: ignore[arg-type]
+
+
+def _board_item_added(state: SessionState, event: Event) -> None:
+    data = event.data
+    recit = data.get("recit")
+    item = BoardItem(
+        id=str(data["item_id"]),
+        kind=BoardKind(str(data["kind"])),
+        title=str(data["title"]),
+        formulation=str(data["formulation"]),
+        recit=None if recit is None else int(recit),  # type: ignore[arg-type]
+        links=[str(x) for x in data["links"]],  # type: ignore[union-attr]
+        position=int(data["position"]),  # type: ignore[arg-type]
+        entered_by=event.actor,
+        at=event.at,
+    )
+    state.board[item.id] = item
+
+
+def _board_item_edited(state: SessionState, event: Event) -> None:
+    data = event.data
+    item = state.board[str(data["item_id"])]
+    item.kind = BoardKind(str(data["kind"]))
+    item.title = str(data["title"])
+    item.formulation = str(data["formulation"])
+    item.links = [str(x) for x in data["links"]]  # type: ignore[union-attr]
+    item.edited_at = event.at
+
+
+def _board_item_removed(state: SessionState, event: Event) -> None:
+    del state.board[str(event.data["item_id"])]
+
+
+def _board_reordered(state: SessionState, event: Event) -> None:
+    for position, item_id in enumerate(event.data["order"]):  # type: ignore[arg-type]
+        state.board[str(item_id)].position = position
+
+
+def _suggestion_settled(state: SessionState, event: Event) -> None:
+    state.contributions[str(event.data["contribution_id"])].status = str(event.data["status"])
+
+
+def _perspective_supported(state: SessionState, event: Event) -> None:
+    state.contributions[str(event.data["contribution_id"])].supporters.append(
+        str(event.data["participant_id"])
+    )
+
+
+def _perspective_unsupported(state: SessionState, event: Event) -> None:
+    state.contributions[str(event.data["contribution_id"])].supporters.remove(
+        str(event.data["participant_id"])
+    )
+
+
+def _evaluation_answered(state: SessionState, event: Event) -> None:
+    state.evaluation_answers.append(dict(event.data["answers"]))  # type: ignore[arg-type]
+
+
+def _evaluation_done(state: SessionState, event: Event) -> None:
+    state.evaluated.append(str(event.data["participant_id"]))
+
+
+def _evaluation_revealed(state: SessionState, event: Event) -> None:
+    state.evaluation_summary = dict(event.data["summary"])  # type: ignore[arg-type]
+
+
 _APPLY = {
     ev.SESSION_CREATED: _session_created,
     ev.PARTICIPANT_JOINED: _participant_joined,
@@ -180,4 +604,33 @@ _APPLY = {
     ev.PROPOSAL_SUBMITTED: _proposal_submitted,
     ev.PROPOSAL_EDITED: _proposal_edited,
     ev.PROPOSAL_WITHDRAWN: _proposal_withdrawn,
+    ev.BALLOT_CAST: _ballot_cast,
+    ev.VOTED: _voted,
+    ev.VOTE_CLOSED: _vote_closed,
+    ev.VOTE_REOPENED: _vote_reopened,
+    ev.RECITS_CHOSEN: _recits_chosen,
+    ev.NARRATION_ACCEPTED: _narration_answered(True),
+    ev.NARRATION_DECLINED: _narration_answered(False),
+    ev.CONTRIBUTION_ADDED: _contribution_added,
+    ev.CONTRIBUTION_EDITED: _contribution_edited,
+    ev.CONTRIBUTION_WITHDRAWN: _contribution_withdrawn,
+    ev.CONTRIBUTIONS_REVEALED: _contributions_revealed,
+    ev.QUESTION_MARKED: _question_marked,
+    ev.QUESTION_DEFERRED: _question_deferred,
+    ev.SEATING_SET: _seating_set,
+    ev.ROUND_STARTED: _round_started,
+    ev.TURN_ENDED: _turn_ended,
+    ev.TIMER_PAUSED: _timer_paused,
+    ev.TIMER_RESUMED: _timer_resumed,
+    ev.TIMER_EXTENDED: _timer_extended,
+    ev.BOARD_ITEM_ADDED: _board_item_added,
+    ev.BOARD_ITEM_EDITED: _board_item_edited,
+    ev.BOARD_ITEM_REMOVED: _board_item_removed,
+    ev.BOARD_REORDERED: _board_reordered,
+    ev.SUGGESTION_SETTLED: _suggestion_settled,
+    ev.PERSPECTIVE_SUPPORTED: _perspective_supported,
+    ev.PERSPECTIVE_UNSUPPORTED: _perspective_unsupported,
+    ev.EVALUATION_ANSWERED: _evaluation_answered,
+    ev.EVALUATION_DONE: _evaluation_done,
+    ev.EVALUATION_REVEALED: _evaluation_revealed,
 }

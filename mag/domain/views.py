@@ -5,26 +5,54 @@ never receives something it would merely have to hide.
 """
 
 from mag.domain import events as ev
+from mag.domain.commands import contribution_data, may_see
 from mag.domain.events import Event
 from mag.domain.protocol import Protocol
-from mag.domain.roles import Actor
-from mag.domain.state import SessionState
+from mag.domain.roles import Actor, Role
+from mag.domain.state import Round, SessionState
 
 
 def is_admitted(viewer: Actor, state: SessionState) -> bool:
-    """Staff always; a participant once they accepted the current convention."""
-    if viewer.role.is_staff:
+    """Staff and observers always; a participant once they accepted the current convention."""
+    if viewer.role is not Role.PARTICIPANT:
         return True
-    participant = state.participants.get(viewer.participant_id or "")
-    return participant is not None and participant.accepted_version == state.convention_version
+    return state.is_admitted_participant(viewer.participant_id)
 
 
 def can_see(event: Event, viewer: Actor) -> bool:
+    audience = event.audience
+    if audience == ev.AUDIENCE_ALL:
+        return True
+    own = viewer.participant_id or ""
+    if audience == ev.audience_self(own) and own:
+        return True  # a secret ballot: its voter alone, not even the staff
     if viewer.role.is_staff:
-        return True
-    if event.audience == ev.AUDIENCE_ALL:
-        return True
-    return event.audience == ev.audience_participant(viewer.participant_id or "")
+        return audience == ev.AUDIENCE_STAFF or audience.startswith("p:")
+    return bool(own) and audience == ev.audience_participant(own)
+
+
+def round_key(step_index: int, recit: int | None) -> str:
+    """How rounds are keyed in JSON (the browser builds the same key)."""
+    return f"{step_index}:{'-' if recit is None else recit}"
+
+
+def round_view(round_: Round) -> dict[str, object]:
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return {
+        "step_index": round_.step_index,
+        "recit": round_.recit,
+        "order": list(round_.order),
+        "position": round_.position,
+        "outcomes": dict(round_.outcomes),
+        "passed_once": sorted(round_.passed_once),
+        "turn_seconds": round_.turn_seconds,
+        "turn_started_at": iso(round_.turn_started_at),
+        "paused_at": iso(round_.paused_at),
+        "paused_seconds": round_.paused_seconds,
+        "extra_seconds": round_.extra_seconds,
+    }
 
 
 def protocol_view(protocol: Protocol) -> dict[str, object]:
@@ -43,6 +71,7 @@ def protocol_view(protocol: Protocol) -> dict[str, object]:
                 "duration_minutes": step.duration_minutes,
                 "instructions": step.instructions,
                 "per_recit": step.per_recit,
+                "options": step.plain_options(),
             }
             for step in protocol.steps
         ],
@@ -58,6 +87,7 @@ def snapshot(state: SessionState, protocol: Protocol, viewer: Actor) -> dict[str
         "planned_dates": list(state.planned_dates),
         "status": state.status.value,
         "step_index": state.step_index,
+        "recit_index": state.recit_index,
         "step_started_at": state.step_started_at.isoformat() if state.step_started_at else None,
         "is_joining_open": state.is_joining_open,
         "convention": {"version": state.convention_version, "text": state.convention_text},
@@ -75,9 +105,15 @@ def snapshot(state: SessionState, protocol: Protocol, viewer: Actor) -> dict[str
                 "pseudonym": p.pseudonym,
                 "function": p.function,
                 "has_accepted": p.accepted_version == state.convention_version,
+                "entered_by": p.entered_by,
             }
             for p in state.participants.values()
         },
+        "members": (
+            {m.id: {"role": m.role, "name": m.name} for m in state.members.values()}
+            if viewer.role.is_staff
+            else {}
+        ),
         "proposals": {
             p.id: {
                 "author_id": p.author_id,
@@ -88,4 +124,41 @@ def snapshot(state: SessionState, protocol: Protocol, viewer: Actor) -> dict[str
             for p in state.proposals.values()
             if not p.is_withdrawn
         },
+        "vote": {
+            "voters": list(state.voters),
+            "is_closed": state.is_vote_closed,
+            "results": [dict(r) for r in state.vote_results],
+            "my_ballot": state.ballots.get(viewer.participant_id or ""),
+        },
+        "recits": [
+            {"proposal_id": r.proposal_id, "narrator_id": r.narrator_id, "accepted": r.accepted}
+            for r in state.recits
+        ],
+        "contributions": {
+            c.id: contribution_data(c) for c in state.contributions.values() if may_see(c, viewer)
+        },
+        "revealed": [[step, recit] for step, recit in state.revealed],
+        "seating": list(state.seating),
+        "rounds": {round_key(*key): round_view(r) for key, r in state.rounds.items()},
+        "board": {
+            item.id: {
+                "kind": item.kind.value,
+                "title": item.title,
+                "formulation": item.formulation,
+                "recit": item.recit,
+                "links": list(item.links),
+                "position": item.position,
+            }
+            for item in state.board.values()
+        },
+        "evaluation": {"evaluated": list(state.evaluated), "summary": state.evaluation_summary},
+        "visits": [
+            {
+                "step_index": v.step_index,
+                "recit": v.recit,
+                "started_at": v.started_at.isoformat(),
+                "ended_at": v.ended_at.isoformat() if v.ended_at else None,
+            }
+            for v in state.visits
+        ],
     }

@@ -1,6 +1,6 @@
 """A session played in the domain alone: states built by applying events, as the server does."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -18,6 +18,7 @@ class Story:
         self.protocol = builtin_protocol(protocol_name)
         self.state = SessionState("s1")
         self.log: list[Event] = []
+        self.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
         self._apply(
             "animateur",
             [
@@ -41,8 +42,8 @@ class Story:
                 seq=self.state.seq + 1,
                 type=new.type,
                 data=dict(new.data),
-                actor=actor,
-                at=datetime.now(UTC),
+                actor=new.actor or actor,
+                at=self.now,
                 audience=new.audience,
             )
             self.state.apply(event)
@@ -64,12 +65,51 @@ class Story:
     def steer(self, name: str, **args: object) -> list[Event]:
         return self.do(FACILITATOR, name, **args)
 
+    def wait(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+    def next(self) -> None:
+        self.steer("next_step", from_index=self.state.step_index)
+
     def go_to_kind(self, kind: str) -> None:
         """Start the session if needed and move forward to the first step of ``kind``."""
         if self.state.step_index is None:
             self.steer("start_session")
         while self.protocol.steps[self.state.step_index].kind.value != kind:
-            self.steer("next_step", from_index=self.state.step_index)
+            self.next()
+
+    def go_to_step(self, step_id: str) -> None:
+        if self.state.step_index is None:
+            self.steer("start_session")
+        while self.protocol.steps[self.state.step_index].id != step_id:
+            self.next()
+
+    def propose(self, actor: Actor, title: str) -> str:
+        proposal_id = f"prop-{len(self.state.proposals) + 1:04d}"
+        self.do(
+            actor,
+            "submit_proposal",
+            proposal_id=proposal_id,
+            title=title,
+            body="Il était une fois.",
+        )
+        return proposal_id
+
+    def choose(self, *proposal_ids: str) -> None:
+        """Close the vote, choose these récits; each proposer accepts to narrate."""
+        self.go_to_kind("vote")
+        if not self.state.is_vote_closed:
+            self.steer("close_vote")
+        self.steer("choose_recits", recits=[{"proposal_id": pid} for pid in proposal_ids])
+        for index, recit in enumerate(self.state.recits):
+            self.do(Actor(Role.PARTICIPANT, recit.narrator_id), "accept_narration", recit=index)
+
+    def group(self, count: int = 4) -> list[Actor]:
+        """``count`` participants who joined and accepted, the first one's récit chosen."""
+        people = [
+            self.join(name) for name in ["Awa", "Bruno", "Chloé", "Driss", "Emma", "Fatou"][:count]
+        ]
+        return people
 
 
 @pytest.fixture

@@ -72,11 +72,14 @@ def test_joining_closed_then_reopened(story):
 
 
 def test_the_facilitator_walks_every_step_forward_and_back_then_ends(story):
+    awa = story.join("Awa")
     story.steer("start_session")
     assert story.state.status is Status.RUNNING
     assert story.state.step_index == 0
+    story.go_to_kind("proposals")
+    story.choose(story.propose(awa, "Le guichet fermé"))
     last = len(story.protocol.steps) - 1
-    for index in range(last):
+    for index in range(story.state.step_index, last):
         story.steer("next_step", from_index=index)
     assert story.state.step_index == last
     with refused("last_step"):
