@@ -7,9 +7,82 @@ with ``Intl.PluralRules`` for the page's language.
 from flask_babel import gettext as _
 
 from mag.domain.protocol import StepKind
+from mag.web.i18n_console import console_messages
+from mag.web.i18n_participant import participant_messages
+from mag.web.i18n_projection import projection_messages
 
 
 def client_messages() -> dict[str, str]:
+    """Every message the scripts show: shared ones here, each page's in its own module."""
+    return {
+        **_shared_messages(),
+        **participant_messages(),
+        **console_messages(),
+        **projection_messages(),
+    }
+
+
+def _steps_messages() -> dict[str, str]:
+    """Names of what people say and build, shared by every screen."""
+    return {
+        "kind_note": _("Note du rapporteur"),
+        "kind_stakes": _("Enjeux"),
+        "kind_question": _("Question"),
+        "kind_interpretation": _("Interprétation"),
+        "kind_reaction": _("Réaction du narrateur"),
+        "kind_suggestion": _("Suggestion pour le tableau"),
+        "kind_theory": _("Apport théorique"),
+        "kind_hypothesis": _("Hypothèse"),
+        "kind_perspective": _("Perspective pratique"),
+        "board_convergence": _("Convergences"),
+        "board_divergence": _("Divergences"),
+        "board_noeud": _("Nœuds"),
+        "board_kind_convergence": _("Convergence"),
+        "board_kind_divergence": _("Divergence"),
+        "board_kind_noeud": _("Nœud"),
+        "level_pratique": _("Pratique professionnelle"),
+        "level_institution": _("Institution"),
+        "level_politique": _("Politique et secteur"),
+        "entered_by_rapporteur": _("saisi par le rapporteur"),
+        "entered_by_animateur": _("saisi par l'animateur"),
+        "role_animateur": _("Animateur·rice"),
+        "role_rapporteur": _("Rapporteur·rice"),
+        "role_observateur": _("Écran de projection"),
+        "anonymous_staff": _("Équipe d'animation"),
+        "recit_heading": _("Récit %(number)s : %(title)s"),
+        "narrated_by": _("raconté par %(pseudonym)s"),
+        "speaker_now": _("Parle maintenant : %(pseudonym)s"),
+        "speaker_next": _("Ensuite : %(pseudonym)s"),
+        "round_not_started": _("Le tour de table n'a pas encore commencé."),
+        "round_over": _("Le tour de table est terminé."),
+        "your_turn": _("C'est votre tour de parole."),
+        "timer_left": _("%(minutes)s:%(seconds)s restantes"),
+        "timer_over": _("Temps dépassé de %(minutes)s:%(seconds)s"),
+        "timer_paused": _("Minuteur en pause"),
+        "passed": _("a passé son tour"),
+        "spoke": _("a parlé"),
+        "comes_back": _("repasse à la fin du tour"),
+        "hidden_until_reveal": _("Caché jusqu'au dévoilement par l'animateur"),
+        "voters_one": _("%(count)s personne a voté"),
+        "voters_other": _("%(count)s personnes ont voté"),
+        "score": _("%(score)s voix"),
+        "tie": _("ex aequo"),
+        "supporters_one": _("%(count)s soutien"),
+        "supporters_other": _("%(count)s soutiens"),
+        "evaluated_one": _("%(count)s personne a répondu"),
+        "evaluated_other": _("%(count)s personnes ont répondu"),
+        "mean": _("moyenne %(mean)s"),
+        "question_current": _("Question en cours"),
+        "question_answered": _("Répondue"),
+        "question_queued": _("En attente"),
+        "raised_hand": _("Main levée : le rapporteur note la question"),
+        "deferred": _("Question reportée au tour de table"),
+        "linked_interpretations": _("Interprétations liées"),
+        "in_reply_to": _("En réponse à"),
+    }
+
+
+def _shared_messages() -> dict[str, str]:
     expectations = {
         StepKind.AGREEMENT: _(
             "À vous : lisez la convention avec le groupe et posez vos questions."
@@ -43,6 +116,7 @@ def client_messages() -> dict[str, str]:
         StepKind.DISCUSSION: _("À vous : la parole circule librement."),
     }
     return {
+        **_steps_messages(),
         **{f"expect_{kind.value}": text for kind, text in expectations.items()},
         "expect_listen": _("Écoutez : à cette étape, vous n'avez rien à écrire."),
         "online": _("Connecté"),

@@ -22,6 +22,7 @@ export class Connection {
     this.onRefused = onRefused;
     this.syncing = false;
     this.buffer = [];
+    this.clockOffset = 0; // server clock minus this device's clock, in ms
     this.socket = io({ auth: { session, role }, reconnectionDelayMax: 5000 });
     this.socket.on("connect", () => {
       this.onStatus("online");
@@ -62,6 +63,7 @@ export class Connection {
         .timeout(ACK_TIMEOUT_MS)
         .emitWithAck("sync", { since: full ? 0 : this.seq });
       if (!answer.ok) return;
+      if (answer.now) this.clockOffset = Date.parse(answer.now) - Date.now();
       if (answer.state) this.state = answer.state;
       else for (const event of answer.events) applyEvent(this.state, event);
       this.presence = answer.presence;
@@ -74,6 +76,11 @@ export class Connection {
     this.buffer = [];
     for (const event of buffered) applyEvent(this.state, event);
     this.onChange(this.state, this.presence);
+  }
+
+  // The server's time now: timers count from the server's event times.
+  now() {
+    return Date.now() + this.clockOffset;
   }
 
   // Send a command; resolve with the server's answer once it has one.
