@@ -7,6 +7,7 @@ with ``Intl.PluralRules`` for the page's language.
 from flask_babel import gettext as _
 
 from mag.domain.protocol import StepKind
+from mag.web.i18n_board import board_messages
 from mag.web.i18n_console import console_messages
 from mag.web.i18n_participant import participant_messages
 from mag.web.i18n_projection import projection_messages
@@ -18,6 +19,7 @@ def client_messages() -> dict[str, str]:
         **_shared_messages(),
         **participant_messages(),
         **console_messages(),
+        **board_messages(),
         **projection_messages(),
     }
 
