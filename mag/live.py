@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mag import services
-from mag.domain.commands import ID_PATTERN, decide, join
+from mag.domain.commands import ID_PATTERN, decide, invite_member, join
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol
@@ -148,3 +148,22 @@ class Live:
 
         self._write(session_id, Actor(Role.PARTICIPANT, participant_id), make)
         return participant_id, secret
+
+    def invite(self, session_id: str, by: Actor, role: object, name: object) -> tuple[str, str]:
+        """Invite a team member on ``by``'s behalf; return the member's id and secret.
+
+        The edge checks that ``by`` may invite (an animateur); the domain checks
+        the role and the name.
+        """
+        member_id = services.new_id()
+        secret = ""
+
+        def make(db: Session, state: SessionState, protocol: Protocol) -> list[NewEvent]:
+            nonlocal secret
+            new_events = invite_member(state, role, name, member_id)
+            member_role = str(new_events[0].data["role"])
+            secret = services.add_member(db, session_id, member_id, member_role)
+            return new_events
+
+        self._write(session_id, by, make)
+        return member_id, secret

@@ -70,6 +70,19 @@ class ParticipantRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class MemberRecord(Base):
+    """A team member the creator invited (animateur, rapporteur, observer screen)."""
+
+    __tablename__ = "members"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    # A value of mag.domain.roles.Role; the name given at invitation lives in the event log.
+    role: Mapped[str] = mapped_column(String(20))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class EventRecord(Base):
     __tablename__ = "events"
     __table_args__ = (UniqueConstraint("session_id", "seq"),)

@@ -1,9 +1,10 @@
 """Socket.IO edge: thin handlers that authenticate, call mag.live, and answer.
 
-One room per session (``s:<id>``) for everyone admitted, one for its staff
-(``s:<id>:staff``) and one per participant (``p:<id>``). Handlers never decide
-anything themselves: ``Live`` checks, commits, then publishes through
-``publisher``. See docs/protocol.md for every event and its payload.
+One room per session (``s:<id>``) for everyone admitted (observer screens
+included), one for its staff (``s:<id>:staff``) and one per participant
+(``p:<id>``). Handlers never decide anything themselves: ``Live`` checks,
+commits, then publishes through ``publisher``. See docs/protocol.md for every
+event and its payload.
 """
 
 import logging
@@ -21,7 +22,12 @@ from mag.domain.events import Event
 from mag.domain.i18n import DomainError
 from mag.domain.roles import Actor, Role
 from mag.domain.views import can_see, is_admitted, snapshot
-from mag.web.identity import facilitator_cookie, participant_cookie, split_participant_cookie
+from mag.web.identity import (
+    member_actor,
+    participant_cookie,
+    split_participant_cookie,
+    team_actor,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +44,28 @@ def participant_room(participant_id: str) -> str:
     return f"p:{participant_id}"
 
 
+def audience_rooms(session_id: str, audience: str) -> list[str]:
+    """The rooms an event of ``audience`` goes to: the same viewers as ``views.can_see``."""
+    if audience == ev.AUDIENCE_ALL:
+        return [session_room(session_id)]
+    if audience == ev.AUDIENCE_STAFF:
+        return [staff_room(session_id)]
+    if audience.startswith("p:"):
+        return [staff_room(session_id), participant_room(audience.removeprefix("p:"))]
+    if audience.startswith("self:"):
+        # A secret ballot: its voter alone, not even the staff.
+        return [participant_room(audience.removeprefix("self:"))]
+    return []
+
+
 def publisher(socketio: SocketIO):
     """Send committed events to the rooms allowed to see them."""
 
     def publish(session_id: str, events: Sequence[Event]) -> None:
         for event in events:
             payload = [event.to_json()]
-            if event.audience == ev.AUDIENCE_ALL:
-                socketio.emit("events", payload, to=session_room(session_id))
-            else:
-                socketio.emit("events", payload, to=staff_room(session_id))
-                if event.audience.startswith("p:"):
-                    socketio.emit("events", payload, to=participant_room(event.audience[2:]))
+            for room in audience_rooms(session_id, event.audience):
+                socketio.emit("events", payload, to=room)
 
     return publish
 
@@ -74,10 +90,12 @@ class SessionNamespace(Namespace):
     # -- connection
 
     def on_connect(self, auth=None):
-        """A browser connects with ``auth = {"session": id, "role": "animateur"|"participant"}``.
+        """A browser connects with ``auth = {"session": id, "role": <page's role>}``.
 
-        Identity comes from the HttpOnly cookie set when the person joined or
-        opened the facilitator link, never from anything the page can forge.
+        The role is the page's: "animateur" (the console), "observateur" (the
+        projection) or "participant". Identity comes from the HttpOnly cookie set
+        when the person joined or opened their private link, never from anything
+        the page can forge.
         """
         auth = auth if isinstance(auth, Mapping) else {}
         session_id = str(auth.get("session", ""))
@@ -87,13 +105,15 @@ class SessionNamespace(Namespace):
                 gettext("Votre lien n'est plus valable. Rejoignez la séance avec son code.")
             )
         self._clients[request.sid] = (session_id, viewer)
-        if viewer.role.is_staff:
-            join_room(session_room(session_id))
-            join_room(staff_room(session_id))
-        else:
+        if viewer.participant_id:
             join_room(participant_room(viewer.participant_id))
-            if self.mag.live.read(session_id, lambda state, _: is_admitted(viewer, state)):
-                join_room(session_room(session_id))
+        if viewer.role.is_staff:
+            join_room(staff_room(session_id))
+        # Observers see what every admitted participant sees: the session room only.
+        if viewer.role.is_staff or self.mag.live.read(
+            session_id, lambda state, _: is_admitted(viewer, state)
+        ):
+            join_room(session_room(session_id))
         self._presence_changed(session_id, viewer, +1)
 
     def on_disconnect(self, reason=None):
@@ -108,8 +128,19 @@ class SessionNamespace(Namespace):
             except DomainError:
                 return None
             if role == Role.ANIMATEUR:
-                secret = request.cookies.get(facilitator_cookie(session_id))
-                return Actor(Role.ANIMATEUR) if services.is_facilitator(record, secret) else None
+                # The console: the creator, or an invited animateur or rapporteur.
+                staff = team_actor(db, record, request.cookies)
+                return staff if staff is not None and staff.role.is_staff else None
+            if role == Role.OBSERVATEUR:
+                # The projection: an observer's link, or a staff member's browser
+                # (the facilitator's laptop on the projector), then read-only too.
+                member = member_actor(db, record, request.cookies)
+                if member is not None and member.role is Role.OBSERVATEUR:
+                    return member
+                staff = team_actor(db, record, request.cookies)
+                return (
+                    Actor(Role.OBSERVATEUR) if staff is not None and staff.role.is_staff else None
+                )
             if role == Role.PARTICIPANT:
                 pid, secret = split_participant_cookie(
                     request.cookies.get(participant_cookie(session_id))
@@ -152,7 +183,11 @@ class SessionNamespace(Namespace):
             if isinstance(since, int) and admitted and 0 < since <= state.seq <= since + limit:
                 return state.seq, admitted, None
             view = snapshot(state, protocol, viewer)
-            view["me"] = {"role": viewer.role.value, "participant_id": viewer.participant_id}
+            view["me"] = {
+                "role": viewer.role.value,
+                "participant_id": viewer.participant_id,
+                "member_id": viewer.member_id,
+            }
             return state.seq, admitted, view
 
         seq, admitted, view = self.mag.live.read(session_id, look)

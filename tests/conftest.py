@@ -60,6 +60,8 @@ class Person:
         self.role = role
         self.socket = None
         self.participant_id: str | None = None
+        self.member_id: str | None = None
+        self.link: str | None = None  # a team member's private link
 
     def connect(self):
         socketio = self.room.app.extensions["mag"].socketio
@@ -122,6 +124,29 @@ class Room:
         person.participant_id = person.sync()["state"]["me"]["participant_id"]
         if accept:
             assert person.send("accept_convention", version=1)["ok"]
+        person.socket.get_received()
+        return person
+
+    def invite(self, role: str, name: str = "", *, by: Person | None = None) -> Person:
+        """Invite a team member from the console, open their link in a new browser, connect.
+
+        Animateurs and rapporteurs connect as the console does ("animateur"),
+        observers as the projection does ("observateur").
+        """
+        inviter = by or self.facilitator
+        response = inviter.http.post(
+            f"/animer/{self.session_id}/equipe", data={"role": role, "name": name}
+        )
+        assert response.status_code == 200, response.text
+        link = re.search(r'id="member-link"[^>]*value="([^"]+)"', response.text).group(1)
+        person = Person(
+            self, self.app.test_client(), "observateur" if role == "observateur" else "animateur"
+        )
+        person.member_id = link.rsplit("/", 2)[-2]
+        person.link = link
+        entered = person.http.get(link.split("localhost", 1)[1])
+        assert entered.status_code == 302, entered.text
+        person.connect()
         person.socket.get_received()
         return person
 

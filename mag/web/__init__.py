@@ -2,12 +2,13 @@
 
 from flask import Flask
 
-from mag.web import facilitator, participant
+from mag.web import facilitator, participant, team
 
 
 def register(app: Flask) -> None:
     app.register_blueprint(facilitator.bp)
     app.register_blueprint(participant.bp)
+    app.register_blueprint(team.bp)
 
     @app.after_request
     def headers(response):

@@ -16,7 +16,7 @@ from mag import services
 from mag.domain.i18n import DomainError
 from mag.domain.protocol import ProtocolInvalid, builtin_protocols
 from mag.web.i18n_client import client_messages
-from mag.web.identity import facilitator_cookie, set_identity
+from mag.web.identity import facilitator_cookie, set_identity, team_of_request
 
 bp = Blueprint("facilitator", __name__)
 
@@ -141,12 +141,14 @@ def enter(session_id: str, secret: str):
 
 @bp.get("/animer/<session_id>")
 def console(session_id: str):
-    record = _facilitated_session(session_id, request.cookies.get(facilitator_cookie(session_id)))
-    if record is None:
+    """The console, for the creator and the team members they invited to run the session."""
+    record, actor = team_of_request(session_id)
+    if actor is None or not actor.role.is_staff:
         return _refused()
     return render_template(
         "facilitator.html",
         session_id=session_id,
+        role=actor.role,
         join_code=record.join_code,
         join_url=url_for("participant.join_form", _external=True),
         messages=client_messages(),
@@ -160,7 +162,7 @@ def _refused():
             heading=_("Lien d'animation non valable"),
             text=_(
                 "Ce lien d'animation n'est pas (ou plus) valable. Utilisez le lien privé reçu "
-                "à la création de la séance."
+                "à la création de la séance, ou celui que l'animation vous a transmis."
             ),
         ),
         403,

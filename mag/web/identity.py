@@ -2,9 +2,19 @@
 
 Identity is never kept in Flask's session: the secret's hash lives in the
 database, the secret itself only in the browser of the person it belongs to.
+Three cookies per session: the creator's (``mag_a_``), a participant's
+(``mag_p_``) and an invited team member's (``mag_m_``).
 """
 
-from flask import Response, current_app
+from collections.abc import Mapping
+
+from flask import Response, abort, current_app, request
+from sqlalchemy.orm import Session
+
+from mag import services
+from mag.domain.i18n import DomainError
+from mag.domain.roles import FACILITATOR, Actor, Role
+from mag.models import SessionRecord
 
 
 def facilitator_cookie(session_id: str) -> str:
@@ -15,11 +25,44 @@ def participant_cookie(session_id: str) -> str:
     return f"mag_p_{session_id}"
 
 
-def split_participant_cookie(value: str | None) -> tuple[str | None, str | None]:
+def member_cookie(session_id: str) -> str:
+    return f"mag_m_{session_id}"
+
+
+def split_id_cookie(value: str | None) -> tuple[str | None, str | None]:
+    """Split ``<id>.<secret>`` (a participant's or a member's cookie)."""
     if not value or "." not in value:
         return None, None
-    participant_id, _, secret = value.partition(".")
-    return participant_id, secret
+    some_id, _, secret = value.partition(".")
+    return some_id, secret
+
+
+split_participant_cookie = split_id_cookie
+split_member_cookie = split_id_cookie
+
+
+def member_actor(db: Session, record: SessionRecord, cookies: Mapping[str, str]) -> Actor | None:
+    """The invited team member the cookies prove, or None."""
+    member_id, secret = split_member_cookie(cookies.get(member_cookie(record.id)))
+    member = services.member_for_secret(db, record.id, member_id, secret)
+    return Actor(Role(member.role), member_id=member.id) if member is not None else None
+
+
+def team_actor(db: Session, record: SessionRecord, cookies: Mapping[str, str]) -> Actor | None:
+    """The creator (their cookie first), else an invited team member, else None."""
+    if services.is_facilitator(record, cookies.get(facilitator_cookie(record.id))):
+        return FACILITATOR
+    return member_actor(db, record, cookies)
+
+
+def team_of_request(session_id: str) -> tuple[SessionRecord, Actor | None]:
+    """The session (404 if there is none) and who this request's cookies say is in its team."""
+    with current_app.extensions["mag"].sessions() as db:
+        try:
+            record = services.session_record(db, session_id)
+        except DomainError:
+            abort(404)
+        return record, team_actor(db, record, request.cookies)
 
 
 def set_identity(response: Response, name: str, value: str) -> None:
