@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mag import services
-from mag.domain.commands import ID_PATTERN, decide, invite_member, join
+from mag.domain.commands import ADD_PARTICIPANT, ID_PATTERN, decide, invite_member, join
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol
@@ -126,6 +126,17 @@ class Live:
         """Carry out command ``name`` once, whatever the number of retries of ``command_id``."""
         if not isinstance(command_id, str) or not ID_PATTERN.match(command_id):
             raise DomainError("invalid_id", N_("Identifiant de commande invalide."))
+        if name == ADD_PARTICIPANT:
+            # Registering someone without a device also stores their identity record.
+            if not actor.role.is_staff:
+                raise DomainError("forbidden", N_("Seule l'équipe d'animation peut faire cela."))
+            return self._admit(
+                session_id,
+                args.get("pseudonym"),
+                args.get("function"),
+                by=actor,
+                command_id=command_id,
+            )[2]
         return self._write(
             session_id,
             actor,
@@ -136,18 +147,35 @@ class Live:
 
     def join(self, session_id: str, pseudonym: object, function: object) -> tuple[str, str]:
         """Admit a new participant to the lobby; return their id and secret."""
+        participant_id, secret, _ = self._admit(session_id, pseudonym, function)
+        return participant_id, secret
+
+    def _admit(
+        self,
+        session_id: str,
+        pseudonym: object,
+        function: object,
+        *,
+        by: Actor | None = None,
+        command_id: str | None = None,
+    ) -> tuple[str, str, Outcome]:
+        """Add a participant: joining themselves, or registered by a researcher (``by``)."""
         participant_id = services.new_id()
         secret = ""
 
         def make(db: Session, state: SessionState, protocol: Protocol) -> list[NewEvent]:
             nonlocal secret
-            new_events = join(state, pseudonym, function, participant_id)
+            entered_by = by.role.value if by else None
+            new_events = join(state, pseudonym, function, participant_id, entered_by)
             name = str(new_events[0].data["pseudonym"])
             secret = services.add_participant(db, session_id, participant_id, name)
             return new_events
 
-        self._write(session_id, Actor(Role.PARTICIPANT, participant_id), make)
-        return participant_id, secret
+        actor = by or Actor(Role.PARTICIPANT, participant_id)
+        outcome = self._write(
+            session_id, actor, make, command_id=command_id, name=ADD_PARTICIPANT if by else ""
+        )
+        return participant_id, secret, outcome
 
     def invite(self, session_id: str, by: Actor, role: object, name: object) -> tuple[str, str]:
         """Invite a team member on ``by``'s behalf; return the member's id and secret.

@@ -11,6 +11,7 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
 from flask import current_app, request
 from flask_babel import gettext
@@ -192,12 +193,13 @@ class SessionNamespace(Namespace):
 
         seq, admitted, view = self.mag.live.read(session_id, look)
         presence = self.presence(session_id) if admitted else []
+        now = datetime.now(UTC).isoformat()  # browsers time the turns on the server's clock
         if view is not None:
-            return {"ok": True, "state": view, "seq": seq, "presence": presence}
+            return {"ok": True, "state": view, "seq": seq, "presence": presence, "now": now}
         with self.mag.sessions() as db:
             missed = services.events_after(db, session_id, since)
         events = [e.to_json() for e in missed if e.seq <= seq and can_see(e, viewer)]
-        return {"ok": True, "events": events, "seq": seq, "presence": presence}
+        return {"ok": True, "events": events, "seq": seq, "presence": presence, "now": now}
 
     # -- writing
 

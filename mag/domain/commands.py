@@ -224,9 +224,23 @@ def open_joining(state, protocol, actor, args) -> list[NewEvent]:
     return [NewEvent(ev.JOINING_OPENED, {})]
 
 
-def join(state: SessionState, pseudonym: object, function: object, participant_id: str):
-    """A person asks to join the room (not a socket command: they have no identity yet)."""
-    if state.status is Status.ENDED or not state.is_joining_open:
+ADD_PARTICIPANT = "add_participant"
+"""The staff's command to register someone without a device (carried out by ``join``)."""
+
+
+def join(
+    state: SessionState,
+    pseudonym: object,
+    function: object,
+    participant_id: str,
+    entered_by: str | None = None,
+):
+    """A person joins the room, or a researcher (``entered_by``) registers someone.
+
+    Not an ordinary command: it also creates the person's identity record.
+    Researchers may still add someone after joining closed.
+    """
+    if state.status is Status.ENDED or not (state.is_joining_open or entered_by):
         raise DomainError("joining_closed", N_("Cette séance n'accepte plus de participants."))
     name = clean_text(pseudonym, N_("Pseudonyme"), PSEUDONYM_MAX)
     role = clean_text(function, N_("Fonction"), FUNCTION_MAX, required=False)
@@ -241,7 +255,12 @@ def join(state: SessionState, pseudonym: object, function: object, participant_i
     return [
         NewEvent(
             ev.PARTICIPANT_JOINED,
-            {"participant_id": participant_id, "pseudonym": name, "function": role},
+            {
+                "participant_id": participant_id,
+                "pseudonym": name,
+                "function": role,
+                "entered_by": entered_by,
+            },
         )
     ]
 

@@ -8,7 +8,12 @@ def test_the_lobby_shows_who_joined_and_who_accepted(room):
     room.join("Bruno", "animateur EPN", accept=False)
     state = room.facilitator.sync()["state"]
     people = {p["pseudonym"]: p for p in state["participants"].values()}
-    assert people["Amina"] == {"pseudonym": "Amina", "function": "AS en CPAS", "has_accepted": True}
+    assert people["Amina"] == {
+        "pseudonym": "Amina",
+        "function": "AS en CPAS",
+        "has_accepted": True,
+        "entered_by": None,
+    }
     assert people["Bruno"]["has_accepted"] is False
     presence = room.facilitator.sync()["presence"]
     assert amina.participant_id in presence
