@@ -1,0 +1,139 @@
+"""The steps over real Socket.IO: who receives what, on behalf entries, retries, refusals."""
+
+import pytest
+
+
+@pytest.fixture
+def group(room):
+    """A facilitator, a rapporteur, an observer screen, three participants; Awa's récit chosen."""
+    awa = room.join("Awa", "AS en CPAS")
+    bruno = room.join("Bruno", "animateur EPN")
+    chloe = room.join("Chloé", "éducatrice")
+    rapporteur = room.invite("rapporteur", "Claire")
+    screen = room.invite("observateur", "Salle")
+    room.go_to("proposals")
+    assert awa.send("submit_proposal", proposal_id="prop-0001", title="Le guichet", body="…")["ok"]
+    room.go_to("vote")
+    room.steer("close_vote")
+    room.steer("choose_recits", recits=[{"proposal_id": "prop-0001"}])
+    assert awa.send("accept_narration", recit=0)["ok"]
+    for person in (awa, bruno, chloe, rapporteur, screen, room.facilitator):
+        person.socket.get_received()
+    return awa, bruno, chloe, rapporteur, screen
+
+
+def types(person) -> list[str]:
+    return [e["type"] for e in person.received_events()]
+
+
+def test_a_ballot_reaches_its_voter_only_the_count_reaches_everyone(room):
+    awa = room.join("Awa")
+    bruno = room.join("Bruno")
+    screen = room.invite("observateur")
+    room.go_to("proposals")
+    awa.send("submit_proposal", proposal_id="prop-0001", title="Le guichet", body="…")
+    room.go_to("vote")
+    for person in (awa, bruno, screen, room.facilitator):
+        person.socket.get_received()
+    assert bruno.send("cast_ballot", choices=["prop-0001"])["ok"]
+    assert types(bruno) == ["ballot_cast", "voted"]
+    for person in (awa, screen, room.facilitator):
+        assert types(person) == ["voted"]
+    again = bruno.send("cast_ballot", choices=["prop-0001"])
+    assert again["error"]["message"] == "Vous avez déjà voté."
+
+
+def test_hidden_interpretations_are_never_sent_to_the_others_before_the_reveal(room, group):
+    awa, bruno, chloe, rapporteur, screen = group
+    room.go_to("round")  # the presentation round comes first in mag-complet
+    state = room.facilitator.sync()["state"]
+    first_round = next(
+        i for i, s in enumerate(state["protocol"]["steps"]) if s["id"] == "premier-tour"
+    )
+    while state["session"]["step_index"] != first_round:
+        room.steer("next_step", from_index=state["session"]["step_index"])
+        state = room.facilitator.sync()["state"]
+    for person in group + (room.facilitator,):
+        person.socket.get_received()
+    seq_before = chloe.sync()["seq"]
+
+    assert bruno.send("contribute", contribution_id="int-0001", body="C'est l'institution.")["ok"]
+    assert types(bruno) == ["contribution_added"]
+    assert types(rapporteur) == ["contribution_added"]
+    assert types(chloe) == [] and types(screen) == []
+    # Reconnecting does not bring it either.
+    assert "int-0001" not in chloe.sync()["state"]["contributions"]
+    assert chloe.sync(since=seq_before)["events"] == []
+    refused = chloe.send("edit_contribution", contribution_id="int-0001", body="à moi")
+    assert refused["error"]["code"] == "unknown_contribution"
+
+    room.steer("reveal")
+    [revealed] = chloe.received_events()
+    assert revealed["type"] == "contributions_revealed"
+    assert revealed["data"]["contributions"][0]["body"] == "C'est l'institution."
+    assert screen.received_events()[0]["type"] == "contributions_revealed"
+
+
+def test_the_rapporteur_enters_words_for_a_participant_without_a_device(room, group):
+    awa, bruno, chloe, rapporteur, screen = group
+    added = rapporteur.send(
+        "add_participant", cid="add-fatou-1", pseudonym="Fatou", function="aide familiale"
+    )
+    assert added["ok"]
+    retry = rapporteur.send(
+        "add_participant", cid="add-fatou-1", pseudonym="Fatou", function="aide familiale"
+    )
+    assert retry["ok"] and retry["is_retry"]
+    participants = room.facilitator.sync()["state"]["participants"]
+    [fatou] = [pid for pid, p in participants.items() if p["pseudonym"] == "Fatou"]
+    assert participants[fatou]["entered_by"] == "rapporteur"
+    before = rapporteur.send("contribute", contribution_id="q-000001", body="?", on_behalf_of=fatou)
+    assert before["error"]["code"] in {"consent_required", "wrong_step"}
+    assert rapporteur.send("accept_convention", version=1, on_behalf_of=fatou)["ok"]
+    room.go_to("questions")
+    assert rapporteur.send(
+        "contribute", contribution_id="q-000001", body="Qui était là ?", on_behalf_of=fatou
+    )["ok"]
+    question = bruno.sync()["state"]["contributions"]["q-000001"]
+    assert (question["author_id"], question["entered_by"]) == (fatou, "rapporteur")
+    refused = bruno.send("add_participant", pseudonym="Intrus", function="")
+    assert refused["error"]["message"] == "Seule l'équipe d'animation peut faire cela."
+
+
+def test_refusals_are_clear_and_change_nothing(room, group):
+    awa, bruno, chloe, rapporteur, screen = group
+    seq = room.facilitator.sync()["seq"]
+    cases = [
+        (bruno, "add_board_item", {"item_id": "item-0001", "kind": "noeud", "title": "X"}),
+        (bruno, "contribute", {"contribution_id": "int-0001", "body": "trop tôt"}),
+        (rapporteur, "next_step", {"from_index": 0}),
+        (screen, "add_note", {"contribution_id": "note-0001", "body": "x"}),
+        (chloe, "end_turn", {"speaker": bruno.participant_id, "outcome": "spoke"}),
+    ]
+    messages = []
+    for person, name, args in cases:
+        answer = person.send(name, **args)
+        assert not answer["ok"], (name, answer)
+        messages.append(answer["error"]["message"])
+    assert messages == [
+        "Seule l'équipe d'animation peut faire cela.",
+        "Ce n'est pas possible à l'étape « Choix du récit ».",
+        "Seul l'animateur ou l'animatrice peut faire cela.",
+        "Cet écran sert à suivre la séance : il ne modifie rien.",
+        "Ce n'est pas possible à l'étape « Choix du récit ».",
+    ]
+    assert room.facilitator.sync()["seq"] == seq
+
+
+def test_evaluation_answers_reach_no_screen_only_the_revealed_summary(room, group):
+    awa, bruno, chloe, rapporteur, screen = group
+    room.go_to("evaluation")
+    for person in group + (room.facilitator,):
+        person.socket.get_received()
+    assert bruno.send("answer_evaluation", answers={"methode": 5, "utile": "Le temps."})["ok"]
+    for person in (room.facilitator, rapporteur, bruno, chloe, screen):
+        assert types(person) == ["evaluation_done"]
+    room.steer("reveal")
+    [summary] = chloe.received_events()
+    methode = summary["data"]["summary"]["questions"][0]
+    assert (methode["id"], methode["count"], methode["mean"]) == ("methode", 1, 5.0)
