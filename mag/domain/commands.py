@@ -703,11 +703,8 @@ def contribute(state, protocol, actor, args) -> list[NewEvent]:
         )
     _check_author(state, protocol, step, actor, kind)
     if kind is ContributionKind.INTERPRETATION and any(
-        c.kind is ContributionKind.INTERPRETATION
-        and c.author_id == actor.participant_id
-        and (c.step_index, c.recit) == state.place
-        and not c.is_withdrawn
-        for c in state.contributions.values()
+        c.kind is ContributionKind.INTERPRETATION and c.author_id == actor.participant_id
+        for c in state.contributions_here(state.place)
     ):
         raise DomainError(
             "already_contributed",
@@ -803,11 +800,7 @@ def reveal(state, protocol, actor, args) -> list[NewEvent]:
         raise DomainError("already_revealed", N_("Les contributions ont déjà été dévoilées."))
     if step.kind is StepKind.EVALUATION:
         return [NewEvent(ev.EVALUATION_REVEALED, {"summary": evaluation_summary(state, step)})]
-    hidden = [
-        contribution_data(c)
-        for c in state.contributions.values()
-        if c.is_hidden and not c.is_withdrawn and (c.step_index, c.recit) == state.place
-    ]
+    hidden = [contribution_data(c) for c in state.contributions_here(state.place) if c.is_hidden]
     step_index, recit = state.place
     return [
         NewEvent(
@@ -995,7 +988,7 @@ def _new_item(state: SessionState, item_id: object, fields: Mapping[str, object]
     item_id = client_id(item_id)
     if item_id in state.board:
         raise DomainError("duplicate_id", N_("Cet élément existe déjà."))
-    position = max((i.position for i in state.board.values()), default=-1) + 1
+    position = state.next_board_position
     return NewEvent(
         ev.BOARD_ITEM_ADDED,
         {"item_id": item_id, "recit": state.recit_index, "position": position, **fields},

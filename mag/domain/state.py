@@ -223,6 +223,10 @@ class SessionState:
     vote_results: list[dict[str, object]] = field(default_factory=list)
     recits: list[Recit] = field(default_factory=list)
     contributions: dict[str, Contribution] = field(default_factory=dict)
+    # Indexes, so that no command has to look through the whole session's history.
+    contributions_at: dict[tuple[int, int | None], list[str]] = field(default_factory=dict)
+    current_question: str | None = None
+    next_board_position: int = 0
     revealed: set[tuple[int, int | None]] = field(default_factory=set)
     seating: list[str] = field(default_factory=list)
     rounds: dict[tuple[int, int | None], Round] = field(default_factory=dict)
@@ -263,6 +267,11 @@ class SessionState:
     def is_admitted_participant(self, participant_id: str | None) -> bool:
         participant = self.participants.get(participant_id or "")
         return participant is not None and participant.accepted_version == self.convention_version
+
+    def contributions_here(self, place: tuple[int, int | None]) -> list[Contribution]:
+        """The contributions made at ``place`` (step and récit), withdrawn ones excluded."""
+        found = (self.contributions[cid] for cid in self.contributions_at.get(place, ()))
+        return [c for c in found if not c.is_withdrawn and (c.step_index, c.recit) == place]
 
     def is_hidden_now(self, step_is_hidden: bool) -> bool:
         """True when contributions made now must wait for the reveal."""
@@ -419,6 +428,12 @@ def _contribution_added(state: SessionState, event: Event) -> None:
         if name in data:
             setattr(contribution, name, str(data[name]))
     state.contributions[contribution.id] = contribution
+    _index(state, contribution)
+
+
+def _index(state: SessionState, contribution: Contribution) -> None:
+    place = (contribution.step_index, contribution.recit)
+    state.contributions_at.setdefault(place, []).append(contribution.id)
 
 
 def _contribution_edited(state: SessionState, event: Event) -> None:
@@ -457,11 +472,13 @@ def _contributions_revealed(state: SessionState, event: Event) -> None:
 
 def _question_marked(state: SessionState, event: Event) -> None:
     status = str(event.data["status"])
+    question = state.contributions[str(event.data["contribution_id"])]
     if status == QuestionStatus.CURRENT:
-        for other in state.contributions.values():
-            if other.kind is ContributionKind.QUESTION and other.status == QuestionStatus.CURRENT:
-                other.status = QuestionStatus.QUEUED
-    state.contributions[str(event.data["contribution_id"])].status = status
+        previous = state.contributions.get(state.current_question or "")
+        if previous is not None and previous.status == QuestionStatus.CURRENT:
+            previous.status = QuestionStatus.QUEUED
+        state.current_question = question.id
+    question.status = status
 
 
 def _question_deferred(state: SessionState, event: Event) -> None:
@@ -471,6 +488,7 @@ def _question_deferred(state: SessionState, event: Event) -> None:
     contribution.kind = ContributionKind.INTERPRETATION
     contribution.status = ""
     contribution.is_hidden = bool(event.data.get("is_hidden", False))
+    _index(state, contribution)  # listed at its new place; contributions_here skips the old one
 
 
 def _seating_set(state: SessionState, event: Event) -> None:
@@ -542,6 +560,7 @@ def _board_item_added(state: SessionState, event: Event) -> None:
         at=event.at,
     )
     state.board[item.id] = item
+    state.next_board_position = max(state.next_board_position, item.position + 1)
 
 
 def _board_item_edited(state: SessionState, event: Event) -> None:
