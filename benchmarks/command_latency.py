@@ -94,18 +94,15 @@ def mag(participants: int, commands: int, history: int):
     send(facilitator, "next_step", from_index=1)
     sender, others = clients[0], clients[1:] + [facilitator]
 
-    def timed(count, offset):
+    def timed(count, offset, who=sender, audience=others, name="submit_proposal"):
         samples = []
         for n in range(count):
             start = time.perf_counter()
-            send(
-                sender,
-                "submit_proposal",
-                proposal_id=f"prop-{offset + n:07d}",
-                title="Titre",
-                body="Quelques lignes",
-            )
-            for client in others:
+            if name == "submit_proposal":
+                send(who, name, proposal_id=f"prop-{offset + n:07d}", title="T", body="Lignes")
+            else:  # the rapporteur's running notes
+                send(who, name, contribution_id=f"note-{offset + n:07d}", body="Elle raconte.")
+            for client in audience:
                 client.get_received()
             samples.append(time.perf_counter() - start)
         return samples
@@ -113,8 +110,10 @@ def mag(participants: int, commands: int, history: int):
     fresh = timed(commands, 0)
     timed(history, commands)
     late = timed(commands, commands + history)
+    timed(history, 0, facilitator, clients, "add_note")
+    notes = timed(commands, history, facilitator, clients, "add_note")
     app.extensions["mag"].engine.dispose()
-    return fresh, late
+    return fresh, late, notes
 
 
 def main():
@@ -125,9 +124,10 @@ def main():
     options = parser.parse_args()
     print(f"{options.participants} participants, {options.commands} timed updates per row")
     report("bare Flask-SocketIO broadcast", bare(options.participants, options.commands))
-    fresh, late = mag(options.participants, options.commands, options.history)
+    fresh, late, notes = mag(options.participants, options.commands, options.history)
     report("mag submit_proposal, new session", fresh)
     report(f"mag submit_proposal, after {options.history} more", late)
+    report(f"mag add_note, after {options.history} notes", notes)
 
 
 if __name__ == "__main__":
