@@ -1,91 +1,130 @@
-// The facilitator's console: the lobby, the step controls, the protocol's
-// steps, and what participants contribute, all following live.
+// The team's console, for the animateur·rice (who steers) and the
+// rapporteur·rice (the group's memory, who types for those who do not): the
+// session's place and time, the people, the notes, and one panel per step
+// kind (static/js/console/). The server checks every command; this page only
+// hides the steering controls from the rapporteur.
 
 import { Connection } from "./connection.js";
-import { $, h, show } from "./dom.js";
-import { t, tn } from "./i18n.js";
-import { proposalItem, refused, renderStep, run, setStatus } from "./common.js";
+import { $, show } from "./dom.js";
+import { t } from "./i18n.js";
+import { refused, renderStep, run, setStatus } from "./common.js";
+import { currentStep } from "./store.js";
+import { boardPanel, perspectivesPanel } from "./console/analysis.js";
+import { renderClock, renderPlace, renderSteps } from "./console/clock.js";
+import { evaluationPanel } from "./console/evaluation.js";
+import { notesPanel } from "./console/notes.js";
+import { peoplePanel } from "./console/people.js";
+import { roundPanel } from "./console/rounds.js";
+import { narratorPanel, questionsPanel } from "./console/talk.js";
+import { proposalsPanel } from "./console/proposals.js";
+import { votePanel } from "./console/vote.js";
 
 const root = $("#app");
 const connection = new Connection({
   session: root.dataset.session,
-  role: "animateur",
+  role: "animateur", // the console's page role: the server knows who is behind it
   onChange: render,
   onStatus: setStatus,
   onRefused: refused,
 });
 
-function render(state, presence) {
-  const { session, protocol } = state;
-  document.title = `${session.title} · ${t("console")}`;
-  $("#session-title").textContent = session.title;
-  $("#session-question").textContent = session.question;
-  $("#session-status").textContent = t(`status_${session.status}`);
+const ctx = {
+  connection,
+  run: (name, args = {}) => run(connection, name, args),
+  behalf: () => $("#on-behalf").value, // a participant id, or "" for the team itself
+  steering: () => (connection.state?.me?.role ?? root.dataset.role) === "animateur",
+};
 
+// One panel per step kind, made with (ctx, step); steps without one
+// (agreement, narration, discussion) have the notes and the people only.
+const PANELS = {
+  round: roundPanel,
+  proposals: proposalsPanel,
+  vote: votePanel,
+  stakes: (c) => narratorPanel(c, "stakes"),
+  questions: questionsPanel,
+  reactions: (c) => narratorPanel(c, "reaction"),
+  analysis: boardPanel,
+  theory: boardPanel,
+  hypotheses: boardPanel,
+  perspectives: perspectivesPanel,
+  evaluation: evaluationPanel,
+};
+const panels = {}; // by step index: built once, so its forms keep what is typed
+const people = peoplePanel(ctx);
+const notes = notesPanel(ctx);
+
+function panelOf(state, step) {
+  if (!step || !PANELS[step.kind]) return null;
+  const index = state.session.step_index;
+  panels[index] ??= PANELS[step.kind](ctx, step);
+  return panels[index];
+}
+
+function renderControls(state) {
+  const { session, protocol } = state;
+  const steering = ctx.steering();
   const running = session.status === "running";
   const index = session.step_index;
+  show($("#controls"), steering && session.status !== "ended");
   show($("#start"), session.status === "lobby");
   show($("#previous"), running && index > 0);
   show($("#next"), running && index < protocol.steps.length - 1);
   show($("#end"), running);
   $("#joining").textContent = session.is_joining_open ? t("close_joining") : t("open_joining");
-  show($("#joining"), session.status !== "ended");
+  show($("#joining"), steering && session.status !== "ended");
   $("#joining-state").textContent = session.is_joining_open ? t("joining_open") : t("joining_closed");
+}
 
-  if (running) renderStep(state, $("#step"));
-  else show($("#step"), false);
+function render(state, presence) {
+  const { session } = state;
+  document.title = `${session.title} · ${t("console")}`;
+  $("#session-title").textContent = session.title;
+  $("#session-question").textContent = session.question;
+  $("#session-status").textContent = t(`status_${session.status}`);
+  renderControls(state);
 
-  const participants = Object.entries(state.participants);
-  $("#lobby-count").textContent = [
-    tn("lobby_participants", participants.length),
-    tn("lobby_connected", participants.filter(([id]) => presence.includes(id)).length),
-    tn("lobby_accepted", participants.filter(([, p]) => p.has_accepted).length),
-  ].join(" · ");
-  $("#lobby-list").replaceChildren(
-    ...participants.map(([id, p]) =>
-      h(
-        "tr",
-        {},
-        h("th", { scope: "row", text: p.pseudonym }),
-        h("td", { text: p.function || "—" }),
-        h("td", { class: presence.includes(id) ? "yes" : "no", text: presence.includes(id) ? t("connected") : t("not_connected") }),
-        h("td", { class: p.has_accepted ? "yes" : "no", text: p.has_accepted ? t("accepted") : t("not_accepted") }),
-      ),
-    ),
-  );
-  show($("#lobby-empty"), participants.length === 0);
-  show($("#lobby-table"), participants.length > 0);
+  const running = session.status === "running";
+  const step = running ? renderStep(state, $("#step")) : null;
+  if (!running) show($("#step"), false);
+  const now = connection.now();
+  renderPlace(state);
+  renderClock(state, now);
+  renderSteps(state, now);
+  show($("#entry-for"), running);
+  people.render(state, presence, step);
+  show($("#notes"), running);
+  if (running) notes.render(state);
 
-  $("#steps").replaceChildren(
-    ...protocol.steps.map((step, i) =>
-      h(
-        "li",
-        { "aria-current": running && i === index ? "step" : null, class: i < index || session.status === "ended" ? "done" : "" },
-        h("span", { class: "number", text: step.number }),
-        ` ${step.title} `,
-        h("span", { class: "meta", text: t("minutes", { count: step.duration_minutes }) }),
-      ),
-    ),
-  );
-
-  const proposals = Object.values(state.proposals);
-  show($("#proposals"), proposals.length > 0);
-  $("#proposals-heading").textContent = tn("proposal_count", proposals.length);
-  $("#proposal-list").replaceChildren(...proposals.map((p) => proposalItem(p, state)));
+  const panel = panelOf(state, step);
+  const work = $("#work");
+  if (work.firstElementChild !== (panel?.el ?? null)) work.replaceChildren(...(panel ? [panel.el] : []));
+  panel?.render(state, step, now);
+  show($("#proposals"), step?.kind === "proposals");
 }
 
 function stepCommand(name) {
-  return () => run(connection, name, { from_index: connection.state.session.step_index });
+  return () => ctx.run(name, { from_index: connection.state.session.step_index });
 }
 
-$("#start").addEventListener("click", () => run(connection, "start_session"));
+$("#start").addEventListener("click", () => ctx.run("start_session"));
 $("#next").addEventListener("click", stepCommand("next_step"));
 $("#previous").addEventListener("click", stepCommand("previous_step"));
 $("#end").addEventListener("click", () => {
-  if (window.confirm(t("confirm_end"))) run(connection, "end_session");
+  if (window.confirm(t("confirm_end"))) ctx.run("end_session");
 });
 $("#joining").addEventListener("click", () =>
-  run(connection, connection.state.session.is_joining_open ? "close_joining" : "open_joining"),
+  ctx.run(connection.state.session.is_joining_open ? "close_joining" : "open_joining"),
 );
-// Keep the elapsed time fresh between events.
-setInterval(() => connection.state && render(connection.state, connection.presence), 30000);
+// The "Saisir pour" choice changes which entry forms show (ballot, evaluation, support).
+$("#on-behalf").addEventListener("change", () => connection.state && render(connection.state, connection.presence));
+
+// Clocks between events: the step's time, the protocol list, the speaker's timer.
+setInterval(() => {
+  const state = connection.state;
+  if (!state || !state.admitted || state.session.status !== "running") return;
+  const now = connection.now();
+  renderClock(state, now);
+  renderSteps(state, now);
+  panelOf(state, currentStep(state))?.tick?.(state, now);
+}, 1000);
