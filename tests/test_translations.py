@@ -46,7 +46,7 @@ def test_templates_hold_no_bare_text():
 def test_scripts_show_no_french_of_their_own():
     """The browser scripts take every sentence from the translated messages (t/tn)."""
     offenders = []
-    for script in sorted((ROOT / "static" / "js").glob("*.js")):
+    for script in sorted((ROOT / "static" / "js").rglob("*.js")):
         for number, line in enumerate(script.read_text("utf-8").splitlines(), 1):
             if line.strip().startswith("//"):
                 continue
@@ -55,3 +55,21 @@ def test_scripts_show_no_french_of_their_own():
                 if re.search(r"[àâçéèêëîïôûùüÿœ]", value, re.I):
                     offenders.append(f"{script.name}:{number}: {value}")
     assert offenders == []
+
+
+def test_every_message_a_script_asks_for_exists(app):
+    """A key missing from the messages would show the raw key on screen."""
+    from mag.web.i18n_client import client_messages
+
+    with app.test_request_context("/"):
+        messages = client_messages()
+    missing = []
+    for script in sorted((ROOT / "static" / "js").rglob("*.js")):
+        text = script.read_text("utf-8")
+        for key in re.findall(r'\bt\(\s*"(\w+)"', text):
+            if key not in messages:
+                missing.append(f"{script.name}: {key}")
+        for key in re.findall(r'\btn\(\s*"(\w+)"', text):
+            if f"{key}_one" not in messages or f"{key}_other" not in messages:
+                missing.append(f"{script.name}: {key}_one/_other")
+    assert missing == []
