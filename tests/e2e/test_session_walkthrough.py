@@ -137,20 +137,25 @@ def test_a_whole_session_with_two_participants(open_browser):
         expect(proposal(page, LONG_TITLE)).to_have_count(1)
     expect(console.get_by_role("heading", name="1 proposition de récit")).to_be_visible()
 
-    # Every remaining step, one by one, on every screen.
-    for index in range(PROPOSALS_INDEX + 1, len(STEPS)):
-        console.get_by_role("button", name="Étape suivante").click()
-        for person in (animateur, alice, bob):
-            expect(person.step_heading()).to_have_text(heading(STEPS[index]))
-        expect(bob.page.get_by_role("button", name="Envoyer ma proposition")).to_be_hidden()
-    expect(console.get_by_role("button", name="Étape suivante")).to_be_hidden()
+    # The vote: the récit block cannot start before a récit is chosen (the whole method is
+    # played in test_full_session.py).
+    console.get_by_role("button", name="Étape suivante").click()
+    for person in (animateur, alice, bob):
+        expect(person.step_heading()).to_have_text(heading(STEPS[PROPOSALS_INDEX + 1]))
+    expect(bob.page.get_by_role("button", name="Envoyer ma proposition")).to_be_hidden()
+    console.get_by_role("button", name="Étape suivante").click()
+    expect(console.get_by_role("alert")).to_have_text(
+        "Choisissez d'abord le ou les récits que le groupe va analyser."
+    )
+    for person in (animateur, alice, bob):
+        expect(person.step_heading()).to_have_text(heading(STEPS[PROPOSALS_INDEX + 1]))
 
     console.get_by_role("button", name="Étape précédente").click()
     for person in (animateur, alice, bob):
-        expect(person.step_heading()).to_have_text(heading(STEPS[-2]))
+        expect(person.step_heading()).to_have_text(heading(STEPS[PROPOSALS_INDEX]))
     console.get_by_role("button", name="Étape suivante").click()
     for person in (animateur, alice, bob):
-        expect(person.step_heading()).to_have_text(heading(STEPS[-1]))
+        expect(person.step_heading()).to_have_text(heading(STEPS[PROPOSALS_INDEX + 1]))
 
     # The end (the confirmation is accepted).
     console.get_by_role("button", name="Terminer la séance").click()
