@@ -324,6 +324,7 @@ def submit_proposal(state, protocol, actor, args) -> list[NewEvent]:
             {
                 "proposal_id": proposal_id,
                 "author_id": actor.participant_id,
+                "entered_by": actor.entered_by,
                 "step_index": state.step_index,
                 **_proposal_fields(args),
             },

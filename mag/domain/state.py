@@ -54,6 +54,7 @@ class Proposal:
     submitted_at: datetime
     edited_at: datetime | None = None
     is_withdrawn: bool = False
+    entered_by: str | None = None
 
 
 class ContributionKind(StrEnum):
@@ -357,6 +358,7 @@ def _proposal_submitted(state: SessionState, event: Event) -> None:
         body=str(data["body"]),
         step_index=int(data["step_index"]),  # type: ignore[arg-type]
         submitted_at=event.at,
+        entered_by=None if data.get("entered_by") is None else str(data["entered_by"]),
     )
 
 

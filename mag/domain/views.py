@@ -117,6 +117,7 @@ def snapshot(state: SessionState, protocol: Protocol, viewer: Actor) -> dict[str
         "proposals": {
             p.id: {
                 "author_id": p.author_id,
+                "entered_by": p.entered_by,
                 "title": p.title,
                 "body": p.body,
                 "step_index": p.step_index,

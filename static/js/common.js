@@ -66,6 +66,7 @@ export function proposalItem(proposal, state, actions = []) {
     h("h4", { text: proposal.title }),
     h("p", { class: "body", text: proposal.body }),
     h("p", { class: "meta", text: author ? t("proposed_by", { pseudonym: author.pseudonym }) : "" }),
+    proposal.entered_by ? h("p", { class: "meta", text: t(`entered_by_${proposal.entered_by}`) }) : null,
     actions.length ? h("div", { class: "actions" }, actions) : null,
   );
 }

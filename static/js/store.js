@@ -70,6 +70,7 @@ const reducers = {
   proposal_submitted(state, data) {
     state.proposals[data.proposal_id] = {
       author_id: data.author_id,
+      entered_by: data.entered_by ?? null,
       title: data.title,
       body: data.body,
       step_index: data.step_index,
