@@ -575,3 +575,18 @@ def test_a_researcher_records_consent_for_someone_without_a_device(story):
     [accepted] = story.do(RAPPORTEUR, "accept_convention", version=1, on_behalf_of="p-9")
     assert accepted.data["entered_by"] == "rapporteur"
     assert story.state.is_admitted_participant("p-9")
+
+
+@pytest.mark.parametrize("name", ["mag-complet", "mag-court"])
+def test_every_builtin_protocol_plays_from_the_first_step_to_the_end(name):
+    from tests.domain.conftest import Story
+
+    story = Story(name)
+    awa, bruno = story.group(2)
+    story.go_to_kind("proposals")
+    story.choose(story.propose(awa, "Le guichet fermé"))
+    while story.state.step_index < len(story.protocol.steps) - 1:
+        story.next()
+    story.steer("end_session")
+    block = story.protocol.recit_block
+    assert {visit.recit for visit in story.state.visits if visit.step_index in block} == {0}
