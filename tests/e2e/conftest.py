@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
 SERVER_START_SECONDS = 30
 PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1280, "height": 900}
+DATABASE_FILE = "e2e.sqlite3"  # in the server's data folder
 
 # Auto-waiting assertions: long enough for a reconnection on a slow machine.
 expect.set_options(timeout=10_000)
@@ -57,14 +58,20 @@ def _answers(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[str]:
+def server_data_dir(tmp_path_factory) -> Path:
+    """The server's data folder (MAG_DATA_DIR), which also holds its SQLite database."""
+    return tmp_path_factory.mktemp("e2e-server")
+
+
+@pytest.fixture(scope="session")
+def server(server_data_dir) -> Iterator[str]:
     """Start ``mag serve`` (gunicorn, as in production) on a free port; yield its base URL."""
-    data_dir = tmp_path_factory.mktemp("e2e-server")
+    data_dir = server_data_dir
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "MAG_DATABASE_URL": f"sqlite:///{data_dir / 'e2e.sqlite3'}",
+        "MAG_DATABASE_URL": f"sqlite:///{data_dir / DATABASE_FILE}",
         "MAG_DATA_DIR": str(data_dir),
         "PYTHONUNBUFFERED": "1",
     }
@@ -122,6 +129,12 @@ def server(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def server_database(server, server_data_dir) -> Path:
+    """The running server's SQLite file, to check what it stored (open it read-only)."""
+    return server_data_dir / DATABASE_FILE
+
+
+@pytest.fixture(scope="session")
 def browser(server) -> Iterator[Browser]:
     """One headless Chromium for the whole run (closed before the server stops)."""
     if not CHROMIUM.exists():
@@ -156,10 +169,21 @@ class Person:
 
     def new_page(self) -> Page:
         """Open a fresh tab in the same context (same cookies) and watch it for errors."""
-        page = self.context.new_page()
+        return self.watch(self.context.new_page())
+
+    def watch(self, page: Page) -> Page:
+        """Fail on the page's errors; accept its confirmation dialogs, as the person would."""
         page.on("console", lambda message: self._console(message))
         page.on("pageerror", lambda error: self._record(f"page error: {error}"))
         page.on("dialog", lambda dialog: dialog.accept())
+        return page
+
+    def open_tab(self, click: Callable[[], None]) -> Page:
+        """The tab that ``click`` opens (a link with target=_blank), watched like the others."""
+        with self.context.expect_page() as opened:
+            click()
+        page = self.watch(opened.value)
+        page.wait_for_load_state()
         return page
 
     def _console(self, message) -> None:
@@ -243,6 +267,26 @@ class Person:
         expect(
             page.get_by_role("button", name="J'ai lu la convention et je l'accepte")
         ).to_be_hidden()
+
+    def invite(self, role: str, name: str = "") -> str:
+        """From the console's "Équipe d'animation" card, make a team member's private link.
+
+        ``role`` is the label shown in the form (« Rapporteur·rice »…). Returns the
+        link, and comes back to the console as the invitation page offers.
+        """
+        page = self.page
+        team = page.get_by_role("region", name="Équipe d'animation")
+        team.get_by_label("Rôle").select_option(label=role)
+        team.get_by_label("Nom (facultatif)").fill(name)
+        team.get_by_role("button", name="Créer un lien privé").click()
+        expect(page.get_by_role("heading", level=1, name="Lien d'équipe créé")).to_be_visible()
+        if name:
+            expect(page.get_by_text(f"Ce lien privé est pour {name}.")).to_be_visible()
+        link = page.get_by_label("Lien privé").input_value()
+        assert link.startswith(f"{self.base_url}/equipe/"), link
+        page.get_by_role("link", name="Retour à la console d'animation").click()
+        expect(page.get_by_role("heading", level=2, name="Équipe d'animation")).to_be_visible()
+        return link
 
 
 @pytest.fixture
