@@ -545,6 +545,7 @@ def contribution_data(contribution: Contribution) -> dict[str, object]:
         "is_hand": contribution.is_hand,
         "is_hidden": contribution.is_hidden,
         "deferred_from": contribution.deferred_from,
+        "edited_by": contribution.edited_by,
         "supporters": list(contribution.supporters),
         "at": contribution.at.isoformat(),
     }
@@ -704,7 +705,9 @@ def contribute(state, protocol, actor, args) -> list[NewEvent]:
         )
     _check_author(state, protocol, step, actor, kind)
     if kind is ContributionKind.INTERPRETATION and any(
-        c.kind is ContributionKind.INTERPRETATION and c.author_id == actor.participant_id
+        c.kind is ContributionKind.INTERPRETATION
+        and c.author_id == actor.participant_id
+        and c.deferred_from is None  # a question moved here does not count
         for c in state.contributions_here(state.place)
     ):
         raise DomainError(

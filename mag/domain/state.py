@@ -128,6 +128,8 @@ class Contribution:
     is_hidden: bool = False
     is_withdrawn: bool = False
     edited_at: datetime | None = None
+    # Who made the last change, when a researcher did (null: the author themselves).
+    edited_by: str | None = None
 
 
 @dataclass
@@ -447,8 +449,10 @@ def _contribution_edited(state: SessionState, event: Event) -> None:
     for name in ("links", "replies_to"):
         if name in data:
             setattr(contribution, name, [str(x) for x in data[name]])  # type: ignore[union-attr]
-    if data.get("entered_by"):
-        contribution.entered_by = str(data["entered_by"])
+    editor = None if data.get("entered_by") is None else str(data["entered_by"])
+    if contribution.is_hand:
+        contribution.entered_by = editor  # the question was written down by whoever filled the hand
+    contribution.edited_by = editor
     contribution.is_hand = False
     contribution.edited_at = event.at
 
@@ -489,7 +493,7 @@ def _question_deferred(state: SessionState, event: Event) -> None:
     contribution.step_index = int(event.data["step_index"])  # type: ignore[arg-type]
     contribution.kind = ContributionKind.INTERPRETATION
     contribution.status = ""
-    contribution.is_hidden = bool(event.data.get("is_hidden", False))
+    contribution.is_hidden = False  # it was asked aloud, in front of everyone
     _index(state, contribution)  # listed at its new place; contributions_here skips the old one
 
 

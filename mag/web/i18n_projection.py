@@ -10,8 +10,7 @@ def projection_messages() -> dict[str, str]:
     return {
         # The frame: the lobby, the end, the fullscreen toggle, the step's time.
         "projection_ended_thanks": _(
-            "Merci à toutes et à tous. La synthèse vous sera soumise pour relecture et "
-            "validation."
+            "Merci à toutes et à tous. La synthèse vous sera soumise pour relecture et validation."
         ),
         "projection_fullscreen": _("Plein écran"),
         "projection_fullscreen_exit": _("Quitter le plein écran"),

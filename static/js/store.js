@@ -23,7 +23,7 @@ function addContribution(state, data, at) {
   state.contributions[data.contribution_id] = {
     title: "", body: "", reference: "", level: "", board_kind: "", item_id: "",
     links: [], replies_to: [], status: "", is_hand: false, is_hidden: false,
-    deferred_from: null, supporters: [],
+    deferred_from: null, supporters: [], edited_by: null,
     ...data,
     at: data.at || at,
   };
@@ -113,7 +113,9 @@ const reducers = {
     const contribution = state.contributions[data.contribution_id];
     if (!contribution) return;
     for (const name of CONTRIBUTION_FIELDS) if (name in data) contribution[name] = data[name];
-    if (data.entered_by) contribution.entered_by = data.entered_by;
+    const editor = data.entered_by ?? null;
+    if (contribution.is_hand) contribution.entered_by = editor;
+    contribution.edited_by = editor;
     contribution.is_hand = false;
   },
   contribution_withdrawn(state, data) {

@@ -590,3 +590,28 @@ def test_every_builtin_protocol_plays_from_the_first_step_to_the_end(name):
     story.steer("end_session")
     block = story.protocol.recit_block
     assert {visit.recit for visit in story.state.visits if visit.step_index in block} == {0}
+
+
+def test_a_researchers_correction_is_recorded_without_relabelling_the_authors_words(story, chosen):
+    awa, bruno, chloe, driss = chosen
+    story.go_to_kind("questions")
+    story.do(bruno, "contribute", contribution_id="q-000001", body="Qui était là ?")
+    story.do(
+        RAPPORTEUR,
+        "edit_contribution",
+        contribution_id="q-000001",
+        body="Qui était là ce jour-là ?",
+    )
+    question = story.state.contributions["q-000001"]
+    assert (question.entered_by, question.edited_by) == (None, "rapporteur")
+
+
+def test_a_deferred_question_leaves_its_author_free_to_give_an_interpretation(story, chosen):
+    awa, bruno, *_ = chosen
+    story.go_to_kind("questions")
+    story.do(bruno, "contribute", contribution_id="q-000001", body="N'était-ce pas la peur ?")
+    story.steer("defer_question", contribution_id="q-000001")
+    go_to_first_round(story)
+    story.do(bruno, "contribute", contribution_id="int-0001", body="L'institution pèse.")
+    with refused("already_contributed"):
+        story.do(bruno, "contribute", contribution_id="int-0002", body="Encore une.")

@@ -19,7 +19,10 @@ function field(q) {
 
 function summaryItem(q) {
   const counts = [tn("console_answers", q.count)];
-  if (q.kind === "scale" && q.mean !== null) counts.push(t("mean", { mean: q.mean }));
+  if (q.kind === "scale" && q.mean !== null) {
+    const mean = q.mean.toLocaleString(document.documentElement.lang, { maximumFractionDigits: 1 });
+    counts.push(t("mean", { mean }));
+  }
   const value = ([value, n]) => h("li", {}, t("console_distribution", { value, count: n }));
   const detail =
     q.kind === "scale"
