@@ -116,3 +116,9 @@ class Story:
 def story() -> Story:
     """A mag-complet session in its lobby."""
     return Story()
+
+
+@pytest.fixture
+def make_story():
+    """Make a session of another protocol: ``make_story("mag-court")``."""
+    return Story

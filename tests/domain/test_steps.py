@@ -1,12 +1,12 @@
 """Every step of the MAG, played in the domain: the method's rules and who may do what."""
 
 import pytest
+from test_session import refused
 
 from mag.domain import events as ev
 from mag.domain.roles import FACILITATOR, Actor, Role
 from mag.domain.state import ContributionKind
 from mag.domain.views import can_see, snapshot
-from tests.domain.test_session import refused
 
 RAPPORTEUR = Actor(Role.RAPPORTEUR, member_id="r1")
 OBSERVER = Actor(Role.OBSERVATEUR, member_id="o1")
@@ -578,10 +578,8 @@ def test_a_researcher_records_consent_for_someone_without_a_device(story):
 
 
 @pytest.mark.parametrize("name", ["mag-complet", "mag-court"])
-def test_every_builtin_protocol_plays_from_the_first_step_to_the_end(name):
-    from tests.domain.conftest import Story
-
-    story = Story(name)
+def test_every_builtin_protocol_plays_from_the_first_step_to_the_end(name, make_story):
+    story = make_story(name)
     awa, bruno = story.group(2)
     story.go_to_kind("proposals")
     story.choose(story.propose(awa, "Le guichet fermé"))
