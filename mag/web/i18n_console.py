@@ -10,7 +10,6 @@ def _people() -> dict[str, str]:
     return {
         "console_behalf_team": _("moi-même / l'équipe"),
         "console_behalf_no_device": _("%(pseudonym)s (sans appareil)"),
-        "console_unknown_person": _("personne inconnue"),
         "console_add_person": _("Ajouter une personne sans appareil"),
         "console_pseudonym": _("Pseudonyme"),
         "console_function": _("Fonction (facultatif)"),

@@ -9,10 +9,11 @@
 // keeps what the researcher is typing, open <details> stay open and focus
 // stays on the button that had it.
 
-import { run } from "./common.js";
+import { pseudonym, recitTitle, run } from "./common.js";
 import { newId } from "./connection.js";
 import { h, replaceKeepingFocus } from "./dom.js";
 import { t, tn } from "./i18n.js";
+import { byTime } from "./store.js";
 
 const KINDS = ["convergence", "divergence", "noeud"];
 // What an item of the board can rest on: what was said about the récit.
@@ -59,18 +60,12 @@ function itemsOf(board, kind) {
     .map(([id, item]) => ({ id, ...item }));
 }
 
-function byTime(a, b) {
-  return a.at < b.at ? -1 : a.at > b.at ? 1 : 0;
-}
-
 function authorOf(state, contribution) {
-  if (!contribution.author_id) return t("anonymous_staff");
-  return state.participants[contribution.author_id]?.pseudonym ?? "";
+  return contribution.author_id ? pseudonym(state, contribution.author_id) : t("anonymous_staff");
 }
 
 function enteredBy(contribution) {
-  if (!contribution.entered_by) return null;
-  return t(contribution.entered_by === "animateur" ? "entered_by_animateur" : "entered_by_rapporteur");
+  return contribution.entered_by ? t(`entered_by_${contribution.entered_by}`) : null;
 }
 
 function textOf(contribution) {
@@ -80,11 +75,6 @@ function textOf(contribution) {
 function excerpt(text) {
   const words = text.trim().split(/\s+/).filter(Boolean);
   return words.length > EXCERPT_WORDS ? `${words.slice(0, EXCERPT_WORDS).join(" ")}…` : words.join(" ");
-}
-
-function recitTitle(state, recit) {
-  const proposal = state.proposals[state.recits[recit]?.proposal_id];
-  return t("recit_heading", { number: recit + 1, title: proposal ? proposal.title : "" });
 }
 
 function stepTitle(state, stepIndex) {

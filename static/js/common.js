@@ -58,6 +58,34 @@ export function renderStep(state, root) {
   return step;
 }
 
+export function pseudonym(state, participantId) {
+  return state.participants[participantId]?.pseudonym ?? "";
+}
+
+// "Amina · saisi par le rapporteur", or the research team for their own words.
+export function authorLabel(state, c) {
+  if (!c.author_id) return t("anonymous_staff");
+  const name = pseudonym(state, c.author_id);
+  return c.entered_by ? `${name} · ${t(`entered_by_${c.entered_by}`)}` : name;
+}
+
+// "Récit 2 : Le guichet fermé"
+export function recitTitle(state, index) {
+  const proposal = state.proposals[state.recits[index]?.proposal_id];
+  return t("recit_heading", { number: index + 1, title: proposal ? proposal.title : "" });
+}
+
+// "14:05" in the page's language.
+export function clockTime(iso) {
+  const lang = document.documentElement.lang || "fr";
+  return iso ? new Date(iso).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" }) : "";
+}
+
+export function excerpt(text, length = 60) {
+  const flat = (text || "").replace(/\s+/g, " ").trim();
+  return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
+}
+
 export function proposalItem(proposal, state, actions = []) {
   const author = state.participants[proposal.author_id];
   return h(

@@ -7,9 +7,21 @@ import { renderBoard } from "./board.js";
 import { Connection, newId } from "./connection.js";
 import { $, h, replaceKeepingFocus, show } from "./dom.js";
 import { t, tn } from "./i18n.js";
-import { notify, proposalItem, refused, renderStep, run, setStatus } from "./common.js";
+import {
+  authorLabel,
+  clockTime,
+  excerpt,
+  notify,
+  proposalItem,
+  pseudonym,
+  recitTitle,
+  refused,
+  renderStep,
+  run,
+  setStatus,
+} from "./common.js";
 import { renderRound } from "./round.js";
-import { contributionsHere, currentRound, currentStep } from "./store.js";
+import { byTime, contributionsHere, currentRound, currentStep, isRevealedHere, speakerOf } from "./store.js";
 
 const root = $("#app");
 const connection = new Connection({
@@ -30,29 +42,6 @@ const NARRATOR_PART = new Set(["narration", "stakes", "questions", "round", "rea
 
 // ------------------------------------------------------------------ helpers
 
-function pseudonym(state, id) {
-  return state.participants[id]?.pseudonym ?? "?";
-}
-
-function excerpt(text, length = 60) {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
-}
-
-function clock(iso) {
-  return new Date(iso).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
-}
-
-const byTime = (a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
-
-function recitTitle(state, recit) {
-  return state.proposals[recit.proposal_id]?.title ?? "";
-}
-
-function isRevealed(state) {
-  const { step_index: step, recit_index: recit } = state.session;
-  return state.revealed.some(([s, r]) => s === step && (r ?? null) === (recit ?? null));
-}
-
 // The board items of the current récit (all outside the récits), in the board's order: [[id, item]].
 function boardItems(state) {
   const recit = state.session.recit_index ?? null;
@@ -61,16 +50,10 @@ function boardItems(state) {
     .sort(([, a], [, b]) => a.position - b.position);
 }
 
-// Who said it: a pseudonym (and who typed it for them), or the facilitating team.
-function who(state, c) {
-  if (!c.author_id) return t("anonymous_staff");
-  const name = pseudonym(state, c.author_id);
-  return c.entered_by ? `${name} · ${t(`entered_by_${c.entered_by}`)}` : name;
-}
 
 function contributionItem(state, c, { cls = "", badge = "", extra = [], actions = [], current = false } = {}) {
   const replies = c.replies_to.map((id) => state.contributions[id]).filter(Boolean);
-  const meta = [who(state, c), c.is_hidden ? t("hidden_until_reveal") : ""].filter(Boolean).join(" · ");
+  const meta = [authorLabel(state, c), c.is_hidden ? t("hidden_until_reveal") : ""].filter(Boolean).join(" · ");
   return h(
     "li",
     { class: `card ${cls}`.trim(), "aria-current": current ? "true" : null },
@@ -81,7 +64,7 @@ function contributionItem(state, c, { cls = "", badge = "", extra = [], actions 
     replies.length
       ? h("p", {
           class: "meta p-replies",
-          text: `${t("in_reply_to")} ${replies.map((r) => t("reply_ref", { pseudonym: who(state, r), text: excerpt(r.body) })).join(" ; ")}`,
+          text: `${t("in_reply_to")} ${replies.map((r) => t("reply_ref", { pseudonym: authorLabel(state, r), text: excerpt(r.body) })).join(" ; ")}`,
         })
       : null,
     h("p", { class: "meta", text: meta }),
@@ -288,7 +271,7 @@ function renderNarratorPrompt(state, me) {
       h(
         "li",
         { class: "card" },
-        h("p", { class: "lead", text: t("chosen_to_narrate", { title: recitTitle(state, r) }) }),
+        h("p", { class: "lead", text: t("chosen_to_narrate", { title: state.proposals[r.proposal_id]?.title ?? "" }) }),
         h("p", { class: "meta", text: t("chosen_to_narrate_help") }),
         h(
           "div",
@@ -306,7 +289,7 @@ function renderRecit(state, step) {
   const recit = step && index !== null && index !== undefined ? state.recits[index] : null;
   show($("#recit"), Boolean(recit));
   if (!recit) return;
-  $("#recit-title").textContent = t("recit_heading", { number: index + 1, title: recitTitle(state, recit) });
+  $("#recit-title").textContent = recitTitle(state, index);
   $("#recit-narrator").textContent = t("narrated_by", { pseudonym: pseudonym(state, recit.narrator_id) });
 }
 
@@ -315,7 +298,7 @@ function renderNotes(state, step) {
   const notes = step ? contributionsHere(state, "note") : [];
   show($("#notes"), notes.length > 0);
   $("#notes-list").replaceChildren(
-    ...notes.map((n) => h("li", { class: "card" }, h("p", { class: "body", text: n.body }), h("p", { class: "meta", text: clock(n.at) }))),
+    ...notes.map((n) => h("li", { class: "card" }, h("p", { class: "body", text: n.body }), h("p", { class: "meta", text: clockTime(n.at) }))),
   );
 }
 
@@ -403,7 +386,7 @@ function renderVote(state, step, { me, contributes }) {
       return h(
         "li",
         { class: "card" },
-        h("h4", { text: t("recit_heading", { number: index + 1, title: recitTitle(state, r) }) }),
+        h("h4", { text: recitTitle(state, index) }),
         h("p", { class: "meta", text: `${t("narrated_by", { pseudonym: pseudonym(state, r.narrator_id) })} · ${t(`narrator_${answer}`)}` }),
       );
     }),
@@ -458,7 +441,7 @@ function ballotChoices() {
 function renderRoundStep(state, step, { me, contributes }) {
   renderRound($("#round-widget"), state, { now: connection.now(), me });
   const round = currentRound(state);
-  const myTurn = Boolean(round) && round.position < round.order.length && round.order[round.position] === me;
+  const myTurn = speakerOf(round) === me;
   show($("#my-turn"), myTurn);
   $("#turn-pass-hint").textContent = t(round?.passed_once.includes(me) ? "pass_again_hint" : "pass_hint");
 
@@ -466,7 +449,7 @@ function renderRoundStep(state, step, { me, contributes }) {
   const all = contributionsHere(state, "interpretation");
   const mine = all.filter((c) => c.author_id === me);
   const others = all.filter((c) => c.author_id !== me);
-  show($("#round-hidden"), contributes && step.visibility === "hidden" && !isRevealed(state));
+  show($("#round-hidden"), contributes && step.visibility === "hidden" && !isRevealedHere(state));
   $("#interpretation-label").textContent = t(presentation ? "presentation_label" : "interpretation_label");
   show($("#my-interpretation"), mine.length > 0);
   replaceKeepingFocus(
@@ -487,7 +470,7 @@ function renderRoundStep(state, step, { me, contributes }) {
     $("#replies-choices"),
     "checkbox",
     "replies_to",
-    earlier.map((c) => ({ value: c.contribution_id, label: who(state, c), detail: c.body })),
+    earlier.map((c) => ({ value: c.contribution_id, label: authorLabel(state, c), detail: c.body })),
   );
 
   show($("#interpretations"), others.length > 0);

@@ -12,9 +12,9 @@
 import { Connection } from "./connection.js";
 import { $, h, show } from "./dom.js";
 import { t, tn } from "./i18n.js";
-import { refused, setStatus } from "./common.js";
-import { contributionsHere, currentStep, secondsSpent } from "./store.js";
-import { renderRound } from "./round.js";
+import { authorLabel, pseudonym, recitTitle, refused, setStatus } from "./common.js";
+import { byTime, contributionsHere, currentStep, isRevealedHere, secondsSpent } from "./store.js";
+import { formatSeconds, renderRound } from "./round.js";
 import { renderBoard } from "./board.js";
 
 const root = $("#app");
@@ -98,7 +98,7 @@ function tick() {
   const now = connection.now();
   const spent = secondsSpent(state, state.session.step_index, state.session.recit_index, now);
   const clock = $("#projection-clock");
-  setText(clock, t("projection_step_time", { elapsed: clockText(spent), planned: step.duration_minutes }));
+  setText(clock, t("projection_step_time", { elapsed: formatSeconds(spent), planned: step.duration_minutes }));
   clock.classList.toggle("projection-overrun", spent > step.duration_minutes * 60);
   if (step.kind === "round") renderRound(part(viewOf("round"), "round"), state, { now, me: null });
 }
@@ -152,25 +152,14 @@ function setText(el, text) {
   el.hidden = !text;
 }
 
-// 754 -> "12:34"
-function clockText(seconds) {
-  const total = Math.max(0, Math.floor(seconds));
-  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
-}
-
 function hiddenHere(state, step) {
   if (step.visibility !== "hidden") return false;
   if (step.kind === "evaluation") return !state.evaluation.summary;
-  const { step_index: index, recit_index: recit } = state.session;
-  return !state.revealed.some(([s, r]) => s === index && (r ?? null) === (recit ?? null));
+  return !isRevealedHere(state);
 }
 
 function visibleHere(state, kind) {
   return contributionsHere(state, kind).filter((c) => !c.is_hidden);
-}
-
-function byTime(a, b) {
-  return a.at < b.at ? -1 : a.at > b.at ? 1 : 0;
 }
 
 // What is visible of `kind` for the current récit, whatever the step it was given in.
@@ -179,22 +168,6 @@ function visibleInRecit(state, kind) {
   return Object.values(state.contributions)
     .filter((c) => c.kind === kind && !c.is_hidden && (c.recit ?? null) === recit)
     .sort(byTime);
-}
-
-function pseudonym(state, id) {
-  return state.participants[id]?.pseudonym ?? "";
-}
-
-function recitTitle(state, index) {
-  const proposal = state.proposals[state.recits[index]?.proposal_id];
-  return t("recit_heading", { number: index + 1, title: proposal ? proposal.title : "" });
-}
-
-// "Amina · saisi par le rapporteur"; the research team's own: "Équipe d'animation".
-function authorLine(state, c) {
-  if (!c.author_id) return t("anonymous_staff");
-  const by = c.entered_by ? t(c.entered_by === "animateur" ? "entered_by_animateur" : "entered_by_rapporteur") : null;
-  return [pseudonym(state, c.author_id), by].filter(Boolean).join(" · ");
 }
 
 // A card of a list: a title, the text, a line in bold (a count), smaller lines (who, what it links to).
@@ -249,7 +222,7 @@ function viewRound(state, view) {
     return card({
       body: c.body,
       meta: [
-        authorLine(state, c),
+        authorLabel(state, c),
         c.deferred_from !== null && c.deferred_from !== undefined ? t("deferred") : null,
         replies.length ? t("projection_in_reply_to", { names: replies.join(", ") }) : null,
       ],
@@ -330,7 +303,7 @@ function viewNarrator(kind, headingKey) {
           )
         : null,
     );
-    const said = kind === "note" ? [] : visibleHere(state, kind).map((c) => card({ body: c.body, meta: [authorLine(state, c)] }));
+    const said = kind === "note" ? [] : visibleHere(state, kind).map((c) => card({ body: c.body, meta: [authorLabel(state, c)] }));
     fill(part(view, "said"), kind === "note" ? null : block(t(headingKey), said));
     const notes = visibleHere(state, "note").map((c) => card({ body: c.body }));
     fill(part(view, "notes"), kind === "note" || notes.length ? block(t("projection_notes"), notes) : null);
@@ -352,7 +325,7 @@ function viewQuestions(state, view) {
       { class: "projection-block" },
       h("h2", { text: t("question_current") }),
       current.length
-        ? h("ul", { class: "cards projection-list" }, current.map((c) => card({ body: questionText(c), meta: [authorLine(state, c)], cls: "projection-question-current" })))
+        ? h("ul", { class: "cards projection-list" }, current.map((c) => card({ body: questionText(c), meta: [authorLabel(state, c)], cls: "projection-question-current" })))
         : h("p", { class: "projection-empty", text: t("projection_no_current_question") }),
     ),
   );
@@ -360,7 +333,7 @@ function viewQuestions(state, view) {
   fill(
     part(view, "queue"),
     queued.length
-      ? block(tn("projection_questions_queued", queued.length), queued.map((c) => card({ body: questionText(c), meta: [authorLine(state, c)] })))
+      ? block(tn("projection_questions_queued", queued.length), queued.map((c) => card({ body: questionText(c), meta: [authorLabel(state, c)] })))
       : null,
   );
   const answered = of("answered");
@@ -380,13 +353,13 @@ function viewBoard(lists) {
     const sections = [];
     if (lists.includes("theory")) {
       const theories = visibleInRecit(state, "theory").map((c) =>
-        card({ title: c.title, body: c.body, meta: [c.reference, boardTitles(state, c.links), authorLine(state, c)] }),
+        card({ title: c.title, body: c.body, meta: [c.reference, boardTitles(state, c.links), authorLabel(state, c)] }),
       );
       sections.push(block(t("projection_theory"), theories, t("projection_theory_empty")));
     }
     if (lists.includes("hypothesis")) {
       const hypotheses = visibleInRecit(state, "hypothesis").map((c) =>
-        card({ body: c.body, meta: [boardTitles(state, c.links), authorLine(state, c)] }),
+        card({ body: c.body, meta: [boardTitles(state, c.links), authorLabel(state, c)] }),
       );
       sections.push(block(t("projection_hypotheses"), hypotheses, t("projection_hypotheses_empty")));
     }
@@ -406,7 +379,7 @@ function viewPerspectives(state, view) {
           t(`level_${level}`),
           perspectives
             .filter((c) => c.level === level)
-            .map((c) => card({ body: c.body, strong: tn("supporters", c.supporters.length), meta: [authorLine(state, c)] })),
+            .map((c) => card({ body: c.body, strong: tn("supporters", c.supporters.length), meta: [authorLabel(state, c)] })),
           t("projection_perspectives_empty"),
         ),
       ),

@@ -3,9 +3,10 @@
 // it sends nothing. Built once per root element, then only its texts change,
 // so the polite live region announces a new speaker, never the ticking timer.
 
+import { pseudonym } from "./common.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
-import { currentRound, turnSecondsLeft } from "./store.js";
+import { currentRound, speakerOf, turnSecondsLeft } from "./store.js";
 
 // 75 -> "1:15" (the sign is dropped: callers say whether it is left or over).
 export function formatSeconds(seconds) {
@@ -39,10 +40,6 @@ function build(root) {
   root.replaceChildren(box);
   root.roundParts = { ...parts, box };
   return root.roundParts;
-}
-
-function pseudonym(state, id) {
-  return state.participants[id]?.pseudonym ?? "?";
 }
 
 // What happened to the speaker at `index` of the order (a person who passed once appears twice).
@@ -90,8 +87,8 @@ export function renderRound(root, state, { now, me = null }) {
   // Built again if the caller emptied `root` since.
   const parts = root.roundParts?.box.parentNode === root ? root.roundParts : build(root);
   const round = currentRound(state);
-  const running = Boolean(round) && round.position < round.order.length;
-  const speaker = running ? round.order[round.position] : null;
+  const speaker = speakerOf(round);
+  const running = speaker !== null;
   const next = running ? round.order[round.position + 1] : undefined;
 
   setText(parts.status, !round ? t("round_not_started") : running ? "" : t("round_over"));

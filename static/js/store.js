@@ -254,12 +254,26 @@ export function currentStep(state) {
 
 export { currentRound };
 
+// Whose turn it is (null before the round or once it is over), as Round.speaker on the server.
+export function speakerOf(round) {
+  return round && round.position < round.order.length ? round.order[round.position] : null;
+}
+
+// Oldest first (ISO times compare as text).
+export const byTime = (a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
+
 // Contributions made at the session's current place (step and récit), oldest first.
 export function contributionsHere(state, kind) {
   const { step_index: step, recit_index: recit } = state.session;
   return Object.values(state.contributions)
     .filter((c) => c.step_index === step && (c.recit ?? null) === (recit ?? null) && (!kind || c.kind === kind))
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    .sort(byTime);
+}
+
+// Whether the animateur revealed the hidden contributions of the current step and récit.
+export function isRevealedHere(state) {
+  const { step_index: step, recit_index: recit } = state.session;
+  return state.revealed.some(([s, r]) => s === step && (r ?? null) === (recit ?? null));
 }
 
 // Seconds left in the current speaker's turn (negative past the time: it warns, never cuts).

@@ -2,6 +2,7 @@
 // time spent on this step against the planned time (an overrun shows, never
 // stops anything), and the real time of every step in the protocol list.
 
+import { recitTitle } from "../common.js";
 import { $, h, show } from "../dom.js";
 import { t } from "../i18n.js";
 import { currentStep, secondsSpent } from "../store.js";
@@ -17,12 +18,6 @@ function timeOnStep(state, index, now) {
   const ms = visits.reduce((sum, v) => sum + end(v) - Date.parse(v.started_at), 0);
   const runs = new Set(visits.map((v) => v.recit)).size;
   return { visited: visits.length > 0, minutes: Math.floor(ms / 60000), runs };
-}
-
-export function recitTitle(state, index) {
-  const recit = state.recits[index];
-  const proposal = recit && state.proposals[recit.proposal_id];
-  return t("recit_heading", { number: index + 1, title: proposal ? proposal.title : "" });
 }
 
 export function renderPlace(state) {

@@ -6,7 +6,7 @@
 import { h, show } from "../dom.js";
 import { t, tn } from "../i18n.js";
 import { renderRound } from "../round.js";
-import { contributionsHere, currentRound } from "../store.js";
+import { contributionsHere, currentRound, isRevealedHere, speakerOf } from "../store.js";
 import {
   button,
   card,
@@ -19,15 +19,6 @@ import {
   pseudonym,
   renderList,
 } from "./ui.js";
-
-function isRevealed(state) {
-  const { step_index: step, recit_index: recit } = state.session;
-  return state.revealed.some(([s, r]) => s === step && (r ?? null) === (recit ?? null));
-}
-
-function speakerOf(round) {
-  return round && round.position < round.order.length ? round.order[round.position] : null;
-}
 
 function replyLabel(state, c) {
   return t("console_reply_label", { pseudonym: pseudonym(state, c.author_id), text: excerpt(c.body) });
@@ -105,7 +96,7 @@ export function roundPanel(ctx, step) {
         passed.setAttribute("aria-label", t("console_passed_named", { pseudonym: name }));
       }
 
-      const waiting = step.visibility === "hidden" && !isRevealed(state);
+      const waiting = step.visibility === "hidden" && !isRevealedHere(state);
       const here = contributionsHere(state, "interpretation");
       hiddenCount.textContent = tn("console_hidden_count", here.filter((c) => c.is_hidden).length);
       show(hiddenCount, waiting);

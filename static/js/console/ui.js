@@ -2,9 +2,12 @@
 // typed survives every render), lists re-rendered item by item, and how an
 // entry says who said it, when, and who typed it.
 
+import { authorLabel, clockTime, excerpt, pseudonym } from "../common.js";
 import { newId } from "../connection.js";
 import { h, replaceKeepingFocus } from "../dom.js";
 import { t } from "../i18n.js";
+
+export { clockTime, excerpt, pseudonym }; // the console's modules take them from here
 
 let formCount = 0;
 const signatures = new WeakMap();
@@ -158,24 +161,9 @@ export function button(label, onclick, { name, secondary = false, focusKey } = {
   return h("button", { ...attrs, "data-focus-key": focusKey, onclick }, label);
 }
 
-export function pseudonym(state, participantId) {
-  return state.participants[participantId]?.pseudonym ?? t("console_unknown_person");
-}
-
-export function clockTime(iso) {
-  const lang = document.documentElement.lang || "fr";
-  return iso ? new Date(iso).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" }) : "";
-}
-
-export function excerpt(text, length = 60) {
-  const flat = (text || "").replace(/\s+/g, " ").trim();
-  return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
-}
-
 // "14:05 · Alice · saisi par le rapporteur · caché jusqu'au dévoilement"
 export function byline(c, state) {
-  const parts = [clockTime(c.at), c.author_id ? pseudonym(state, c.author_id) : t("anonymous_staff")];
-  if (c.author_id && c.entered_by) parts.push(t(`entered_by_${c.entered_by}`));
+  const parts = [clockTime(c.at), authorLabel(state, c)];
   if (c.is_hidden) parts.push(t("hidden_until_reveal"));
   return parts.join(" · ");
 }

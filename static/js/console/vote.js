@@ -4,7 +4,7 @@
 
 import { h, show } from "../dom.js";
 import { t, tn } from "../i18n.js";
-import { recitTitle } from "./clock.js";
+import { recitTitle } from "../common.js";
 import { button, card, entryForm, onBehalf, pseudonym, renderList } from "./ui.js";
 
 // Single vote: radio buttons; several votes: checkboxes; a ranking: one select per rank.
