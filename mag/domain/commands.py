@@ -515,13 +515,20 @@ _PARTICIPANT_KINDS = frozenset(
 _NARRATOR_KINDS = frozenset({ContributionKind.STAKES, ContributionKind.REACTION})
 
 
-def contribution_audience(contribution: Contribution) -> str:
+def _audience(is_hidden: bool, author_id: str | None) -> str:
     """Hidden contributions go to their author and the staff; the others to everyone."""
-    if not contribution.is_hidden:
+    if not is_hidden:
         return ev.AUDIENCE_ALL
-    if contribution.author_id:
-        return ev.audience_participant(contribution.author_id)
-    return ev.AUDIENCE_STAFF
+    return ev.audience_participant(author_id) if author_id else ev.AUDIENCE_STAFF
+
+
+def contribution_audience(contribution: Contribution) -> str:
+    return _audience(contribution.is_hidden, contribution.author_id)
+
+
+def _typist(actor: Actor) -> str | None:
+    """The researcher's role when a researcher typed it, for someone or for themselves."""
+    return actor.entered_by or (None if actor.role is Role.PARTICIPANT else actor.role.value)
 
 
 def contribution_data(contribution: Contribution) -> dict[str, object]:
@@ -560,10 +567,14 @@ def may_see(contribution: Contribution, actor: Actor) -> bool:
 
 
 def _visible_contribution(
-    state: SessionState, actor: Actor, contribution_id: object
+    state: SessionState,
+    actor: Actor,
+    contribution_id: object,
+    kind: ContributionKind | None = None,
 ) -> Contribution:
     contribution = state.contributions.get(str(contribution_id))
-    if contribution is None or not may_see(contribution, actor):
+    wrong_kind = contribution is not None and kind is not None and contribution.kind is not kind
+    if contribution is None or wrong_kind or not may_see(contribution, actor):
         # The same answer whether it does not exist or is hidden from this person.
         raise DomainError(
             "unknown_contribution", N_("Cette contribution n'existe pas ou a été retirée.")
@@ -676,24 +687,19 @@ def _add_contribution(
     if contribution_id in state.contributions:
         raise DomainError("duplicate_id", N_("Cette contribution existe déjà."))
     author = actor.participant_id
-    entered_by = actor.entered_by or (None if actor.role is Role.PARTICIPANT else actor.role.value)
     hidden = state.is_hidden_now(step.is_hidden)
-    if not hidden:
-        audience = ev.AUDIENCE_ALL
-    else:
-        audience = ev.audience_participant(author) if author else ev.AUDIENCE_STAFF
     data = {
         "contribution_id": contribution_id,
         "kind": kind.value,
         "author_id": author,
-        "entered_by": entered_by,
+        "entered_by": _typist(actor),
         "step_index": state.step_index,
         "recit": state.recit_index,
         "is_hidden": hidden,
         **fields,
         **extra,
     }
-    return [NewEvent(ev.CONTRIBUTION_ADDED, data, audience=audience)]
+    return [NewEvent(ev.CONTRIBUTION_ADDED, data, audience=_audience(hidden, author))]
 
 
 def contribute(state, protocol, actor, args) -> list[NewEvent]:
@@ -774,11 +780,10 @@ def edit_contribution(state, protocol, actor, args) -> list[NewEvent]:
         and contribution.step_index != state.step_index
     ):
         fields.pop("replies_to", None)  # a deferred question keeps its place
-    entered_by = actor.entered_by or (None if actor.role is Role.PARTICIPANT else actor.role.value)
     return [
         NewEvent(
             ev.CONTRIBUTION_EDITED,
-            {"contribution_id": contribution.id, "entered_by": entered_by, **fields},
+            {"contribution_id": contribution.id, "entered_by": _typist(actor), **fields},
             audience=contribution_audience(contribution),
         )
     ]
@@ -1035,15 +1040,9 @@ def reorder_board(state, protocol, actor, args) -> list[NewEvent]:
 
 def settle_suggestion(state, protocol, actor, args) -> list[NewEvent]:
     _board_step(state, protocol)
-    suggestion = state.contributions.get(str(args.get("contribution_id")))
-    if (
-        suggestion is None
-        or suggestion.is_withdrawn
-        or suggestion.kind is not ContributionKind.SUGGESTION
-    ):
-        raise DomainError(
-            "unknown_contribution", N_("Cette contribution n'existe pas ou a été retirée.")
-        )
+    suggestion = _visible_contribution(
+        state, actor, args.get("contribution_id"), ContributionKind.SUGGESTION
+    )
     if suggestion.status != SuggestionStatus.PENDING:
         raise DomainError("already_settled", N_("Cette suggestion a déjà reçu une réponse."))
     decision = args.get("decision")
@@ -1076,12 +1075,9 @@ def settle_suggestion(state, protocol, actor, args) -> list[NewEvent]:
 
 def _perspective(state, protocol, actor, args) -> Contribution:
     _check_step_accepts(state, protocol, StepKind.PERSPECTIVES)
-    contribution = _visible_contribution(state, actor, args.get("contribution_id"))
-    if contribution.kind is not ContributionKind.PERSPECTIVE:
-        raise DomainError(
-            "unknown_contribution", N_("Cette contribution n'existe pas ou a été retirée.")
-        )
-    return contribution
+    return _visible_contribution(
+        state, actor, args.get("contribution_id"), ContributionKind.PERSPECTIVE
+    )
 
 
 def support_perspective(state, protocol, actor, args) -> list[NewEvent]:

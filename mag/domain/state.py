@@ -281,6 +281,16 @@ class SessionState:
         return step_is_hidden and self.place not in self.revealed
 
 
+def _text_or_none(data, key: str) -> str | None:
+    value = data.get(key)
+    return None if value is None else str(value)
+
+
+def _recit(data) -> int | None:
+    value = data.get("recit")
+    return None if value is None else int(value)
+
+
 def _session_created(state: SessionState, event: Event) -> None:
     data = event.data
     state.title = str(data["title"])
@@ -300,7 +310,7 @@ def _participant_joined(state: SessionState, event: Event) -> None:
         pseudonym=str(data["pseudonym"]),
         function=str(data["function"]),
         joined_at=event.at,
-        entered_by=None if data.get("entered_by") is None else str(data["entered_by"]),
+        entered_by=_text_or_none(data, "entered_by"),
     )
 
 
@@ -324,9 +334,13 @@ def _joining_opened(state: SessionState, event: Event) -> None:
     state.is_joining_open = True
 
 
-def _enter(state: SessionState, index: int, recit: int | None, at: datetime) -> None:
+def _end_visit(state: SessionState, at: datetime) -> None:
     if state.visits and state.visits[-1].ended_at is None:
         state.visits[-1].ended_at = at
+
+
+def _enter(state: SessionState, index: int, recit: int | None, at: datetime) -> None:
+    _end_visit(state, at)
     state.step_index = index
     state.recit_index = recit
     state.step_started_at = at
@@ -339,15 +353,13 @@ def _session_started(state: SessionState, event: Event) -> None:
 
 
 def _step_changed(state: SessionState, event: Event) -> None:
-    recit = event.data.get("recit")
-    _enter(state, int(event.data["index"]), None if recit is None else int(recit), event.at)  # type: ignore[arg-type]
+    _enter(state, int(event.data["index"]), _recit(event.data), event.at)  # type: ignore[arg-type]
 
 
 def _session_ended(state: SessionState, event: Event) -> None:
     state.status = Status.ENDED
     state.is_joining_open = False
-    if state.visits and state.visits[-1].ended_at is None:
-        state.visits[-1].ended_at = event.at
+    _end_visit(state, event.at)
 
 
 def _proposal_submitted(state: SessionState, event: Event) -> None:
@@ -360,7 +372,7 @@ def _proposal_submitted(state: SessionState, event: Event) -> None:
         body=str(data["body"]),
         step_index=int(data["step_index"]),  # type: ignore[arg-type]
         submitted_at=event.at,
-        entered_by=None if data.get("entered_by") is None else str(data["entered_by"]),
+        entered_by=_text_or_none(data, "entered_by"),
     )
 
 
@@ -412,14 +424,13 @@ _CONTRIBUTION_FIELDS = ("title", "body", "reference", "level", "board_kind", "it
 
 def _contribution_added(state: SessionState, event: Event) -> None:
     data = event.data
-    recit = data.get("recit")
     contribution = Contribution(
         id=str(data["contribution_id"]),
         kind=ContributionKind(str(data["kind"])),
-        author_id=None if data.get("author_id") is None else str(data["author_id"]),
-        entered_by=None if data.get("entered_by") is None else str(data["entered_by"]),
+        author_id=_text_or_none(data, "author_id"),
+        entered_by=_text_or_none(data, "entered_by"),
         step_index=int(data["step_index"]),  # type: ignore[arg-type]
-        recit=None if recit is None else int(recit),  # type: ignore[arg-type]
+        recit=_recit(data),
         body=str(data.get("body", "")),
         at=event.at,
         links=[str(x) for x in data.get("links", ())],  # type: ignore[union-attr]
@@ -449,7 +460,7 @@ def _contribution_edited(state: SessionState, event: Event) -> None:
     for name in ("links", "replies_to"):
         if name in data:
             setattr(contribution, name, [str(x) for x in data[name]])  # type: ignore[union-attr]
-    editor = None if data.get("entered_by") is None else str(data["entered_by"])
+    editor = _text_or_none(data, "entered_by")
     if contribution.is_hand:
         contribution.entered_by = editor  # the question was written down by whoever filled the hand
     contribution.edited_by = editor
@@ -463,8 +474,7 @@ def _contribution_withdrawn(state: SessionState, event: Event) -> None:
 
 def _contributions_revealed(state: SessionState, event: Event) -> None:
     data = event.data
-    recit = data.get("recit")
-    place = (int(data["step_index"]), None if recit is None else int(recit))  # type: ignore[arg-type]
+    place = (int(data["step_index"]), _recit(data))  # type: ignore[arg-type]
     state.revealed.add(place)
     for item in data["contributions"]:  # type: ignore[union-attr]
         known = state.contributions.get(str(item["contribution_id"]))
@@ -503,10 +513,9 @@ def _seating_set(state: SessionState, event: Event) -> None:
 
 def _round_started(state: SessionState, event: Event) -> None:
     data = event.data
-    recit = data.get("recit")
     round_ = Round(
         step_index=int(data["step_index"]),  # type: ignore[arg-type]
-        recit=None if recit is None else int(recit),  # type: ignore[arg-type]
+        recit=_recit(data),
         order=[str(x) for x in data["order"]],  # type: ignore[union-attr]
         turn_seconds=int(data["turn_seconds"]),  # type: ignore[arg-type]
         turn_started_at=event.at,
@@ -553,13 +562,12 @@ def _timer_extended(state: SessionState, event: Event) -> None:
 
 def _board_item_added(state: SessionState, event: Event) -> None:
     data = event.data
-    recit = data.get("recit")
     item = BoardItem(
         id=str(data["item_id"]),
         kind=BoardKind(str(data["kind"])),
         title=str(data["title"]),
         formulation=str(data["formulation"]),
-        recit=None if recit is None else int(recit),  # type: ignore[arg-type]
+        recit=_recit(data),
         links=[str(x) for x in data["links"]],  # type: ignore[union-attr]
         position=int(data["position"]),  # type: ignore[arg-type]
         entered_by=event.actor,
