@@ -50,6 +50,16 @@ PERSPECTIVE_UNSUPPORTED = "perspective_unsupported"
 EVALUATION_ANSWERED = "evaluation_answered"
 EVALUATION_DONE = "evaluation_done"
 EVALUATION_REVEALED = "evaluation_revealed"
+SYNTHESIS_SAVED = "synthesis_saved"
+VALIDATION_OPENED = "validation_opened"
+VALIDATION_CLOSED = "validation_closed"
+SYNTHESIS_COMMENTED = "synthesis_commented"
+AMENDMENT_SETTLED = "amendment_settled"
+SYNTHESIS_APPROVED = "synthesis_approved"
+SETTINGS_CHANGED = "settings_changed"
+REPLACEMENTS_SET = "replacements_set"
+CONSENT_WITHDRAWN = "consent_withdrawn"
+SESSION_ARCHIVED = "session_archived"
 
 ALL = frozenset(
     {
@@ -94,6 +104,16 @@ ALL = frozenset(
         EVALUATION_ANSWERED,
         EVALUATION_DONE,
         EVALUATION_REVEALED,
+        SYNTHESIS_SAVED,
+        VALIDATION_OPENED,
+        VALIDATION_CLOSED,
+        SYNTHESIS_COMMENTED,
+        AMENDMENT_SETTLED,
+        SYNTHESIS_APPROVED,
+        SETTINGS_CHANGED,
+        REPLACEMENTS_SET,
+        CONSENT_WITHDRAWN,
+        SESSION_ARCHIVED,
     }
 )
 

@@ -17,6 +17,7 @@ class Status(StrEnum):
     LOBBY = "lobby"
     RUNNING = "running"
     ENDED = "ended"
+    ARCHIVED = "archived"
 
 
 @dataclass
@@ -29,6 +30,8 @@ class Participant:
     accepted_at: datetime | None = None
     # Set when a researcher registered them (someone taking part without a device).
     entered_by: str | None = None
+    # Set when they withdrew their consent: their words leave the synthesis and the archive.
+    withdrawn_at: datetime | None = None
 
     @property
     def has_accepted(self) -> bool:
@@ -189,6 +192,67 @@ class BoardItem:
     edited_at: datetime | None = None
 
 
+class Attribution(StrEnum):
+    """How exports name participants (a session setting)."""
+
+    FUNCTION = "function"
+    PSEUDONYM = "pseudonym"
+
+
+class Withdrawal(StrEnum):
+    """What exports show in place of a withdrawn participant's words (a session setting)."""
+
+    REPLACE = "replace"  # "contribution retirée"
+    REMOVE = "remove"
+
+
+@dataclass
+class Settings:
+    attribution: Attribution = Attribution.FUNCTION
+    withdrawal: Withdrawal = Withdrawal.REPLACE
+    # ISO date (YYYY-MM-DD) after which ``mag purge`` deletes the session, or None.
+    retention_until: str | None = None
+
+
+@dataclass
+class SynthesisVersion:
+    """A saved version of the synthesis; its text stays in the event log (``seq``)."""
+
+    version: int
+    author: str
+    at: datetime
+    seq: int
+
+
+class AmendmentStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+@dataclass
+class SynthesisComment:
+    """A participant's comment on a section of the draft, or an amendment they propose."""
+
+    id: str
+    participant_id: str
+    entered_by: str | None
+    version: int
+    section: str
+    body: str
+    is_amendment: bool
+    at: datetime
+    status: str = ""
+
+
+@dataclass
+class Approval:
+    participant_id: str
+    version: int
+    at: datetime
+    entered_by: str | None = None
+
+
 @dataclass
 class Visit:
     """A stretch of time spent on one step (and récit), for the method note."""
@@ -239,6 +303,17 @@ class SessionState:
     evaluated: list[str] = field(default_factory=list)
     evaluation_summary: dict[str, object] | None = None
     visits: list[Visit] = field(default_factory=list)
+    # After the session: the synthesis, its validation, pseudonymisation and the archive.
+    synthesis_versions: list[SynthesisVersion] = field(default_factory=list)
+    synthesis_text: str = ""
+    validation_version: int | None = None
+    is_validation_open: bool = False
+    comments: dict[str, SynthesisComment] = field(default_factory=dict)
+    approvals: list[Approval] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+    replacements: list[tuple[str, str]] = field(default_factory=list)
+    archived_at: datetime | None = None
+    archive_folder: str = ""
     seq: int = 0
 
     def apply(self, event: Event) -> None:
@@ -270,6 +345,21 @@ class SessionState:
     def is_admitted_participant(self, participant_id: str | None) -> bool:
         participant = self.participants.get(participant_id or "")
         return participant is not None and participant.accepted_version == self.convention_version
+
+    @property
+    def is_over(self) -> bool:
+        """Ended or archived: the steps are done."""
+        return self.status in (Status.ENDED, Status.ARCHIVED)
+
+    @property
+    def synthesis_version(self) -> int:
+        """The latest saved version's number (0: none saved yet)."""
+        return self.synthesis_versions[-1].version if self.synthesis_versions else 0
+
+    def has_approved(self, participant_id: str, version: int) -> bool:
+        return any(
+            a.participant_id == participant_id and a.version == version for a in self.approvals
+        )
 
     def contributions_here(self, place: tuple[int, int | None]) -> list[Contribution]:
         """The contributions made at ``place`` (step and récit), withdrawn ones excluded."""
@@ -624,6 +714,83 @@ def _evaluation_revealed(state: SessionState, event: Event) -> None:
     state.evaluation_summary = dict(event.data["summary"])  # type: ignore[arg-type]
 
 
+def _synthesis_saved(state: SessionState, event: Event) -> None:
+    state.synthesis_versions.append(
+        SynthesisVersion(int(event.data["version"]), event.actor, event.at, event.seq)  # type: ignore[arg-type]
+    )
+    state.synthesis_text = str(event.data["text"])
+
+
+def _validation_opened(state: SessionState, event: Event) -> None:
+    state.validation_version = int(event.data["version"])  # type: ignore[arg-type]
+    state.is_validation_open = True
+
+
+def _validation_closed(state: SessionState, event: Event) -> None:
+    state.is_validation_open = False
+
+
+def _synthesis_commented(state: SessionState, event: Event) -> None:
+    data = event.data
+    comment = SynthesisComment(
+        id=str(data["comment_id"]),
+        participant_id=str(data["participant_id"]),
+        entered_by=_text_or_none(data, "entered_by"),
+        version=int(data["version"]),  # type: ignore[arg-type]
+        section=str(data["section"]),
+        body=str(data["body"]),
+        is_amendment=bool(data["is_amendment"]),
+        at=event.at,
+        status=AmendmentStatus.PENDING if data["is_amendment"] else "",
+    )
+    state.comments[comment.id] = comment
+
+
+def _amendment_settled(state: SessionState, event: Event) -> None:
+    state.comments[str(event.data["comment_id"])].status = str(event.data["status"])
+
+
+def _synthesis_approved(state: SessionState, event: Event) -> None:
+    data = event.data
+    state.approvals.append(
+        Approval(
+            str(data["participant_id"]),
+            int(data["version"]),  # type: ignore[arg-type]
+            event.at,
+            _text_or_none(data, "entered_by"),
+        )
+    )
+
+
+def _settings_changed(state: SessionState, event: Event) -> None:
+    data = event.data
+    settings = state.settings
+    if "attribution" in data:
+        settings.attribution = Attribution(str(data["attribution"]))
+    if "withdrawal" in data:
+        settings.withdrawal = Withdrawal(str(data["withdrawal"]))
+    if "retention_until" in data:
+        settings.retention_until = _text_or_none(data, "retention_until")
+
+
+def _replacements_set(state: SessionState, event: Event) -> None:
+    state.replacements = [
+        (str(r["find"]), str(r["replace"]))
+        for r in event.data["replacements"]  # type: ignore[union-attr]
+    ]
+
+
+def _consent_withdrawn(state: SessionState, event: Event) -> None:
+    state.participants[str(event.data["participant_id"])].withdrawn_at = event.at
+
+
+def _session_archived(state: SessionState, event: Event) -> None:
+    state.status = Status.ARCHIVED
+    state.archived_at = event.at
+    state.archive_folder = str(event.data["folder"])
+    state.is_validation_open = False
+
+
 _APPLY = {
     ev.SESSION_CREATED: _session_created,
     ev.PARTICIPANT_JOINED: _participant_joined,
@@ -666,4 +833,14 @@ _APPLY = {
     ev.EVALUATION_ANSWERED: _evaluation_answered,
     ev.EVALUATION_DONE: _evaluation_done,
     ev.EVALUATION_REVEALED: _evaluation_revealed,
+    ev.SYNTHESIS_SAVED: _synthesis_saved,
+    ev.VALIDATION_OPENED: _validation_opened,
+    ev.VALIDATION_CLOSED: _validation_closed,
+    ev.SYNTHESIS_COMMENTED: _synthesis_commented,
+    ev.AMENDMENT_SETTLED: _amendment_settled,
+    ev.SYNTHESIS_APPROVED: _synthesis_approved,
+    ev.SETTINGS_CHANGED: _settings_changed,
+    ev.REPLACEMENTS_SET: _replacements_set,
+    ev.CONSENT_WITHDRAWN: _consent_withdrawn,
+    ev.SESSION_ARCHIVED: _session_archived,
 }

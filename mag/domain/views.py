@@ -9,7 +9,7 @@ from mag.domain.commands import contribution_data, may_see
 from mag.domain.events import Event
 from mag.domain.protocol import Protocol
 from mag.domain.roles import Actor, Role
-from mag.domain.state import Round, SessionState
+from mag.domain.state import Round, SessionState, SynthesisComment
 
 
 def is_admitted(viewer: Actor, state: SessionState) -> bool:
@@ -106,6 +106,7 @@ def snapshot(state: SessionState, protocol: Protocol, viewer: Actor) -> dict[str
                 "function": p.function,
                 "has_accepted": p.accepted_version == state.convention_version,
                 "entered_by": p.entered_by,
+                "withdrawn": p.withdrawn_at is not None,
             }
             for p in state.participants.values()
         },
@@ -162,4 +163,51 @@ def snapshot(state: SessionState, protocol: Protocol, viewer: Actor) -> dict[str
             }
             for v in state.visits
         ],
+        "validation": {
+            "is_open": state.is_validation_open,
+            "version": state.validation_version,
+            "approvals": [
+                {"participant_id": a.participant_id, "version": a.version, "at": a.at.isoformat()}
+                for a in state.approvals
+            ],
+        },
+        "comments": {
+            c.id: comment_view(c)
+            for c in state.comments.values()
+            if viewer.role.is_staff or c.participant_id == viewer.participant_id
+        },
+        **(_staff_only(state) if viewer.role.is_staff else {}),
+    }
+
+
+def comment_view(comment: SynthesisComment) -> dict[str, object]:
+    return {
+        "participant_id": comment.participant_id,
+        "entered_by": comment.entered_by,
+        "version": comment.version,
+        "section": comment.section,
+        "body": comment.body,
+        "is_amendment": comment.is_amendment,
+        "status": comment.status,
+        "at": comment.at.isoformat(),
+    }
+
+
+def _staff_only(state: SessionState) -> dict[str, object]:
+    """The synthesis draft, pseudonymisation and settings: the researchers' business."""
+    return {
+        "synthesis": {
+            "text": state.synthesis_text,
+            "versions": [
+                {"version": v.version, "author": v.author, "at": v.at.isoformat()}
+                for v in state.synthesis_versions
+            ],
+        },
+        "settings": {
+            "attribution": state.settings.attribution.value,
+            "withdrawal": state.settings.withdrawal.value,
+            "retention_until": state.settings.retention_until,
+        },
+        "replacements": [{"find": f, "replace": r} for f, r in state.replacements],
+        "archive_folder": state.archive_folder,
     }

@@ -1,0 +1,52 @@
+"""The export formats: one module each, with ``export(material) -> bytes``."""
+
+from dataclasses import dataclass
+from importlib import import_module
+
+from sqlalchemy.orm import Session
+
+from mag import services
+from mag.domain.i18n import N_
+from mag.report.material import Material, SessionFile, build
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    extension: str
+    mimetype: str
+    label: str  # a msgid, translated where it is shown
+    module: str
+
+    def export(self, material: Material) -> bytes:
+        return import_module(self.module).export(material)
+
+
+FORMATS = {
+    f.name: f
+    for f in (
+        Format("md", "md", "text/markdown; charset=utf-8", N_("Markdown"), "mag.report.to_markdown"),
+        Format("html", "html", "text/html; charset=utf-8", N_("HTML (page autonome)"), "mag.report.to_html"),
+        Format("pdf", "pdf", "application/pdf", N_("PDF"), "mag.report.to_pdf"),
+        Format(
+            "docx",
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            N_("Word (DOCX)"),
+            "mag.report.to_docx",
+        ),
+        Format("csv", "csv", "text/csv; charset=utf-8", N_("CSV (une ligne par contribution)"), "mag.report.to_csv"),
+        Format("json", "json", "application/json", N_("JSON (séance complète)"), "mag.report.to_json"),
+        Format("qdpx", "qdpx", "application/zip", N_("REFI-QDA (.qdpx)"), "mag.report.to_qdpx"),
+    )
+}  # fmt: skip
+
+
+def load(db: Session, session_id: str) -> Material:
+    """The exportable material of a stored session (needs an app context)."""
+    record = services.session_record(db, session_id)
+    return build(
+        SessionFile(record.id, record.protocol_source, record.created_at),
+        services.protocol_of(record),
+        services.events_after(db, session_id, 0),
+    )
