@@ -25,4 +25,6 @@ def default_config() -> dict[str, object]:
         # Largest Socket.IO message accepted (bytes); contributions are far smaller.
         "MAG_MAX_MESSAGE_BYTES": 64 * 1024,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Time zone of the times of day in documents; empty: the server's own.
+        "MAG_TIMEZONE": os.environ.get("MAG_TIMEZONE", ""),
     }

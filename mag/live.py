@@ -79,7 +79,7 @@ class Live:
             cached, _ = self._caught_up(db, session_id, for_update=False)
             return look(cached.state, cached.protocol)
 
-    def _write(
+    def write(
         self,
         session_id: str,
         actor: Actor,
@@ -88,6 +88,11 @@ class Live:
         command_id: str | None = None,
         name: str = "",
     ) -> Outcome:
+        """Run ``make`` on the caught-up state in one transaction, then apply and publish.
+
+        ``make`` returns the events to append and may write other tables with the
+        same database session (a participant's identity, an archive's search index).
+        """
         with self.lock(session_id):
             try:
                 with self._sessions() as db, db.begin():
@@ -137,7 +142,7 @@ class Live:
                 by=actor,
                 command_id=command_id,
             )[2]
-        return self._write(
+        return self.write(
             session_id,
             actor,
             lambda db, state, protocol: decide(state, protocol, actor, name, args),
@@ -172,7 +177,7 @@ class Live:
             return new_events
 
         actor = by or Actor(Role.PARTICIPANT, participant_id)
-        outcome = self._write(
+        outcome = self.write(
             session_id, actor, make, command_id=command_id, name=ADD_PARTICIPANT if by else ""
         )
         return participant_id, secret, outcome
@@ -193,5 +198,5 @@ class Live:
             secret = services.add_member(db, session_id, member_id, member_role)
             return new_events
 
-        self._write(session_id, by, make)
+        self.write(session_id, by, make)
         return member_id, secret

@@ -1,8 +1,11 @@
 """The export formats: one module each, with ``export(material) -> bytes``."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from importlib import import_module
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from mag import services
@@ -49,4 +52,13 @@ def load(db: Session, session_id: str) -> Material:
         SessionFile(record.id, record.protocol_source, record.created_at),
         services.protocol_of(record),
         services.events_after(db, session_id, 0),
+        local_timezone(),
     )
+
+
+def local_timezone() -> tzinfo:
+    """``MAG_TIMEZONE`` (e.g. Europe/Brussels), else the server's own zone."""
+    name = current_app.config.get("MAG_TIMEZONE")
+    if name:
+        return ZoneInfo(str(name))
+    return datetime.now().astimezone().tzinfo or UTC

@@ -20,7 +20,7 @@ Needs an app context: the marker text goes through Flask-Babel.
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from functools import cached_property
 
 from flask_babel import gettext as _
@@ -121,6 +121,11 @@ class Material:
     events: list[Event]
     state: SessionState
     marker: str
+    # The organisation's time zone: documents show times of day as people lived them.
+    timezone: tzinfo = UTC
+
+    def local(self, at: datetime) -> datetime:
+        return at.astimezone(self.timezone)
 
     @property
     def session_id(self) -> str:
@@ -133,8 +138,7 @@ class Material:
     def shows(self, author_id: str | None) -> bool:
         """False for a withdrawn participant's words when the convention says to remove them."""
         return not (
-            self.is_withdrawn(author_id)
-            and self.state.settings.withdrawal is Withdrawal.REMOVE
+            self.is_withdrawn(author_id) and self.state.settings.withdrawal is Withdrawal.REMOVE
         )
 
     def speaker(self, participant_id: str | None, entered_by: str | None = None) -> str:
@@ -189,7 +193,9 @@ def role_label(role: str | None) -> str:
     return labels.get(role or "", _("animation"))
 
 
-def build(session: SessionFile, protocol: Protocol, log: Sequence[Event]) -> Material:
+def build(
+    session: SessionFile, protocol: Protocol, log: Sequence[Event], timezone: tzinfo = UTC
+) -> Material:
     """The exportable material of a session from its complete event log."""
     raw = fold(session.session_id, log)
     marker = _("contribution retirée")
@@ -206,7 +212,7 @@ def build(session: SessionFile, protocol: Protocol, log: Sequence[Event]) -> Mat
             continue
         data = _withdraw(event, withdrawn, authors, marker)
         events.append(replace(event, data=rewrite(data, replacer)))
-    return Material(session, protocol, events, fold(session.session_id, events), marker)
+    return Material(session, protocol, events, fold(session.session_id, events), marker, timezone)
 
 
 def _withdraw(event: Event, withdrawn: set[str], authors: Mapping[str, str | None], marker: str):
