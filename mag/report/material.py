@@ -204,7 +204,9 @@ def build(
     authors.update({p.id: p.author_id for p in raw.proposals.values()})
     quotes = [c.body for c in raw.contributions.values() if c.author_id in withdrawn]
     quotes += [p.body for p in raw.proposals.values() if p.author_id in withdrawn]
-    replacer = Replacer(raw.replacements, quotes, marker)
+    # Others may have named them (the synthesis, a note): their pseudonym goes too.
+    names = [(raw.participants[pid].pseudonym, _("participant·e retiré·e")) for pid in withdrawn]
+    replacer = Replacer([*raw.replacements, *names], quotes, marker)
     staff = FACILITATOR
     events = []
     for event in log:

@@ -1,0 +1,62 @@
+"""What may leave the server: visibility, replacements, withdrawn words."""
+
+import json
+
+from story import PLACE, PLACE_PSEUDONYM, PSEUDONYM, REAL_NAME, WITHDRAWN_WORDS, material_of
+
+from mag.domain import events as ev
+
+
+def everything(material) -> str:
+    return json.dumps([e.to_json() for e in material.events], ensure_ascii=False)
+
+
+def test_secret_ballots_evaluation_answers_and_the_replacement_list_stay_in(material):
+    types = {e.type for e in material.events}
+    assert ev.BALLOT_CAST not in types
+    assert ev.EVALUATION_ANSWERED not in types
+    assert ev.REPLACEMENTS_SET not in types
+    # What they led to is there: who voted, the results, the evaluation summary.
+    assert {ev.VOTED, ev.VOTE_CLOSED, ev.EVALUATION_REVEALED} <= types
+
+
+def test_listed_names_are_replaced_in_every_text(material):
+    text = everything(material)
+    assert REAL_NAME not in text and PLACE not in text
+    assert PSEUDONYM in text and PLACE_PSEUDONYM in text
+    assert PSEUDONYM in material.state.synthesis_text
+    assert material.state.proposals["prop-0001"].title == f"La borne et {PSEUDONYM}"
+
+
+def test_replacement_is_whole_words_any_case(app_context, played):
+    played.steer("set_replacements", replacements=[{"find": "borne", "replace": "automate"}])
+    titles = {p.title for p in material_of(played).state.proposals.values()}
+    assert "La automate et Mme Lambert" in titles  # "Mme Lambert" is no longer listed
+    assert all("bornes" not in t for t in titles)
+
+
+def test_withdrawn_words_are_nowhere(material):
+    text = everything(material)
+    for sentence in WITHDRAWN_WORDS:
+        assert sentence not in text
+    assert "Emma" not in text
+    assert "stagiaire assistante sociale" not in text
+    assert material.marker in material.state.synthesis_text  # the quote in the synthesis too
+
+
+def test_withdrawn_words_show_as_a_marker_or_not_at_all(app_context, played):
+    marked = material_of(played)
+    bodies = [c.body for c in marked.contributions()]
+    assert marked.marker in bodies
+    played.steer("change_settings", withdrawal="remove")
+    removed = material_of(played)
+    assert removed.marker not in [c.body for c in removed.contributions()]
+    assert len(removed.contributions()) == len(bodies) - 1
+
+
+def test_speakers_are_named_by_function_or_pseudonym(app_context, played):
+    by_function = material_of(played)
+    awa = next(p for p in by_function.state.participants.values() if p.pseudonym == "Awa")
+    assert by_function.speaker(awa.id) == "AS en CPAS"
+    played.steer("change_settings", attribution="pseudonym")
+    assert material_of(played).speaker(awa.id) == "Awa"
