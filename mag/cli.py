@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from mag.config import default_config
 from mag.domain.i18n import DomainError
 from mag.domain.protocol import ProtocolInvalid, builtin_protocols, load_protocol
+from mag.report.formats import FORMATS
 
 
 @contextmanager
@@ -85,6 +86,71 @@ def _public_host(host: str) -> str:
         except OSError:
             pass
     return addresses[0] if addresses else "localhost"
+
+
+@main.command("export")
+@click.argument("session_id")
+@click.option(
+    "--format",
+    "format_name",
+    required=True,
+    type=click.Choice(list(FORMATS)),
+    help="Export format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: <date>-<title>.<ext> in the current folder; - for stdout).",
+)
+def export_command(session_id: str, format_name: str, output: Path | None) -> None:
+    """Export a session, pseudonymised, as the team's page would."""
+    from mag import create_app
+    from mag.report.formats import file_name, load
+
+    app = create_app()
+    with app.app_context(), app.extensions["mag"].sessions() as db:
+        try:
+            material = load(db, session_id)
+        except DomainError as error:
+            raise click.ClickException(_(error.msgid, **error.params)) from None
+        fmt = FORMATS[format_name]
+        data = fmt.export(material)
+        target = output or Path(file_name(material, fmt))
+        if str(target) == "-":
+            sys.stdout.buffer.write(data)
+            return
+        target.write_bytes(data)
+        click.echo(_("%(file)s écrit (%(size)s octets).", file=target, size=len(data)))
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(file: Path) -> None:
+    """Restore a session exported as JSON into this installation."""
+    from mag import create_app
+    from mag.report.importing import import_session
+
+    app = create_app()
+    with app.app_context():
+        try:
+            with app.extensions["mag"].sessions() as db, db.begin():
+                created = import_session(db, file.read_bytes())
+        except ProtocolInvalid as error:
+            click.echo(_("Le protocole de cette séance est invalide :"), err=True)
+            for problem in error.problems:
+                click.echo(f"  - {problem.format(_)}", err=True)
+            sys.exit(1)
+        except DomainError as error:
+            raise click.ClickException(_(error.msgid, **error.params)) from None
+        click.echo(
+            _(
+                "Séance importée. Lien d'animation privé : /animer/%(id)s/%(secret)s",
+                id=created.session_id,
+                secret=created.facilitator_secret,
+            )
+        )
+        click.echo(created.session_id)
 
 
 @main.group()

@@ -98,7 +98,7 @@ def create_session(
     secret = new_secret()
     record = SessionRecord(
         id=new_id(),
-        join_code=_free_join_code(db),
+        join_code=free_join_code(db),
         facilitator_secret_hash=hash_secret(secret),
         protocol_source=protocol_source,
         title=clean_title,
@@ -116,7 +116,7 @@ def create_session(
     return CreatedSession(record.id, record.join_code, secret)
 
 
-def _free_join_code(db: Session) -> str:
+def free_join_code(db: Session) -> str:
     while True:
         code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
         if db.scalar(select(SessionRecord.id).where(SessionRecord.join_code == code)) is None:
@@ -257,6 +257,16 @@ def events_after(db: Session, session_id: str, seq: int, limit: int | None = Non
         Event(seq=r.seq, type=r.type, data=r.data, actor=r.actor, at=r.at, audience=r.audience)
         for r in db.scalars(query)
     ]
+
+
+def event_at(db: Session, session_id: str, seq: int) -> Event | None:
+    """The event numbered ``seq`` of a session (a synthesis version's text, say), or None."""
+    r = db.scalars(
+        select(EventRecord).where(EventRecord.session_id == session_id, EventRecord.seq == seq)
+    ).first()
+    if r is None:
+        return None
+    return Event(seq=r.seq, type=r.type, data=r.data, actor=r.actor, at=r.at, audience=r.audience)
 
 
 def done_command(db: Session, session_id: str, command_id: str) -> CommandRecord | None:

@@ -1,5 +1,7 @@
 """The export formats: one module each, with ``export(material) -> bytes``."""
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from importlib import import_module
@@ -43,6 +45,17 @@ FORMATS = {
         Format("qdpx", "qdpx", "application/zip", N_("REFI-QDA (.qdpx)"), "mag.report.to_qdpx"),
     )
 }  # fmt: skip
+
+
+def file_name(material: Material, fmt: Format) -> str:
+    """``<YYYY-MM-DD>-<title>.<ext>``: the session's creation date and its title, as a slug."""
+    day = material.local(material.session.created_at).date().isoformat()
+    return f"{day}-{slug(material.state.title)}.{fmt.extension}"
+
+
+def slug(title: str, limit: int = 60) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:limit].strip("-") or "seance"
 
 
 def load(db: Session, session_id: str) -> Material:
