@@ -49,3 +49,10 @@ ensure_postgresql() {
   fi
   export MAG_TEST_POSTGRESQL_URL="postgresql+psycopg://mag_test:mag_test@127.0.0.1:$port/postgres"
 }
+
+# WeasyPrint (the PDF export) draws text with Pango; a minimal Debian may not have it.
+ensure_pango() {
+  if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then
+    apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+  fi
+}
