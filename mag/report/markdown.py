@@ -11,6 +11,7 @@ goes through :func:`escape` first, so it reads as typed and is never markup.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import markdown as md
@@ -50,14 +51,20 @@ def sanitize(html: str) -> str:
     )
 
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+# Markup anywhere in a line, and markup only at its start (headings, lists, quotes).
+_INLINE = re.compile(r"([\\`*_{}\[\]|~])")
+_LEADING = re.compile(r"^(\d*)([#+>.)=-])")
 
 
 def escape(text: str) -> str:
     """``text`` (someone's words) as literal Markdown: no markup, no HTML, line breaks kept."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    lines = [_SPECIAL.sub(r"\\\1", line) for line in text.splitlines()]
-    return "  \n".join(line.strip() for line in lines if line.strip())
+    lines = []
+    for line in text.splitlines():
+        line = _INLINE.sub(r"\\\1", line.strip())
+        if line:
+            lines.append(_LEADING.sub(r"\1\\\2", line))
+    return "  \n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -93,4 +100,5 @@ def sections(text: str) -> list[Section]:
 
 
 def _slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:40] or "introduction"
+    plain = unicodedata.normalize("NFKD", title.casefold()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:40] or "introduction"

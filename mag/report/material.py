@@ -76,14 +76,22 @@ class Replacer:
                 text = text.replace(quote, self._marker)
         if self._name_pattern is None:
             return text
-        return self._name_pattern.sub(lambda m: self._names[m.group(0).casefold()], text)
+        return self._name_pattern.sub(
+            lambda m: self._names[m.group(0).replace("\\", "").casefold()], text
+        )
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     ordered = sorted(set(words), key=len, reverse=True)
     if not ordered:
         return None
-    body = "|".join(re.escape(word) for word in ordered)
+    # A name in Markdown may have its punctuation escaped ("Saint\\-Gilles").
+    body = "|".join(
+        "".join(
+            re.escape(ch) if ch.isalnum() or ch.isspace() else rf"\\?{re.escape(ch)}" for ch in word
+        )
+        for word in ordered
+    )
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
 
 

@@ -5,6 +5,7 @@ import json
 from story import PLACE, PLACE_PSEUDONYM, PSEUDONYM, REAL_NAME, WITHDRAWN_WORDS, material_of
 
 from mag.domain import events as ev
+from mag.domain.roles import FACILITATOR
 
 
 def everything(material) -> str:
@@ -60,3 +61,15 @@ def test_speakers_are_named_by_function_or_pseudonym(app_context, played):
     assert by_function.speaker(awa.id) == "AS en CPAS"
     played.steer("change_settings", attribution="pseudonym")
     assert material_of(played).speaker(awa.id) == "Awa"
+
+
+def test_a_name_is_replaced_even_with_its_punctuation_escaped_in_markdown(app_context, played):
+    played.do(
+        FACILITATOR,
+        "save_synthesis",
+        base_version=played.state.synthesis_version,
+        text="## Contexte\n\nAu CPAS de Saint\\-Gilles, puis au cpas de saint-gilles.",
+    )
+    text = material_of(played).state.synthesis_text
+    assert "Gilles" not in text
+    assert text.count(PLACE_PSEUDONYM) == 2
