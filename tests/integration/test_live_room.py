@@ -13,6 +13,7 @@ def test_the_lobby_shows_who_joined_and_who_accepted(room):
         "function": "AS en CPAS",
         "has_accepted": True,
         "entered_by": None,
+        "withdrawn": False,
     }
     assert people["Bruno"]["has_accepted"] is False
     presence = room.facilitator.sync()["presence"]
