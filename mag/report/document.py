@@ -1,0 +1,429 @@
+"""The full report: the synthesis, its validation, then the annexes.
+
+``report(material)`` is the Markdown every document export (Markdown, HTML,
+PDF, DOCX) is made from:
+
+1. the synthesis: the latest saved version, else the generated draft;
+2. ``## Validation``: which version is exported, which one went to the
+   participants, who approved which version and when, who has not yet;
+3. ``## Annexe : consentements``: who accepted which version of the
+   convention de travail and when; the withdrawals, with their date;
+4. ``## Annexe : transcription``: every contribution and proposal in time
+   order, grouped by step and récit, each with an anchor ``c-<id>`` that a
+   search hit links to.
+
+``transcript_rows(material)`` gives the same transcript as plain records (the
+CSV export and the archive's search index read it).
+"""
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from flask_babel import gettext as _
+
+from mag.domain.protocol import StepKind
+from mag.domain.state import BoardItem, BoardKind, Contribution, ContributionKind, Proposal
+from mag.report.markdown import escape
+from mag.report.material import Material, role_label
+from mag.report.synthesis import board_kind_label, cell, draft, item, level_label, moment, table
+from mag.report.synthesis import time_of as _time
+from mag.report.synthesis import who as _who
+
+# The kind of contribution a step is made for: no need to say it again.
+_NATURAL_KIND = {
+    StepKind.PROPOSALS: "proposal",
+    StepKind.STAKES: ContributionKind.STAKES,
+    StepKind.QUESTIONS: ContributionKind.QUESTION,
+    StepKind.ROUND: ContributionKind.INTERPRETATION,
+    StepKind.REACTIONS: ContributionKind.REACTION,
+    StepKind.ANALYSIS: ContributionKind.SUGGESTION,
+    StepKind.THEORY: ContributionKind.THEORY,
+    StepKind.HYPOTHESES: ContributionKind.HYPOTHESIS,
+    StepKind.PERSPECTIVES: ContributionKind.PERSPECTIVE,
+}
+
+
+def kind_label(kind: str) -> str:
+    """A transcript row's kind, in words."""
+    labels = {
+        ContributionKind.NOTE: _("note"),
+        ContributionKind.STAKES: _("enjeux"),
+        ContributionKind.QUESTION: _("question"),
+        ContributionKind.INTERPRETATION: _("interprétation"),
+        ContributionKind.REACTION: _("réaction"),
+        ContributionKind.SUGGESTION: _("suggestion pour le tableau"),
+        ContributionKind.THEORY: _("apport théorique"),
+        ContributionKind.HYPOTHESIS: _("hypothèse"),
+        ContributionKind.PERSPECTIVE: _("perspective"),
+        "proposal": _("proposition de récit"),
+        "board_item": _("élément du tableau d'analyse"),
+    }
+    return labels.get(kind, kind)
+
+
+def typed_by(entered_by: str | None) -> str:
+    """Who typed someone else's words."""
+    if entered_by == "animateur":
+        return _("saisi par l'animateur·rice")
+    return _("saisi par le·la rapporteur·rice")
+
+
+def annex_titles() -> tuple[str, str]:
+    """The annexes' headings (the HTML and DOCX exports start each on a new page)."""
+    return _("Annexe : consentements"), _("Annexe : transcription")
+
+
+def report(material: Material) -> str:
+    """The full report in Markdown."""
+    state = material.state
+    synthesis = state.synthesis_text if state.synthesis_version else draft(material)
+    consents, transcript = annex_titles()
+    parts = [
+        synthesis.strip(),
+        "## " + _("Validation"),
+        validation(material),
+        "## " + consents,
+        consent_records(material),
+        "## " + transcript,
+        transcription(material),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+# ---------------------------------------------------------------- validation
+
+
+def validation(material: Material) -> str:
+    state = material.state
+    facts = []
+    if state.synthesis_versions:
+        latest = state.synthesis_versions[-1]
+        facts.append(
+            _(
+                "**Version exportée :** version %(version)s, enregistrée le %(when)s.",
+                version=latest.version,
+                when=moment(material, latest.at),
+            )
+        )
+    else:
+        facts.append(
+            _(
+                "**Version exportée :** projet généré à partir de la séance, aucune version n'a encore été enregistrée."
+            )
+        )
+    review = state.validation_version
+    if review is None:
+        facts.append(_("**Validation :** la synthèse n'a pas été soumise aux participant·es."))
+    elif state.is_validation_open:
+        facts.append(
+            _("**Validation :** version %(version)s, validation en cours.", version=review)
+        )
+    else:
+        facts.append(_("**Validation :** version %(version)s, validation close.", version=review))
+    parts = ["\n".join(item(f) for f in facts)]
+    if review is not None and state.synthesis_versions and review != state.synthesis_version:
+        parts.append(
+            _(
+                "*La version exportée n'est pas celle soumise aux participant·es (version %(version)s).*",
+                version=review,
+            )
+        )
+    people = [p for p in state.participants.values() if p.withdrawn_at is None and p.has_accepted]
+    rows = []
+    for person in people:
+        approvals = [a for a in state.approvals if a.participant_id == person.id]
+        if not approvals:
+            continue
+        described = []
+        for approval in approvals:
+            text = _(
+                "version %(version)s, le %(when)s",
+                version=approval.version,
+                when=moment(material, approval.at),
+            )
+            if approval.entered_by:
+                text += f" ({typed_by(approval.entered_by)})"
+            described.append(text)
+        rows.append([_who(material, person.id), " ; ".join(described)])
+    if rows:
+        parts.append(table([_("Participant·e"), _("Approbation")], rows))
+    else:
+        parts.append(_("*Aucune approbation.*"))
+    if review is not None:
+        waiting = [_who(material, p.id) for p in people if not state.has_approved(p.id, review)]
+        if waiting:
+            parts.append(
+                _(
+                    "**N'ont pas approuvé la version %(version)s :** %(who)s.",
+                    version=review,
+                    who=", ".join(waiting),
+                )
+            )
+        elif people:
+            parts.append(
+                _("Tous les participant·es ont approuvé la version %(version)s.", version=review)
+            )
+    return "\n\n".join(parts)
+
+
+# ---------------------------------------------------------------- consents
+
+
+def consent_records(material: Material) -> str:
+    state = material.state
+    parts = []
+    if state.convention_text:
+        parts.append(
+            _(
+                "Texte de la convention de travail (version %(version)s) :",
+                version=state.convention_version,
+            )
+        )
+        quoted = escape(state.convention_text)
+        parts.append("\n".join("> " + line for line in quoted.split("\n")))
+    rows = []
+    for person in state.participants.values():
+        if person.withdrawn_at is not None:
+            continue
+        if person.accepted_version is not None and person.accepted_at is not None:
+            rows.append(
+                [
+                    _who(material, person.id),
+                    str(person.accepted_version),
+                    moment(material, person.accepted_at),
+                ]
+            )
+        else:
+            rows.append([_who(material, person.id), "—", _("pas acceptée")])
+    if rows:
+        parts.append(table([_("Participant·e"), _("Version acceptée"), _("Date et heure")], rows))
+    else:
+        parts.append(_("*Aucun·e participant·e.*"))
+    withdrawals = sorted(
+        p.withdrawn_at for p in state.participants.values() if p.withdrawn_at is not None
+    )
+    parts.append("**" + _("Retraits de consentement") + "**")
+    if withdrawals:
+        label = escape(_("participant·e retiré·e"))
+        parts.append(
+            "\n".join(
+                item(_("%(who)s, le %(when)s", who=label, when=moment(material, at)))
+                for at in withdrawals
+            )
+        )
+    else:
+        parts.append(_("*Aucun retrait de consentement.*"))
+    return "\n\n".join(parts)
+
+
+# ---------------------------------------------------------------- transcript
+
+
+def _proposals(material: Material) -> list[Proposal]:
+    return [
+        p
+        for p in material.state.proposals.values()
+        if not p.is_withdrawn and material.shows(p.author_id)
+    ]
+
+
+Entry = Contribution | Proposal
+
+
+def _at(entry: Entry | BoardItem) -> datetime:
+    return entry.submitted_at if isinstance(entry, Proposal) else entry.at
+
+
+def _entries(material: Material) -> list[Entry]:
+    """Contributions and proposals, in time order."""
+    found: list[Entry] = [*material.contributions(), *_proposals(material)]
+    return sorted(found, key=_at)
+
+
+def _place(entry: Entry) -> tuple[int, int | None]:
+    if isinstance(entry, Proposal):
+        return (entry.step_index, None)
+    return (entry.step_index, entry.recit)
+
+
+def _typed_for_someone(entry: Entry) -> str | None:
+    """The researcher's role when they typed a participant's words."""
+    return entry.entered_by if entry.author_id and entry.entered_by else None
+
+
+def _notes(material: Material, entry: Entry) -> list[str]:
+    """What the transcript says about an entry besides who and what."""
+    notes = []
+    step = material.protocol.steps[entry.step_index]
+    natural = _NATURAL_KIND.get(step.kind)
+    if isinstance(entry, Contribution):
+        if entry.deferred_from is not None:
+            notes.append(_("question reportée au tour de table"))
+        elif entry.kind != natural:
+            notes.append(kind_label(entry.kind))
+        if entry.kind is ContributionKind.SUGGESTION and entry.board_kind:
+            notes.append(board_kind_label(entry.board_kind))
+            statuses = {
+                "accepted": _("retenue"),
+                "declined": _("écartée"),
+                "pending": _("en attente"),
+            }
+            if entry.status in statuses:
+                notes.append(statuses[entry.status])
+        if entry.kind is ContributionKind.PERSPECTIVE and entry.level:
+            notes.append(level_label(entry.level).lower())
+        if entry.is_hidden:
+            notes.append(_("pas encore dévoilée"))
+    elif natural != "proposal":
+        notes.append(kind_label("proposal"))
+    typist = _typed_for_someone(entry)
+    if typist:
+        notes.append(typed_by(typist))
+    return notes
+
+
+def _line(material: Material, entry: Entry) -> str:
+    anchor = f'<a id="{anchor_id(entry.id)}"></a>'
+    head = [_time(material, _at(entry))]
+    rank = material.round_numbers.get(entry.step_index)
+    if rank is not None:
+        head.append(_("tour %(number)s", number=rank))
+    speaker = _who(material, entry.author_id, entry.entered_by)
+    notes = _notes(material, entry)
+    label = f"**{speaker}**" + (f" *({', '.join(notes)})*" if notes else "")
+    text = escape(entry.body) or material.marker
+    title = escape(entry.title)
+    if title and entry.title != entry.body:
+        text = f"**{title}** — {text}"
+    if isinstance(entry, Contribution) and entry.reference:
+        text += "  \n" + _("*Référence :* %(reference)s", reference=cell(entry.reference))
+    return item(f"{anchor}{' · '.join(head)} · {label} : {text}")
+
+
+def anchor_id(entry_id: str) -> str:
+    """The HTML id of a transcript entry: ``c-`` and its id (kept to safe characters)."""
+    return "c-" + re.sub(r"[^A-Za-z0-9_-]", "_", entry_id)
+
+
+def _place_title(material: Material, place: tuple[int, int | None]) -> str:
+    index, recit = place
+    title = material.step_label(index)
+    if recit is not None:
+        title = f"{title} — {material.recit_title(recit)}"
+    return escape(title)
+
+
+def transcription(material: Material) -> str:
+    entries = _entries(material)
+    if not entries:
+        return _("*Aucune contribution.*")
+    first_visit: dict[tuple[int, int | None], datetime] = {}
+    for visit in material.state.visits:
+        first_visit.setdefault((visit.step_index, visit.recit), visit.started_at)
+    groups: dict[tuple[int, int | None], list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault(_place(entry), []).append(entry)
+    ordered = sorted(
+        groups.items(), key=lambda kv: first_visit.get(kv[0], _at(kv[1][0]))
+    )  # stable: a place never visited keeps its first entry's time
+    parts = []
+    for place, group in ordered:
+        parts.append(f"### {_place_title(material, place)}")
+        parts.append("\n".join(_line(material, entry) for entry in group))
+    return "\n\n".join(parts)
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat()
+
+
+def _board_kinds(kinds: Iterable[str]) -> list[str]:
+    present = set(kinds)
+    return [kind.value for kind in BoardKind if kind.value in present]
+
+
+def transcript_rows(material: Material) -> list[dict[str, object]]:
+    """The transcript as records, in time order: contributions, proposals and board items.
+
+    Keys: ``id``, ``at`` (ISO 8601 UTC), ``step`` (its number, e.g. "2.2"),
+    ``step_title``, ``round`` (1, 2… in a tour de table of the récit block, else
+    None), ``recit`` (1, 2… or None), ``speaker`` (as exports name them),
+    ``entered_by`` (who typed it for the speaker, in words, or None), ``kind``
+    (a contribution kind, ``proposal`` or ``board_item``), ``text`` (title, words
+    and reference, one per line) and ``board_kinds`` (the kinds of the board
+    items it is linked to; a board item's own kind).
+    """
+    state = material.state
+    linked: dict[str, set[str]] = {}
+    for board_item in state.board.values():
+        for target in board_item.links:
+            linked.setdefault(target, set()).add(board_item.kind.value)
+    steps = material.protocol.steps
+
+    def row(entry_id, at, step_index, recit, speaker, entered_by, kind, texts, kinds):
+        step = steps[step_index]
+        return {
+            "id": entry_id,
+            "at": _iso(at),
+            "step": step.number,
+            "step_title": step.title,
+            "round": material.round_numbers.get(step_index),
+            "recit": None if recit is None else recit + 1,
+            "speaker": speaker,
+            "entered_by": role_label(entered_by) if entered_by else None,
+            "kind": kind,
+            "text": "\n".join(dict.fromkeys(t for t in texts if t)),
+            "board_kinds": _board_kinds(kinds),
+        }
+
+    rows = []
+    for entry in _entries(material):
+        speaker = material.speaker(entry.author_id, entry.entered_by)
+        if isinstance(entry, Proposal):
+            texts = [entry.title, entry.body or material.marker]
+            kinds: set[str] = set()
+            kind = "proposal"
+        else:
+            texts = [entry.title, entry.body or material.marker, entry.reference]
+            kinds = set(linked.get(entry.id, ()))
+            kinds |= {state.board[i].kind.value for i in entry.links if i in state.board}
+            kind = entry.kind.value
+        rows.append(
+            (
+                _at(entry),
+                row(
+                    entry.id,
+                    _at(entry),
+                    entry.step_index,
+                    _place(entry)[1],
+                    speaker,
+                    _typed_for_someone(entry),
+                    kind,
+                    texts,
+                    kinds,
+                ),
+            )
+        )
+    analysis = next((i for i, s in enumerate(steps) if s.kind is StepKind.ANALYSIS), None)
+    if analysis is not None:
+        for board_item in state.board.values():
+            role = board_item.entered_by.split(":", 1)[0]
+            rows.append(
+                (
+                    board_item.at,
+                    row(
+                        board_item.id,
+                        board_item.at,
+                        analysis,
+                        board_item.recit,
+                        role_label(role),
+                        None,
+                        "board_item",
+                        [board_item.title, board_item.formulation],
+                        {board_item.kind.value},
+                    ),
+                )
+            )
+    rows.sort(key=lambda pair: pair[0])
+    return [r for _at_, r in rows]

@@ -1,0 +1,590 @@
+"""The session as a REFI-QDA project (.qdpx), for NVivo, ATLAS.ti, MAXQDA and QualCoder.
+
+A .qdpx file is a zip holding ``project.qde`` (XML in the ``urn:QDA-XML:project:1.0``
+namespace, described by ``Project.xsd``) and ``sources/``, where a text source
+named ``internal://<guid>.txt`` in the XML lives as ``sources/<guid>.txt``.
+
+What this export holds:
+
+- the transcript as one text source: one block per contribution and récit
+  proposal, in the order they were made, each a selection over exactly its
+  words, coded with its step, its tour de table, its récit and the board items
+  it is linked to;
+- a codebook: « Étapes », « Tours », « Récits » and « Analyse » (convergences,
+  divergences, nœuds: one code per board item, its formulation as description);
+- the researchers as users (the typist of a selection is its creating user);
+- one case per participant, named as the exports name them, with their function
+  as a variable, referring to the selections of their words;
+- the synthesis and the method note as notes.
+
+Selections count positions in characters (Unicode code points) of the source
+text, from 0, the end position excluded, as QualCoder does. GUIDs are derived
+from the session id, and the zip carries fixed dates, so exporting the same
+session twice gives the same bytes.
+"""
+
+import io
+import re
+import uuid
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from flask_babel import gettext as _
+from lxml import etree
+
+from mag.domain import events as ev
+from mag.domain.state import BoardKind, Contribution, Proposal
+from mag.report.material import Material, role_label
+from mag.report.synthesis import draft
+
+NAMESPACE = "urn:QDA-XML:project:1.0"
+PROJECT_FILE = "project.qde"
+ORIGIN = "mag"
+# Characters XML 1.0 cannot carry, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_GUIDS = uuid.UUID("5f0c8f4e-6b1d-5a0e-9a43-3d1f0c2b7a61")  # mag's namespace for uuid5
+_BOARD_COLOURS = {
+    BoardKind.CONVERGENCE: "#2E7D32",
+    BoardKind.DIVERGENCE: "#C62828",
+    BoardKind.NOEUD: "#EF6C00",
+}
+
+
+def export(material: Material) -> bytes:
+    """The .qdpx file of ``material``: the same bytes for the same session."""
+    project = Project(material)
+    files = [
+        (PROJECT_FILE, project_xml(project)),
+        (f"sources/{project.source_guid}.txt", project.transcript.text.encode()),
+    ]
+    stamp = _zip_date(project.modified_at)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, whatever the platform exporting
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def _zip_date(at: datetime) -> tuple[int, int, int, int, int, int]:
+    at = at.astimezone(UTC)
+    if at.year < 1980:  # the earliest date a zip entry can carry
+        return (1980, 1, 1, 0, 0, 0)
+    return (at.year, at.month, at.day, at.hour, at.minute, at.second)
+
+
+# ------------------------------------------------------------------ the transcript
+
+
+@dataclass
+class Entry:
+    """A block of the transcript: someone's words and where they were said."""
+
+    key: str  # the contribution or proposal id
+    author_id: str | None
+    entered_by: str | None
+    step_index: int
+    recit: int | None
+    at: datetime
+    body: str
+    title: str = ""
+    reference: str = ""
+    item_ids: list[str] = field(default_factory=list)
+    replies_to: list[str] = field(default_factory=list)
+    typist: str | None = None  # the actor key of whoever typed it
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Transcript:
+    text: str
+    entries: list[Entry]
+
+
+def entries(material: Material) -> list[Entry]:
+    """Every contribution and récit proposal the exports show, in the order they were made."""
+    seqs: dict[str, int] = {}
+    typists: dict[str, str] = {}
+    for event in material.events:
+        key = event.data.get("contribution_id") or event.data.get("proposal_id")
+        if event.type in (ev.CONTRIBUTION_ADDED, ev.PROPOSAL_SUBMITTED) and key:
+            seqs.setdefault(str(key), event.seq)
+            typists.setdefault(str(key), event.actor)
+    items = _board_links(material)
+    found = [_from_contribution(c, items.get(c.id, [])) for c in material.contributions()]
+    found += [
+        _from_proposal(material, p)
+        for p in material.state.proposals.values()
+        if not p.is_withdrawn and material.shows(p.author_id)
+    ]
+    for entry in found:
+        entry.typist = typists.get(entry.key)
+        if material.is_withdrawn(entry.author_id):  # title and body are both the marker
+            entry.title = entry.reference = ""
+    # A raised hand nobody wrote down has no words to select.
+    found = [entry for entry in found if entry.body.strip()]
+    return sorted(found, key=lambda e: (e.at, seqs.get(e.key, 0)))
+
+
+def _board_links(material: Material) -> dict[str, list[str]]:
+    """Contribution id → the ids of the board items it belongs to, in board order."""
+    board = sorted(material.state.board.values(), key=lambda item: item.position)
+    links: dict[str, list[str]] = {}
+
+    def link(contribution_id: str, item_id: str) -> None:
+        if item_id in material.state.board and item_id not in links.get(contribution_id, []):
+            links.setdefault(contribution_id, []).append(item_id)
+
+    for item in board:
+        for contribution_id in item.links:
+            link(contribution_id, item.id)
+    for contribution in material.state.contributions.values():
+        if contribution.item_id:  # a suggestion about an existing item
+            link(contribution.id, contribution.item_id)
+        if contribution.kind in ("theory", "hypothesis"):  # their links are board items
+            for item_id in contribution.links:
+                link(contribution.id, item_id)
+    # An accepted suggestion that created an item: both events come from one command.
+    previous = None
+    for event in material.events:
+        if (
+            event.type == ev.SUGGESTION_SETTLED
+            and event.data.get("status") == "accepted"
+            and previous is not None
+            and previous.type == ev.BOARD_ITEM_ADDED
+        ):
+            link(str(event.data["contribution_id"]), str(previous.data["item_id"]))
+        previous = event
+    order = {item.id: rank for rank, item in enumerate(board)}
+    return {cid: sorted(ids, key=order.__getitem__) for cid, ids in links.items()}
+
+
+def _from_contribution(c: Contribution, item_ids: list[str]) -> Entry:
+    return Entry(
+        key=c.id,
+        author_id=c.author_id,
+        entered_by=c.entered_by,
+        step_index=c.step_index,
+        recit=c.recit,
+        at=c.at,
+        body=_clean(c.body),
+        title=_clean(c.title),
+        reference=_clean(c.reference),
+        item_ids=item_ids,
+        replies_to=list(c.replies_to),
+    )
+
+
+def _from_proposal(material: Material, p: Proposal) -> Entry:
+    chosen = [i for i, r in enumerate(material.state.recits) if r.proposal_id == p.id]
+    return Entry(
+        key=p.id,
+        author_id=p.author_id,
+        entered_by=p.entered_by,
+        step_index=p.step_index,
+        recit=chosen[0] if chosen else None,
+        at=p.submitted_at,
+        body=_clean(p.body),
+        title=_clean(p.title),
+    )
+
+
+def _clean(text: str) -> str:
+    """One kind of line break, no character XML cannot carry: offsets stay true everywhere."""
+    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def heading(material: Material, entry: Entry) -> str:
+    """« [HH:MM] 2.2 Premier tour… — Récit 1 : … — speaker (saisi par …) »."""
+    parts = [
+        f"[{material.local(entry.at).strftime('%H:%M')}] {material.step_label(entry.step_index)}"
+    ]
+    recit = material.recit_title(entry.recit)
+    if recit:
+        parts.append(recit)
+    speaker = material.speaker(entry.author_id, entry.entered_by)
+    if entry.author_id is not None and entry.entered_by:
+        speaker += " (" + _("saisi par %(typist)s", typist=role_label(entry.entered_by)) + ")"
+    parts.append(speaker)
+    return _clean(" — ".join(parts))
+
+
+def transcript(material: Material) -> Transcript:
+    """The source text, each entry's body at ``[entry.start:entry.end]``."""
+    text = ""
+    found = entries(material)
+    for entry in found:
+        if text:
+            text += "\n\n"
+        text += heading(material, entry) + ": "
+        if entry.title:
+            text += f"« {entry.title} » "
+        entry.start = len(text)
+        text += entry.body
+        entry.end = len(text)
+        if entry.reference:
+            text += " (" + _("référence : %(reference)s", reference=entry.reference) + ")"
+    return Transcript(text + "\n" if text else "", found)
+
+
+# ------------------------------------------------------------------ the project
+
+
+class Project:
+    """What goes into project.qde, with the stable GUID of everything in it."""
+
+    def __init__(self, material: Material) -> None:
+        self.material = material
+        self.state = material.state
+        self.transcript = transcript(material)
+        self.source_guid = self.guid("source/transcript")
+        self.created_at = material.session.created_at
+        self.modified_at = material.events[-1].at if material.events else self.created_at
+
+    def guid(self, name: str) -> str:
+        return str(uuid.uuid5(_GUIDS, f"{self.material.session_id}/{name}"))
+
+    # Users: the session's creator and the team members who run it with them.
+
+    def users(self) -> list[tuple[str, str]]:
+        """(guid, name) of each researcher."""
+        found = [(self.guid("user/creator"), role_label("animateur"))]
+        for member in sorted(self.state.members.values(), key=lambda m: m.id):
+            if member.role in ("animateur", "rapporteur"):
+                name = f"{member.name} ({role_label(member.role)})" if member.name else ""
+                found.append((self.guid(f"user/{member.id}"), name or role_label(member.role)))
+        return found
+
+    def user_of(self, actor: str | None, entered_by: str | None = None) -> str | None:
+        """The user who typed, from an event's actor (or the role typing for a participant)."""
+        if actor == "animateur":
+            return self.guid("user/creator")
+        if actor and ":" in actor:
+            member_id = actor.split(":", 1)[1]
+            if member_id in self.state.members:
+                return self.guid(f"user/{member_id}")
+        if entered_by:  # the participant is the actor: only the role is known
+            members = [m for m in self.state.members.values() if m.role == entered_by]
+            if entered_by == "animateur" and not members:
+                return self.guid("user/creator")
+            if entered_by == "rapporteur" and len(members) == 1:
+                return self.guid(f"user/{members[0].id}")
+        return None
+
+    @property
+    def creator(self) -> str:
+        return self.guid("user/creator")
+
+    # Codes.
+
+    def step_code(self, index: int) -> str:
+        return self.guid(f"code/step/{index}")
+
+    def round_code(self, number: int) -> str:
+        return self.guid(f"code/round/{number}")
+
+    def recit_code(self, recit: int) -> str:
+        return self.guid(f"code/recit/{recit}")
+
+    def item_code(self, item_id: str) -> str:
+        return self.guid(f"code/item/{item_id}")
+
+    def codings(self, entry: Entry) -> list[tuple[str, str]]:
+        """(code guid, what the coding is of) for each code an entry gets."""
+        found = [(self.step_code(entry.step_index), "step")]
+        rank = self.material.round_numbers.get(entry.step_index)
+        if rank is not None:
+            found.append((self.round_code(rank), "round"))
+        if entry.recit is not None and entry.recit < len(self.state.recits):
+            found.append((self.recit_code(entry.recit), "recit"))
+        found += [(self.item_code(item_id), f"item/{item_id}") for item_id in entry.item_ids]
+        return found
+
+    def case_guid(self, participant_id: str) -> str:
+        return self.guid(f"case/{participant_id}")
+
+    def selection_guid(self, entry: Entry) -> str:
+        return self.guid(f"selection/{entry.key}")
+
+    def participants(self) -> list[str]:
+        """Ids of the participants who appear as cases."""
+        authors = {e.author_id for e in self.transcript.entries}
+        return [
+            p.id
+            for p in self.state.participants.values()
+            if self.material.shows(p.id) and (p.has_accepted or p.id in authors)
+        ]
+
+    def synthesis(self) -> tuple[str, str | None, datetime | None]:
+        """The synthesis text, who saved it (actor key) and when."""
+        if self.state.synthesis_versions:
+            latest = self.state.synthesis_versions[-1]
+            return self.state.synthesis_text, latest.author, latest.at
+        return draft(self.material), None, None
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _el(parent: etree._Element | None, tag: str, text: str | None = None, **attributes):
+    name = f"{{{NAMESPACE}}}{tag}"
+    attrs = {key: _clean(value) for key, value in attributes.items() if value is not None}
+    element = (
+        etree.Element(name, attrs, nsmap={None: NAMESPACE})
+        if parent is None
+        else etree.SubElement(parent, name, attrs)
+    )
+    if text is not None:
+        element.text = _clean(text)
+    return element
+
+
+def project_xml(project: Project) -> bytes:
+    material, state = project.material, project.state
+    root = _el(
+        None,
+        "Project",
+        name=state.title or material.session_id,
+        origin=ORIGIN,
+        creatingUserGUID=project.creator,
+        creationDateTime=_iso(project.created_at),
+        modifiedDateTime=_iso(project.modified_at),
+    )
+    users = _el(root, "Users")
+    for guid, name in project.users():
+        _el(users, "User", guid=guid, name=name)
+    _codebook(root, project)
+    variables = _el(root, "Variables")
+    function_guid = project.guid("variable/function")
+    _el(variables, "Variable", guid=function_guid, name=_("Fonction"), typeOfVariable="Text")
+    _cases(root, project, function_guid)
+    _sources(root, project)
+    notes = _notes(root, project)
+    _links(root, project)
+    if state.question:
+        _el(root, "Description", state.question)
+    for guid in notes:
+        _el(root, "NoteRef", targetGUID=guid)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _code(parent, guid: str, name: str, *, codable: bool, colour: str | None = None):
+    return _el(
+        parent, "Code", guid=guid, name=name, isCodable="true" if codable else "false", color=colour
+    )
+
+
+def _codebook(root, project: Project) -> None:
+    material, state = project.material, project.state
+    codes = _el(_el(root, "CodeBook"), "Codes")
+    steps = _code(codes, project.guid("code/steps"), _("Étapes"), codable=False)
+    for index in range(len(material.protocol.steps)):
+        _code(steps, project.step_code(index), material.step_label(index), codable=True)
+    rounds = _code(codes, project.guid("code/rounds"), _("Tours"), codable=False)
+    for rank in sorted(material.round_numbers.values()):
+        _code(rounds, project.round_code(rank), _("Tour %(number)s", number=rank), codable=True)
+    recits = _code(codes, project.guid("code/recits"), _("Récits"), codable=False)
+    for index in range(len(state.recits)):
+        _code(recits, project.recit_code(index), material.recit_title(index), codable=True)
+    analysis = _code(codes, project.guid("code/analysis"), _("Analyse"), codable=False)
+    board = sorted(state.board.values(), key=lambda item: item.position)
+    for kind, label in (
+        (BoardKind.CONVERGENCE, _("Convergences")),
+        (BoardKind.DIVERGENCE, _("Divergences")),
+        (BoardKind.NOEUD, _("Nœuds")),
+    ):
+        colour = _BOARD_COLOURS[kind]
+        group = _code(
+            analysis, project.guid(f"code/board/{kind}"), label, codable=False, colour=colour
+        )
+        for item in (i for i in board if i.kind is kind):
+            code = _code(group, project.item_code(item.id), item.title, codable=True, colour=colour)
+            if item.formulation:
+                _el(code, "Description", item.formulation)
+
+
+def _cases(root, project: Project, function_guid: str) -> None:
+    material = project.material
+    people = project.participants()
+    if not people:
+        return
+    cases = _el(root, "Cases")
+    for pid in people:
+        case = _el(cases, "Case", guid=project.case_guid(pid), name=material.speaker(pid))
+        value = _el(case, "VariableValue")
+        _el(value, "VariableRef", targetGUID=function_guid)
+        _el(value, "TextValue", material.state.participants[pid].function)
+        for entry in project.transcript.entries:
+            if entry.author_id == pid:
+                _el(case, "SelectionRef", targetGUID=project.selection_guid(entry))
+
+
+def _sources(root, project: Project) -> None:
+    material = project.material
+    source = _el(
+        _el(root, "Sources"),
+        "TextSource",
+        guid=project.source_guid,
+        name=_("Transcription — %(title)s", title=project.state.title),
+        plainTextPath=f"internal://{project.source_guid}.txt",
+        creatingUser=project.creator,
+        creationDateTime=_iso(project.created_at),
+        modifiedDateTime=_iso(project.modified_at),
+    )
+    _el(
+        source,
+        "Description",
+        _("Toutes les contributions de la séance, dans l'ordre où elles ont été faites."),
+    )
+    for entry in project.transcript.entries:
+        typist = project.user_of(entry.typist, entry.entered_by)
+        selection = _el(
+            source,
+            "PlainTextSelection",
+            guid=project.selection_guid(entry),
+            name=heading(material, entry),
+            startPosition=str(entry.start),
+            endPosition=str(entry.end),
+            creatingUser=typist,
+            creationDateTime=_iso(entry.at),
+        )
+        for code, what in project.codings(entry):
+            user, at = typist, entry.at
+            if what.startswith("item/"):  # coded by whoever put it on the board
+                item = project.state.board[what.removeprefix("item/")]
+                user, at = project.user_of(item.entered_by), item.at
+            coding = _el(
+                selection,
+                "Coding",
+                guid=project.guid(f"coding/{entry.key}/{what}"),
+                creatingUser=user,
+                creationDateTime=_iso(at),
+            )
+            _el(coding, "CodeRef", targetGUID=code)
+
+
+def _notes(root, project: Project) -> list[str]:
+    """The synthesis and the method note; their GUIDs."""
+    notes = _el(root, "Notes")
+    text, author, at = project.synthesis()
+    version = project.state.synthesis_version
+    synthesis = project.guid("note/synthesis")
+    note = _el(
+        notes,
+        "Note",
+        guid=synthesis,
+        name=_("Synthèse (version %(version)s)", version=version)
+        if version
+        else _("Synthèse (brouillon)"),
+        creatingUser=project.user_of(author),
+        creationDateTime=_iso(at) if at else None,
+    )
+    _el(note, "PlainTextContent", text)
+    method = project.guid("note/method")
+    note = _el(notes, "Note", guid=method, name=_("Note de méthode"), creatingUser=project.creator)
+    _el(note, "PlainTextContent", method_note(project.material))
+    return [synthesis, method]
+
+
+def _links(root, project: Project) -> None:
+    """« répond à »: a contribution that answers another one, both shown."""
+    shown = {e.key: e for e in project.transcript.entries}
+    pairs = [
+        (entry, shown[target])
+        for entry in project.transcript.entries
+        for target in entry.replies_to
+        if target in shown
+    ]
+    if not pairs:
+        return
+    links = _el(root, "Links")
+    for origin, target in pairs:
+        _el(
+            links,
+            "Link",
+            guid=project.guid(f"link/{origin.key}/{target.key}"),
+            name=_("répond à"),
+            direction="OneWay",
+            originGUID=project.selection_guid(origin),
+            targetGUID=project.selection_guid(target),
+        )
+
+
+# ------------------------------------------------------------------ the method note
+
+
+def method_note(material: Material) -> str:
+    """Protocol, dates, real and planned time of each step, number of participants."""
+    state = material.state
+    lines = [
+        _(
+            "Protocole : %(title)s (%(name)s)",
+            title=material.protocol.title,
+            name=state.protocol_name,
+        ),
+    ]
+    if state.question:
+        lines.append(_("Question : %(question)s", question=state.question))
+    if state.planned_dates:
+        dates = ", ".join(_date(d) for d in state.planned_dates)
+        lines.append(_("Dates prévues : %(dates)s", dates=dates))
+    if state.visits:
+        start = material.local(state.visits[0].started_at)
+        end = material.local(state.visits[-1].ended_at or _last(material))
+        lines.append(
+            _(
+                "Séance : le %(date)s, de %(start)s à %(end)s (fuseau horaire : %(zone)s)",
+                date=start.strftime("%d/%m/%Y"),
+                start=start.strftime("%H:%M"),
+                end=end.strftime("%H:%M"),
+                zone=str(material.timezone),
+            )
+        )
+    people = list(state.participants.values())
+    withdrawn = sum(1 for p in people if p.withdrawn_at is not None)
+    lines.append(_("Participant·es : %(count)s", count=len(people)))
+    if withdrawn:
+        lines.append(_("Retraits du consentement : %(count)s", count=withdrawn))
+    if state.visits:
+        lines += ["", _("Temps passé par étape (réel / prévu) :")]
+        now = _last(material)
+        for (index, recit), seconds in _durations(state.visits, now):
+            label = material.step_label(index)
+            if recit is not None:
+                label += f" — {material.recit_title(recit)}"
+            planned = material.protocol.steps[index].duration_minutes
+            lines.append(
+                _(
+                    "- %(step)s : %(spent)s min / %(planned)s min",
+                    step=label,
+                    spent=round(seconds / 60),
+                    planned=planned,
+                )
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _durations(visits: Iterable, now: datetime) -> list[tuple[tuple[int, int | None], float]]:
+    totals: dict[tuple[int, int | None], float] = {}
+    for visit in visits:
+        key = (visit.step_index, visit.recit)
+        totals[key] = totals.get(key, 0.0) + visit.seconds(now)
+    return list(totals.items())
+
+
+def _last(material: Material) -> datetime:
+    return material.events[-1].at if material.events else material.session.created_at
+
+
+def _date(value: str) -> str:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").strftime("%d/%m/%Y")
+    except ValueError:
+        return value
