@@ -142,13 +142,13 @@ class Live:
                 by=actor,
                 command_id=command_id,
             )[2]
-        return self.write(
-            session_id,
-            actor,
-            lambda db, state, protocol: decide(state, protocol, actor, name, args),
-            command_id=command_id,
-            name=name,
-        )
+
+        def make(db: Session, state: SessionState, protocol: Protocol) -> list[NewEvent]:
+            new_events = decide(state, protocol, actor, name, args)
+            services.keep_retention(db, session_id, new_events)
+            return new_events
+
+        return self.write(session_id, actor, make, command_id=command_id, name=name)
 
     def join(self, session_id: str, pseudonym: object, function: object) -> tuple[str, str]:
         """Admit a new participant to the lobby; return their id and secret."""

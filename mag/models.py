@@ -6,9 +6,18 @@ without replaying a session: how to find it (join code), how to check a
 secret, and which commands it already carried out.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -53,6 +62,18 @@ class SessionRecord(Base):
     is_demo: Mapped[bool] = mapped_column(default=False)
     last_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The archive (mag.archive): when and where the session was written out for good,
+    # the day it was held (the folder's date), how many took part, and the day after
+    # which ``mag purge`` deletes it (kept in step with the session's settings).
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    archive_folder: Mapped[str | None] = mapped_column(
+        String(120), default=None, index=True, unique=True
+    )
+    # The title as exported (the replacement list applied to it).
+    archive_title: Mapped[str | None] = mapped_column(String(200), default=None)
+    held_on: Mapped[date | None] = mapped_column(Date(), default=None)
+    participant_count: Mapped[int | None] = mapped_column(Integer(), default=None)
+    retention_until: Mapped[date | None] = mapped_column(Date(), default=None, index=True)
 
 
 class ParticipantRecord(Base):
@@ -110,3 +131,61 @@ class CommandRecord(Base):
     name: Mapped[str] = mapped_column(String(40))
     seq: Mapped[int]
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SearchEntryRecord(Base):
+    """One archived text the archive search finds: a contribution, a récit, a board item.
+
+    Filled when a session is archived, from its exportable material only. The
+    full-text index over ``text`` is not an ORM column: an FTS5 table
+    (``search_fts``) on SQLite, a ``tsv`` column with a GIN index on PostgreSQL
+    (migration 0003; see :func:`include_name`).
+    """
+
+    __tablename__ = "search_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    # The contribution's, proposal's or board item's id: the report's anchor is ``c-<ref>``.
+    ref: Mapped[str] = mapped_column(String(64))
+    step_number: Mapped[str] = mapped_column(String(20))
+    step_title: Mapped[str] = mapped_column(String(200))
+    recit: Mapped[str] = mapped_column(Text)
+    # How exports name whoever said it (function, pseudonym or a researcher's role).
+    speaker: Mapped[str] = mapped_column(String(200))
+    # The participant's function descriptor, and the same case- and accent-folded for the filter.
+    function: Mapped[str] = mapped_column(String(200))
+    function_key: Mapped[str] = mapped_column(String(200))
+    # Kinds of the board items it belongs to, space-separated ("convergence noeud").
+    board_kinds: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class ServerKeyRecord(Base):
+    """A server-wide secret's hash, by name (``archive``: the key to the archive pages)."""
+
+    __tablename__ = "server_keys"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# Parts of the schema the ORM does not describe: the full-text index, whose form
+# depends on the database. Comparing the models with a migrated database
+# (alembic ``compare_metadata``) must leave them out: pass ``include_name``.
+FULL_TEXT_TABLE = "search_fts"
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic ``include_name`` hook: skip the full-text index's tables, column and index."""
+    if type_ == "table":
+        return not (name or "").startswith(FULL_TEXT_TABLE)
+    if type_ == "column":
+        return not (parent_names.get("table_name") == "search_entries" and name == "tsv")
+    if type_ == "index":
+        return name != "ix_search_entries_tsv"
+    return True

@@ -10,8 +10,9 @@ import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mag.domain import events as ev
@@ -278,3 +279,21 @@ def record_command(db: Session, session_id: str, command_id: str, actor: str, na
         CommandRecord(session_id=session_id, command_id=command_id, actor=actor, name=name, seq=seq)
     )
     db.flush()
+
+
+def as_date(value: object) -> date | None:
+    """A ``YYYY-MM-DD`` setting as a date (None when unset)."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def keep_retention(db: Session, session_id: str, new_events: Sequence[NewEvent]) -> None:
+    """Copy a new retention date onto the session's row, where `mag purge` looks for it."""
+    for new in new_events:
+        if new.type == ev.SETTINGS_CHANGED and "retention_until" in new.data:
+            db.execute(
+                update(SessionRecord)
+                .where(SessionRecord.id == session_id)
+                .values(retention_until=as_date(new.data["retention_until"]))
+            )

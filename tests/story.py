@@ -320,7 +320,15 @@ def played_session() -> Story:
     )
     s.next()  # 4.2 evaluation
     for person, score in zip(people, (4, 5, 3, 4), strict=True):
-        s.do(person, "answer_evaluation", answers={"methode": score, "animation": 4, "utile": f"Le temps pris pour écouter ({score})."})
+        s.do(
+            person,
+            "answer_evaluation",
+            answers={
+                "methode": score,
+                "animation": 4,
+                "utile": f"Le temps pris pour écouter ({score}).",
+            },
+        )
     s.wait(minutes=10)
     s.steer("reveal")
     s.steer("end_session")

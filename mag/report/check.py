@@ -13,7 +13,6 @@ expect, and it flags ordinary words that happen to look like a name.
 """
 
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
@@ -22,6 +21,7 @@ from flask_babel import gettext as _
 
 from mag.domain import events as ev
 from mag.domain.events import Event
+from mag.report.folding import fold
 from mag.report.material import TEXT_KEYS, Material
 
 # Words of a multi-word name that say nothing alone (« Jean de la Fontaine »).
@@ -47,7 +47,6 @@ EDIT_MIN = 5  # words this long or longer may differ from the name by one letter
 EXCERPT_CONTEXT = 40
 
 _WORD = re.compile(r"[^\W\d_]+")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d"})
 
 
 @dataclass(frozen=True)
@@ -65,15 +64,9 @@ class Hit:
         return asdict(self)
 
 
-def normalize(word: str) -> str:
-    """Case and accents do not matter: « Éloïse » and « eloise » are the same word."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold().translate(_LIGATURES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def name_parts(name: str) -> list[str]:
     """The words of a listed name worth looking for alone, normalised."""
-    words = [normalize(w) for w in _WORD.findall(name)]
+    words = [fold(w) for w in _WORD.findall(name)]
     parts = [w for w in words if len(w) >= PART_MIN and w not in PARTICLES | GENERIC]
     return list(dict.fromkeys(parts or words))
 
@@ -226,7 +219,7 @@ def check(material: Material, replacements: Sequence[tuple[str, str]]) -> list[H
                 scanned = _blank(text, substitutes)
                 for match in _WORD.finditer(scanned):
                     word = match.group(0)
-                    normal = normalize(word)
+                    normal = fold(word)
                     for find, parts in names:
                         if not any(
                             resembles(normal, part, capitalised=word[:1].isupper())

@@ -1,7 +1,5 @@
 """The export formats: one module each, with ``export(material) -> bytes``."""
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from importlib import import_module
@@ -12,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from mag import services
 from mag.domain.i18n import N_
+from mag.report.folding import slug
 from mag.report.material import Material, SessionFile, build
 
 
@@ -51,11 +50,6 @@ def file_name(material: Material, fmt: Format) -> str:
     """``<YYYY-MM-DD>-<title>.<ext>``: the session's creation date and its title, as a slug."""
     day = material.local(material.session.created_at).date().isoformat()
     return f"{day}-{slug(material.state.title)}.{fmt.extension}"
-
-
-def slug(title: str, limit: int = 60) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:limit].strip("-") or "seance"
 
 
 def load(db: Session, session_id: str) -> Material:

@@ -11,11 +11,12 @@ goes through :func:`escape` first, so it reads as typed and is never markup.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import markdown as md
 import nh3
+
+from mag.report.folding import slug
 
 ALLOWED_TAGS = frozenset(
     {
@@ -100,5 +101,4 @@ def sections(text: str) -> list[Section]:
 
 
 def _slug(title: str) -> str:
-    plain = unicodedata.normalize("NFKD", title.casefold()).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:40] or "introduction"
+    return slug(title, 40) if title else "introduction"

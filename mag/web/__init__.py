@@ -2,13 +2,16 @@
 
 from flask import Flask
 
-from mag.web import facilitator, participant, team
+from mag.web import archive, facilitator, participant, report, review, team
 
 
 def register(app: Flask) -> None:
     app.register_blueprint(facilitator.bp)
     app.register_blueprint(participant.bp)
     app.register_blueprint(team.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(report.bp)
+    app.register_blueprint(archive.bp)
 
     @app.after_request
     def headers(response):

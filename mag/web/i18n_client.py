@@ -133,6 +133,7 @@ def _shared_messages() -> dict[str, str]:
         "status_lobby": _("Accueil : la séance n'a pas commencé"),
         "status_running": _("Séance en cours"),
         "status_ended": _("Séance terminée"),
+        "status_archived": _("Séance archivée"),
         "welcome": _("Bienvenue, %(pseudonym)s."),
         "proposed_by": _("Proposé par %(pseudonym)s"),
         "proposal_count_one": _("%(count)s proposition de récit"),

@@ -198,6 +198,128 @@ def _evaluation() -> dict[str, str]:
     }
 
 
+def _synthesis() -> dict[str, str]:
+    """The synthesis editor, its versions and the group's review (console/synthesis.js, review.js)."""
+    return {
+        "console_http_offline": _(
+            "Le serveur ne répond pas : vérifiez la connexion, puis réessayez."
+        ),
+        "console_http_error": _("Le serveur a refusé la demande (erreur %(status)s)."),
+        "console_member_named": _("%(name)s (%(role)s)"),
+        "console_synthesis_loading": _("Préparation du brouillon à partir de la séance…"),
+        "console_synthesis_based_on": _("Dans l'éditeur : la version %(version)s"),
+        "console_synthesis_from_draft": _(
+            "Dans l'éditeur : le brouillon généré (aucune version enregistrée)"
+        ),
+        "console_synthesis_unsaved": _("modifications non enregistrées"),
+        "console_synthesis_newer": _(
+            "La version %(version)s a été enregistrée par %(author)s (%(time)s) pendant que vous "
+            "écriviez. Rechargez-la avant d'enregistrer : votre texte restera disponible pour y "
+            "reprendre des passages."
+        ),
+        "console_synthesis_reload": _("Recharger la version %(version)s"),
+        "console_synthesis_saved": _("Version %(version)s enregistrée."),
+        "console_confirm_draft": _(
+            "Remplacer le texte de l'éditeur par le brouillon généré à partir de la séance ? "
+            "Les versions enregistrées restent dans la liste."
+        ),
+        "console_synthesis_draft_loaded": _(
+            "Brouillon généré chargé : enregistrez-le pour en faire une nouvelle version."
+        ),
+        "console_version_number": _("Version %(version)s"),
+        "console_compare_previous": _("Comparer avec la précédente"),
+        "console_compare_named": _("Comparer la version %(version)s avec la version %(previous)s"),
+        "console_validation_open": _("Relecture ouverte : le groupe relit la version %(version)s."),
+        "console_validation_closed": _("Relecture close (version %(version)s)."),
+        "console_validation_none": _("La relecture n'a pas encore été ouverte."),
+        "console_validation_after_end": _("La relecture s'ouvre une fois la séance terminée."),
+        "console_validation_needs_version": _(
+            "Enregistrez d'abord une version de la synthèse : c'est elle que le groupe relira."
+        ),
+        "console_validation_newer": _(
+            "Une version plus récente (%(version)s) existe : ouvrez la relecture sur celle-ci "
+            "pour la soumettre au groupe."
+        ),
+        "console_open_validation": _("Ouvrir la relecture (version %(version)s)"),
+        "console_review_withdrawn": _("a retiré sa participation"),
+        "console_review_approved": _("a approuvé la version %(version)s"),
+        "console_review_approved_older": _(
+            "a approuvé la version %(version)s (une version antérieure)"
+        ),
+        "console_review_comments_one": _("%(count)s commentaire"),
+        "console_review_comments_other": _("%(count)s commentaires"),
+        "console_review_pending_one": _("%(count)s amendement en attente"),
+        "console_review_pending_other": _("%(count)s amendements en attente"),
+        "console_review_not_yet": _("pas encore"),
+        "console_withdrawn_named": _("%(pseudonym)s (retiré·e)"),
+        "console_approve_for": _("Approuver pour %(pseudonym)s"),
+        "console_confirm_approve_for": _(
+            "Enregistrer que %(pseudonym)s approuve la version %(version)s de la synthèse "
+            "(dit à voix haute) ?"
+        ),
+        "console_withdraw_for_short": _("Retirer sa participation"),
+        "console_withdraw_for": _("Retirer la participation de %(pseudonym)s"),
+        "console_confirm_withdraw_for": _(
+            "%(pseudonym)s retire sa participation ? Ses propos seront retirés de la synthèse, "
+            "des exports et de l'archive. Cela ne peut pas être annulé."
+        ),
+        "console_section_intro": _("Introduction"),
+        "console_comment": _("Commentaire"),
+        "console_amendment": _("Amendement"),
+        "console_amendment_pending": _("en attente"),
+        "console_amendment_accepted": _("retenu"),
+        "console_amendment_declined": _("écarté"),
+        "console_keep_amendment": _("Retenir"),
+        "console_keep_amendment_named": _("Retenir l'amendement de %(pseudonym)s : %(text)s"),
+        "console_decline_amendment": _("Écarter"),
+        "console_decline_amendment_named": _("Écarter l'amendement de %(pseudonym)s : %(text)s"),
+    }
+
+
+def _publication() -> dict[str, str]:
+    """Pseudonymisation, export settings and the archive (console/publication.js)."""
+    return {
+        "console_replacement_find": _("Nom à remplacer, ligne %(number)s"),
+        "console_replacement_replace": _("Remplacement, ligne %(number)s"),
+        "console_remove_row": _("Retirer"),
+        "console_remove_row_named": _("Retirer la ligne %(number)s (%(name)s)"),
+        "console_replacements_saved_one": _("Liste enregistrée : %(count)s nom."),
+        "console_replacements_saved_other": _("Liste enregistrée : %(count)s noms."),
+        "console_check_save_first": _(
+            "Enregistrez d'abord la liste : la vérification porte sur la liste enregistrée."
+        ),
+        "console_check_empty_list": _("La liste est vide : il n'y a rien à vérifier."),
+        "console_checking": _("Vérification en cours…"),
+        "console_check_clean": _("Aucun nom de la liste ne subsiste."),
+        "console_check_hits_one": _(
+            "%(count)s endroit ressemble encore à un nom de la liste : ajoutez une ligne à la "
+            "liste ou corrigez le texte."
+        ),
+        "console_check_hits_other": _(
+            "%(count)s endroits ressemblent encore à un nom de la liste : ajoutez des lignes à la "
+            "liste ou corrigez les textes."
+        ),
+        "console_check_place": _("Où"),
+        "console_check_speaker": _("Qui"),
+        "console_check_found": _("Mot trouvé"),
+        "console_check_name": _("Nom de la liste"),
+        "console_check_excerpt": _("Extrait"),
+        "console_settings_unchanged": _("Rien n'a changé."),
+        "console_settings_saved": _("Réglages enregistrés."),
+        "console_archive_after_end": _("L'archivage se fait une fois la séance terminée."),
+        "console_archive_hint": _(
+            "« Clore et archiver » écrit le dossier d'archive de la séance et la fige : plus rien "
+            "n'y changera, sauf sa date de conservation."
+        ),
+        "console_archive_steering": _("Seule l'animation peut archiver la séance."),
+        "console_confirm_archive": _(
+            "Clore et archiver la séance ? C'est définitif : la synthèse, la relecture et les "
+            "réglages ne pourront plus changer (sauf la date de conservation)."
+        ),
+        "console_archiving": _("Archivage en cours…"),
+    }
+
+
 def console_messages() -> dict[str, str]:
     return {
         **_people(),
@@ -206,4 +328,6 @@ def console_messages() -> dict[str, str]:
         **_speech(),
         **_analysis(),
         **_evaluation(),
+        **_synthesis(),
+        **_publication(),
     }

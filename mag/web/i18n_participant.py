@@ -111,10 +111,54 @@ def _contribution_messages() -> dict[str, str]:
     }
 
 
+def _review_messages() -> dict[str, str]:
+    """The synthesis a participant rereads after the session (static/js/review.js)."""
+    return {
+        "review_version": _("Version %(version)s"),
+        "review_unavailable": _(
+            "La synthèse n'a pas pu être chargée. Vérifiez votre connexion, puis réessayez."
+        ),
+        "review_not_sent": _("Ce n'est pas parti : vérifiez votre connexion, puis réessayez."),
+        "review_comment": _("Commenter"),
+        "review_amendment": _("Proposer une autre formulation"),
+        "review_comment_named": _("Commenter la partie « %(section)s »"),
+        "review_amendment_named": _("Proposer une autre formulation pour « %(section)s »"),
+        "review_comment_label": _("Votre commentaire sur « %(section)s »"),
+        "review_amendment_label": _("Votre formulation pour « %(section)s »"),
+        "review_comment_help": _(
+            "Dites ce qui vous semble juste, faux ou manquant. Seule l'équipe d'animation le lit."
+        ),
+        "review_amendment_help": _(
+            "Écrivez le passage comme vous aimeriez le lire dans la synthèse. "
+            "Seule l'équipe d'animation le lit, et vous dit si elle le retient."
+        ),
+        "review_send_comment": _("Envoyer le commentaire"),
+        "review_send_amendment": _("Envoyer la proposition"),
+        "review_cancel": _("Annuler"),
+        "review_empty": _("Écrivez quelque chose avant d'envoyer."),
+        "review_sent_comment": _("Merci : votre commentaire est envoyé."),
+        "review_sent_amendment": _("Merci : votre proposition est envoyée."),
+        "review_mine_named": _("Ce que vous avez envoyé sur « %(section)s »"),
+        "review_kind_comment": _("Votre commentaire"),
+        "review_kind_amendment": _("Votre proposition de formulation"),
+        "review_status_pending": _("En attente de réponse de l'équipe"),
+        "review_status_accepted": _("Retenue par l'équipe"),
+        "review_status_declined": _("Écartée par l'équipe"),
+        "review_on_version": _("sur la version %(version)s"),
+        "review_approved": _("Vous avez approuvé la version %(version)s."),
+        "review_newer": _(
+            "Vous avez approuvé la version %(previous)s. C'est maintenant la version "
+            "%(version)s qui est en relecture : relisez-la, puis approuvez-la si elle vous "
+            "convient."
+        ),
+    }
+
+
 def participant_messages() -> dict[str, str]:
     return {
         **_round_messages(),
         **_narrator_messages(),
         **_vote_messages(),
         **_contribution_messages(),
+        **_review_messages(),
     }

@@ -1,7 +1,8 @@
 // The team's console, for the animateur·rice (who steers) and the
 // rapporteur·rice (the group's memory, who types for those who do not): the
-// session's place and time, the people, the notes, and one panel per step
-// kind (static/js/console/). The server checks every command; this page only
+// session's place and time, the people, the notes, one panel per step kind
+// (static/js/console/), and the synthesis and report for after the session
+// (console/synthesis.js). The server checks every command; this page only
 // hides the steering controls from the rapporteur.
 
 import { Connection } from "./connection.js";
@@ -17,6 +18,7 @@ import { peoplePanel } from "./console/people.js";
 import { roundPanel } from "./console/rounds.js";
 import { narratorPanel, questionsPanel } from "./console/talk.js";
 import { proposalsPanel } from "./console/proposals.js";
+import { reportPanel } from "./console/synthesis.js";
 import { votePanel } from "./console/vote.js";
 
 const root = $("#app");
@@ -30,6 +32,7 @@ const connection = new Connection({
 
 const ctx = {
   connection,
+  session: root.dataset.session,
   run: (name, args = {}) => run(connection, name, args),
   behalf: () => $("#on-behalf").value, // a participant id, or "" for the team itself
   steering: () => (connection.state?.me?.role ?? root.dataset.role) === "animateur",
@@ -53,6 +56,7 @@ const PANELS = {
 const panels = {}; // by step index: built once, so its forms keep what is typed
 const people = peoplePanel(ctx);
 const notes = notesPanel(ctx);
+const report = reportPanel(ctx);
 
 function panelOf(state, step) {
   if (!step || !PANELS[step.kind]) return null;
@@ -65,14 +69,15 @@ function renderControls(state) {
   const { session, protocol } = state;
   const steering = ctx.steering();
   const running = session.status === "running";
+  const over = session.status === "ended" || session.status === "archived";
   const index = session.step_index;
-  show($("#controls"), steering && session.status !== "ended");
+  show($("#controls"), steering && !over);
   show($("#start"), session.status === "lobby");
   show($("#previous"), running && index > 0);
   show($("#next"), running && index < protocol.steps.length - 1);
   show($("#end"), running);
   $("#joining").textContent = session.is_joining_open ? t("close_joining") : t("open_joining");
-  show($("#joining"), steering && session.status !== "ended");
+  show($("#joining"), steering && !over);
   $("#joining-state").textContent = session.is_joining_open ? t("joining_open") : t("joining_closed");
 }
 
@@ -101,6 +106,7 @@ function render(state, presence) {
   if (work.firstElementChild !== (panel?.el ?? null)) work.replaceChildren(...(panel ? [panel.el] : []));
   panel?.render(state, step, now);
   show($("#proposals"), step?.kind === "proposals");
+  report.render(state);
 }
 
 function stepCommand(name) {

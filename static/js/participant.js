@@ -20,6 +20,7 @@ import {
   run,
   setStatus,
 } from "./common.js";
+import { afterSession } from "./review.js";
 import { renderRound } from "./round.js";
 import { byTime, contributionsHere, currentRound, currentStep, isRevealedHere, speakerOf } from "./store.js";
 
@@ -31,6 +32,9 @@ const connection = new Connection({
   onStatus: setStatus,
   onRefused: refused,
 });
+
+// The synthesis to reread and approve, and withdrawing one's participation (static/js/review.js).
+const after = afterSession(connection);
 
 const LEVELS = ["pratique", "institution", "politique"];
 // Steps where the narrator alone speaks: what they write there.
@@ -224,9 +228,11 @@ function render(state) {
   show($("#convention"), !state.admitted);
   $("#convention-text").textContent = state.session.convention.text;
   const status = state.session.status;
+  const { withdrawn, reviewing } = after.render(state);
+  show($("#session-live"), !withdrawn); // once withdrawn, the page offers nothing else
   show($("#lobby"), state.admitted && status === "lobby");
-  show($("#ended"), state.admitted && status === "ended");
-  if (!state.admitted) return;
+  show($("#ended"), state.admitted && status === "ended" && !reviewing);
+  if (!state.admitted || withdrawn) return;
   const me = state.me.participant_id;
   $("#welcome").textContent = t("welcome", { pseudonym: pseudonym(state, me) });
   const step = status === "running" ? renderStep(state, $("#step")) : null;

@@ -39,6 +39,7 @@ const reducers = {
       function: data.function,
       has_accepted: false,
       entered_by: data.entered_by ?? null,
+      withdrawn: false,
     };
   },
   convention_accepted(state, data) {
@@ -234,6 +235,55 @@ const reducers = {
   },
   evaluation_revealed(state, data) {
     state.evaluation.summary = data.summary;
+  },
+  // After the session: the synthesis (staff only), its validation, settings, archive.
+  synthesis_saved(state, data, event) {
+    state.synthesis ??= { text: "", versions: [] };
+    state.synthesis.text = data.text;
+    state.synthesis.versions.push({ version: data.version, author: event.actor, at: event.at });
+  },
+  validation_opened(state, data) {
+    Object.assign(state.validation, { is_open: true, version: data.version });
+  },
+  validation_closed(state) {
+    state.validation.is_open = false;
+  },
+  synthesis_commented(state, data, event) {
+    state.comments[data.comment_id] = {
+      participant_id: data.participant_id,
+      entered_by: data.entered_by ?? null,
+      version: data.version,
+      section: data.section,
+      body: data.body,
+      is_amendment: data.is_amendment,
+      status: data.is_amendment ? "pending" : "",
+      at: event.at,
+    };
+  },
+  amendment_settled(state, data) {
+    const comment = state.comments[data.comment_id];
+    if (comment) comment.status = data.status;
+  },
+  synthesis_approved(state, data, event) {
+    state.validation.approvals.push({ participant_id: data.participant_id, version: data.version, at: event.at });
+  },
+  settings_changed(state, data) {
+    state.settings ??= { attribution: "function", withdrawal: "replace", retention_until: null };
+    for (const name of ["attribution", "withdrawal", "retention_until"]) {
+      if (name in data) state.settings[name] = data[name] ?? null;
+    }
+  },
+  replacements_set(state, data) {
+    state.replacements = data.replacements.map(({ find, replace }) => ({ find, replace }));
+  },
+  consent_withdrawn(state, data) {
+    const participant = state.participants[data.participant_id];
+    if (participant) participant.withdrawn = true;
+  },
+  session_archived(state, data) {
+    state.session.status = "archived";
+    state.validation.is_open = false;
+    if ("archive_folder" in state) state.archive_folder = data.folder; // staff snapshots have it
   },
 };
 
