@@ -1,8 +1,9 @@
-"""Command line: ``mag serve``, ``mag protocol list|show|check``."""
+"""Command line: ``mag serve``, ``mag demo``, ``mag protocol list|show|check``."""
 
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,6 +29,19 @@ def translating():
         yield
 
 
+@contextmanager
+def mag_app() -> Iterator[Flask]:
+    """The configured app, in an app context; its database connections closed at the end."""
+    from mag import create_app
+
+    app = create_app()
+    try:
+        with app.app_context():
+            yield app
+    finally:
+        app.extensions["mag"].engine.dispose()
+
+
 @click.group()
 def main() -> None:
     """mag: run a Méthode d'Analyse en Groupe session."""
@@ -47,6 +61,7 @@ def main() -> None:
 def serve(host: str, port: int, threads: int, no_demo: bool) -> None:
     """Start the server (gunicorn, one process, threads) and print the addresses to open."""
     from mag import create_app
+    from mag.archive import rotate_archive_secret
     from mag.demo import ensure_demo_session
     from mag.server import run
 
@@ -55,6 +70,8 @@ def serve(host: str, port: int, threads: int, no_demo: bool) -> None:
     with app.app_context():
         lines = [_("mag est prêt. Adresses à ouvrir :"), f"  {_('Créer une séance')} : {base}/"]
         lines.append(f"  {_('Rejoindre une séance')} : {base}/rejoindre")
+        secret = rotate_archive_secret(app.extensions["mag"].sessions)
+        lines.append(f"  {_('Archives des séances (lien privé)')} : {base}/archives/cle/{secret}")
         if not no_demo:
             demo = ensure_demo_session(app)
             lines.append(
@@ -67,6 +84,32 @@ def serve(host: str, port: int, threads: int, no_demo: bool) -> None:
     click.echo("\n".join(lines), err=False)
     sys.stdout.flush()
     run(host=host, port=port, threads=threads)
+
+
+@main.command()
+def demo() -> None:
+    """Play a complete example session (every step of mag-complet) and print its id last."""
+    from mag.demo import play_demo_session
+
+    with mag_app() as app:
+        played = play_demo_session(app)
+        lines = [
+            _("Séance d'exemple jouée de bout en bout : « %(title)s ».", title=played.title),
+            _("Sur le serveur (« mag serve »), ouvrez après son adresse :"),
+            "  "
+            + _(
+                "le lien d'animation (la console, pour parcourir, exporter, archiver) : %(path)s",
+                path=played.facilitator_path,
+            ),
+            "  "
+            + _(
+                "le lien de la rapporteuse (qui a saisi pour les participants) : %(path)s",
+                path=played.rapporteur_path,
+            ),
+            _("Identifiant de la séance :"),
+            played.session_id,
+        ]
+    click.echo("\n".join(lines))
 
 
 def _public_host(host: str) -> str:
@@ -105,11 +148,9 @@ def _public_host(host: str) -> str:
 )
 def export_command(session_id: str, format_name: str, output: Path | None) -> None:
     """Export a session, pseudonymised, as the team's page would."""
-    from mag import create_app
     from mag.report.formats import file_name, load
 
-    app = create_app()
-    with app.app_context(), app.extensions["mag"].sessions() as db:
+    with mag_app() as app, app.extensions["mag"].sessions() as db:
         try:
             material = load(db, session_id)
         except DomainError as error:
@@ -128,11 +169,9 @@ def export_command(session_id: str, format_name: str, output: Path | None) -> No
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(file: Path) -> None:
     """Restore a session exported as JSON into this installation."""
-    from mag import create_app
     from mag.report.importing import import_session
 
-    app = create_app()
-    with app.app_context():
+    with mag_app() as app:
         try:
             with app.extensions["mag"].sessions() as db, db.begin():
                 created = import_session(db, file.read_bytes())
@@ -215,3 +254,40 @@ def protocol_check(file: Path) -> None:
         click.echo(
             _("%(file)s : protocole valable (%(count)s étapes).", file=file, count=len(proto.steps))
         )
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+def purge(dry_run: bool) -> None:
+    """Delete the sessions whose retention date is past: their data and archive folder."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from mag import archive
+    from mag.report.formats import local_timezone
+
+    with mag_app() as app:
+        today = datetime.now(local_timezone()).date()
+        found = archive.purge(
+            app.extensions["mag"].sessions,
+            Path(app.config["MAG_DATA_DIR"]),
+            today,
+            dry_run=dry_run,
+        )
+        if not found:
+            lines = [_("Aucune séance n'a dépassé sa date de conservation.")]
+        elif dry_run:
+            lines = [_("Séances à supprimer (rien n'est supprimé) :")]
+        else:
+            lines = [_("Séances supprimées :")]
+        for gone in found:
+            lines.append(
+                "  "
+                + _(
+                    "« %(title)s », conservée jusqu'au %(day)s, dossier : %(folder)s",
+                    title=gone.title,
+                    day=gone.retention_until.strftime("%d/%m/%Y"),
+                    folder=gone.folder or _("aucun"),
+                )
+            )
+    click.echo("\n".join(lines))
