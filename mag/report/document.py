@@ -331,7 +331,25 @@ def transcription(material: Material) -> str:
     for place, group in ordered:
         parts.append(f"### {_place_title(material, place)}")
         parts.append("\n".join(_line(material, entry) for entry in group))
+    board = sorted(material.state.board.values(), key=lambda i: (i.recit or 0, i.position))
+    if board:
+        # The board as it stood at the end, so a search hit on an item has a place to land.
+        parts.append("### " + _("Tableau d'analyse"))
+        parts.append("\n".join(_board_line(material, item) for item in board))
     return "\n\n".join(parts)
+
+
+def _board_line(material: Material, item: BoardItem) -> str:
+    labels = {
+        BoardKind.CONVERGENCE: _("Convergence"),
+        BoardKind.DIVERGENCE: _("Divergence"),
+        BoardKind.NOEUD: _("Nœud"),
+    }
+    head = [labels[item.kind]]
+    if item.recit is not None:
+        head.append(escape(material.recit_title(item.recit)))
+    anchor = f'<a id="{anchor_id(item.id)}"></a>'
+    return f"- {anchor}{' · '.join(head)} · **{escape(item.title)}** : {escape(item.formulation)}"
 
 
 def _iso(at: datetime) -> str:

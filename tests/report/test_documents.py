@@ -409,3 +409,13 @@ def test_speakers_show_as_pseudonyms_when_the_session_says_so(app_context, playe
     assert "Emma" not in to_html.export(material).decode("utf-8")
     assert "Emma" not in to_csv.export(material).decode("utf-8-sig")
     assert "Emma" not in docx_text(to_docx.export(material))
+
+
+def test_every_row_the_search_links_to_has_its_anchor_in_the_html_report(material):
+    from mag.report.document import anchor_id, transcript_rows
+
+    html = to_html.export(material).decode()
+    rows = transcript_rows(material)
+    assert any(row["kind"] == "board_item" for row in rows)
+    for row in rows:
+        assert f'id="{anchor_id(str(row["id"]))}"' in html
