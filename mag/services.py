@@ -230,20 +230,22 @@ def append(
             at=at,
             audience=new.audience,
         )
-        db.add(
-            EventRecord(
-                session_id=record.id,
-                seq=event.seq,
-                type=event.type,
-                actor=event.actor,
-                audience=event.audience,
-                data=event.data,
-                at=at,
-            )
-        )
+        db.add(event_record(record.id, event))
         stored.append(event)
     db.flush()
     return stored
+
+
+def event_record(session_id: str, event: Event) -> EventRecord:
+    return EventRecord(
+        session_id=session_id,
+        seq=event.seq,
+        type=event.type,
+        actor=event.actor,
+        audience=event.audience,
+        data=dict(event.data),
+        at=event.at,
+    )
 
 
 def events_after(db: Session, session_id: str, seq: int, limit: int | None = None) -> list[Event]:

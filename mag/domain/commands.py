@@ -496,7 +496,7 @@ def _answer_narration(accepted: bool):
 
 # ---------------------------------------------------------------- contributions
 
-_KIND_OF_STEP = {
+KIND_OF_STEP = {
     StepKind.STAKES: ContributionKind.STAKES,
     StepKind.QUESTIONS: ContributionKind.QUESTION,
     StepKind.ROUND: ContributionKind.INTERPRETATION,
@@ -708,7 +708,7 @@ def _add_contribution(
 
 def contribute(state, protocol, actor, args) -> list[NewEvent]:
     step = current_step(state, protocol)
-    kind = _KIND_OF_STEP.get(step.kind)
+    kind = KIND_OF_STEP.get(step.kind)
     if kind is None:
         raise DomainError(
             "wrong_step", N_("Ce n'est pas possible à l'étape « %(step)s »."), step=step.title

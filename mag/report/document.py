@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 
+from mag.domain.commands import KIND_OF_STEP
 from mag.domain.protocol import StepKind
 from mag.domain.state import BoardItem, BoardKind, Contribution, ContributionKind, Proposal
 from mag.report.markdown import escape
@@ -31,17 +32,7 @@ from mag.report.synthesis import time_of as _time
 from mag.report.synthesis import who as _who
 
 # The kind of contribution a step is made for: no need to say it again.
-_NATURAL_KIND = {
-    StepKind.PROPOSALS: "proposal",
-    StepKind.STAKES: ContributionKind.STAKES,
-    StepKind.QUESTIONS: ContributionKind.QUESTION,
-    StepKind.ROUND: ContributionKind.INTERPRETATION,
-    StepKind.REACTIONS: ContributionKind.REACTION,
-    StepKind.ANALYSIS: ContributionKind.SUGGESTION,
-    StepKind.THEORY: ContributionKind.THEORY,
-    StepKind.HYPOTHESES: ContributionKind.HYPOTHESIS,
-    StepKind.PERSPECTIVES: ContributionKind.PERSPECTIVE,
-}
+_NATURAL_KIND = {StepKind.PROPOSALS: "proposal", **KIND_OF_STEP}
 
 
 def kind_label(kind: str) -> str:

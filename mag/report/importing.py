@@ -16,7 +16,7 @@ from mag import services
 from mag.domain.events import Event
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import parse_protocol
-from mag.models import EventRecord, SessionRecord
+from mag.models import SessionRecord
 from mag.report.material import fold
 from mag.report.to_json import schema
 
@@ -85,17 +85,6 @@ def import_session(db: Session, raw: bytes) -> services.CreatedSession:
     )
     db.add(record)
     db.flush()
-    db.add_all(
-        EventRecord(
-            session_id=record.id,
-            seq=e.seq,
-            type=e.type,
-            actor=e.actor,
-            audience=e.audience,
-            data=dict(e.data),
-            at=e.at,
-        )
-        for e in events
-    )
+    db.add_all(services.event_record(record.id, e) for e in events)
     db.flush()
     return services.CreatedSession(record.id, record.join_code, secret)
