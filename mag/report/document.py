@@ -211,14 +211,6 @@ def consent_records(material: Material) -> str:
 # ---------------------------------------------------------------- transcript
 
 
-def _proposals(material: Material) -> list[Proposal]:
-    return [
-        p
-        for p in material.state.proposals.values()
-        if not p.is_withdrawn and material.shows(p.author_id)
-    ]
-
-
 Entry = Contribution | Proposal
 
 
@@ -228,7 +220,7 @@ def _at(entry: Entry | BoardItem) -> datetime:
 
 def _entries(material: Material) -> list[Entry]:
     """Contributions and proposals, in time order."""
-    found: list[Entry] = [*material.contributions(), *_proposals(material)]
+    found: list[Entry] = [*material.contributions(), *material.proposals()]
     return sorted(found, key=_at)
 
 
@@ -364,10 +356,6 @@ def transcript_rows(material: Material) -> list[dict[str, object]]:
     items it is linked to; a board item's own kind).
     """
     state = material.state
-    linked: dict[str, set[str]] = {}
-    for board_item in state.board.values():
-        for target in board_item.links:
-            linked.setdefault(target, set()).add(board_item.kind.value)
     steps = material.protocol.steps
 
     def row(entry_id, at, step_index, recit, speaker, entered_by, kind, texts, kinds):
@@ -395,8 +383,7 @@ def transcript_rows(material: Material) -> list[dict[str, object]]:
             kind = "proposal"
         else:
             texts = [entry.title, entry.body or material.marker, entry.reference]
-            kinds = set(linked.get(entry.id, ()))
-            kinds |= {state.board[i].kind.value for i in entry.links if i in state.board}
+            kinds = {state.board[i].kind.value for i in material.board_links.get(entry.id, ())}
             kind = entry.kind.value
         rows.append(
             (

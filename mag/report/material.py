@@ -29,7 +29,7 @@ from mag.domain import events as ev
 from mag.domain.events import Event
 from mag.domain.protocol import Protocol, StepKind
 from mag.domain.roles import FACILITATOR
-from mag.domain.state import Contribution, SessionState, Withdrawal
+from mag.domain.state import Contribution, Proposal, SessionState, Withdrawal
 from mag.domain.views import can_see
 
 # Keys whose string values are people's words (or names): the only ones rewritten.
@@ -191,6 +191,47 @@ class Material:
             if not c.is_withdrawn and self.shows(c.author_id)
         ]
         return sorted(found, key=lambda c: c.at)
+
+    def proposals(self) -> list[Proposal]:
+        """The récit proposals an export shows (not withdrawn by their author)."""
+        return [
+            p
+            for p in self.state.proposals.values()
+            if not p.is_withdrawn and self.shows(p.author_id)
+        ]
+
+    @cached_property
+    def board_links(self) -> dict[str, list[str]]:
+        """Contribution id → the ids of the board items it belongs to, in board order."""
+        board = sorted(self.state.board.values(), key=lambda item: item.position)
+        links: dict[str, list[str]] = {}
+
+        def link(contribution_id: str, item_id: str) -> None:
+            if item_id in self.state.board and item_id not in links.get(contribution_id, []):
+                links.setdefault(contribution_id, []).append(item_id)
+
+        for item in board:
+            for contribution_id in item.links:
+                link(contribution_id, item.id)
+        for contribution in self.state.contributions.values():
+            if contribution.item_id:  # a suggestion about an existing item
+                link(contribution.id, contribution.item_id)
+            if contribution.kind in ("theory", "hypothesis"):  # their links are board items
+                for item_id in contribution.links:
+                    link(contribution.id, item_id)
+        # An accepted suggestion that created an item: both events come from one command.
+        previous = None
+        for event in self.events:
+            if (
+                event.type == ev.SUGGESTION_SETTLED
+                and event.data.get("status") == "accepted"
+                and previous is not None
+                and previous.type == ev.BOARD_ITEM_ADDED
+            ):
+                link(str(event.data["contribution_id"]), str(previous.data["item_id"]))
+            previous = event
+        order = {item.id: rank for rank, item in enumerate(board)}
+        return {cid: sorted(ids, key=order.__getitem__) for cid, ids in links.items()}
 
 
 def role_label(role: str | None) -> str:

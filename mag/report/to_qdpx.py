@@ -116,13 +116,9 @@ def entries(material: Material) -> list[Entry]:
         if event.type in (ev.CONTRIBUTION_ADDED, ev.PROPOSAL_SUBMITTED) and key:
             seqs.setdefault(str(key), event.seq)
             typists.setdefault(str(key), event.actor)
-    items = _board_links(material)
+    items = material.board_links
     found = [_from_contribution(c, items.get(c.id, [])) for c in material.contributions()]
-    found += [
-        _from_proposal(material, p)
-        for p in material.state.proposals.values()
-        if not p.is_withdrawn and material.shows(p.author_id)
-    ]
+    found += [_from_proposal(material, p) for p in material.proposals()]
     for entry in found:
         entry.typist = typists.get(entry.key)
         if material.is_withdrawn(entry.author_id):  # title and body are both the marker
@@ -130,39 +126,6 @@ def entries(material: Material) -> list[Entry]:
     # A raised hand nobody wrote down has no words to select.
     found = [entry for entry in found if entry.body.strip()]
     return sorted(found, key=lambda e: (e.at, seqs.get(e.key, 0)))
-
-
-def _board_links(material: Material) -> dict[str, list[str]]:
-    """Contribution id → the ids of the board items it belongs to, in board order."""
-    board = sorted(material.state.board.values(), key=lambda item: item.position)
-    links: dict[str, list[str]] = {}
-
-    def link(contribution_id: str, item_id: str) -> None:
-        if item_id in material.state.board and item_id not in links.get(contribution_id, []):
-            links.setdefault(contribution_id, []).append(item_id)
-
-    for item in board:
-        for contribution_id in item.links:
-            link(contribution_id, item.id)
-    for contribution in material.state.contributions.values():
-        if contribution.item_id:  # a suggestion about an existing item
-            link(contribution.id, contribution.item_id)
-        if contribution.kind in ("theory", "hypothesis"):  # their links are board items
-            for item_id in contribution.links:
-                link(contribution.id, item_id)
-    # An accepted suggestion that created an item: both events come from one command.
-    previous = None
-    for event in material.events:
-        if (
-            event.type == ev.SUGGESTION_SETTLED
-            and event.data.get("status") == "accepted"
-            and previous is not None
-            and previous.type == ev.BOARD_ITEM_ADDED
-        ):
-            link(str(event.data["contribution_id"]), str(previous.data["item_id"]))
-        previous = event
-    order = {item.id: rank for rank, item in enumerate(board)}
-    return {cid: sorted(ids, key=order.__getitem__) for cid, ids in links.items()}
 
 
 def _from_contribution(c: Contribution, item_ids: list[str]) -> Entry:

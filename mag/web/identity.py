@@ -65,6 +65,18 @@ def team_of_request(session_id: str) -> tuple[SessionRecord, Actor | None]:
         return record, team_actor(db, record, request.cookies)
 
 
+def participant_of_request(session_id: str) -> str | None:
+    """The id of the participant this request's cookie proves (404 if there is no session)."""
+    pid, secret = split_participant_cookie(request.cookies.get(participant_cookie(session_id)))
+    with current_app.extensions["mag"].sessions() as db:
+        try:
+            services.session_record(db, session_id)
+        except DomainError:
+            abort(404)
+        participant = services.participant_for_secret(db, session_id, pid, secret)
+    return participant.id if participant is not None else None
+
+
 def set_identity(response: Response, name: str, value: str) -> None:
     response.set_cookie(
         name,

@@ -1,12 +1,12 @@
 """Participant pages: join with the room's code, then follow the session live."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from mag import services
 from mag.domain.i18n import DomainError
 from mag.web.i18n_client import client_messages
-from mag.web.identity import participant_cookie, set_identity, split_participant_cookie
+from mag.web.identity import participant_cookie, participant_of_request, set_identity
 
 bp = Blueprint("participant", __name__)
 
@@ -42,13 +42,6 @@ def join():
 
 @bp.get("/s/<session_id>")
 def room(session_id: str):
-    mag = current_app.extensions["mag"]
-    pid, secret = split_participant_cookie(request.cookies.get(participant_cookie(session_id)))
-    with mag.sessions() as db:
-        try:
-            services.session_record(db, session_id)
-        except DomainError:
-            abort(404)
-        if services.participant_for_secret(db, session_id, pid, secret) is None:
-            return redirect(url_for("participant.join_form", inconnu=1))
+    if participant_of_request(session_id) is None:
+        return redirect(url_for("participant.join_form", inconnu=1))
     return render_template("participant.html", session_id=session_id, messages=client_messages())

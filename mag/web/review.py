@@ -6,14 +6,12 @@ from the live state: what a participant rereads is what will leave the server
 through the Markdown allow-list, so nothing anyone typed becomes markup.
 """
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify
 from flask_babel import gettext as _
 
-from mag import services
 from mag.domain import events as ev
-from mag.domain.i18n import DomainError
 from mag.report import formats, markdown
-from mag.web.identity import participant_cookie, split_participant_cookie
+from mag.web.identity import participant_of_request
 
 bp = Blueprint("review", __name__)
 
@@ -28,21 +26,16 @@ def _refusal(status: int, code: str, message: str) -> tuple[Response, int]:
 def draft(session_id: str):
     """``{version, sections: [{id, title, html}]}``: the version open for validation."""
     mag = current_app.extensions["mag"]
-    pid, secret = split_participant_cookie(request.cookies.get(participant_cookie(session_id)))
-    with mag.sessions() as db:
-        try:
-            services.session_record(db, session_id)
-        except DomainError:
-            abort(404)
-        if services.participant_for_secret(db, session_id, pid, secret) is None:
-            return _refusal(
-                403,
-                "forbidden",
-                _("Votre lien n'est plus valable. Rejoignez la séance avec son code."),
-            )
+    pid = participant_of_request(session_id)
+    if pid is None:
+        return _refusal(
+            403,
+            "forbidden",
+            _("Votre lien n'est plus valable. Rejoignez la séance avec son code."),
+        )
 
     def look(state, protocol):
-        participant = state.participants.get(pid or "")
+        participant = state.participants.get(pid)
         return (
             state.is_admitted_participant(pid),
             participant is not None and participant.withdrawn_at is not None,
