@@ -27,4 +27,18 @@ def default_config() -> dict[str, object]:
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Time zone of the times of day in documents; empty: the server's own.
         "MAG_TIMEZONE": os.environ.get("MAG_TIMEZONE", ""),
+        # Where several server processes meet (redis://host:port/db): the events one
+        # process commits reach the browsers of every other, and presence is shared.
+        # Empty: one process, everything in memory.
+        "MAG_MESSAGE_QUEUE": os.environ.get("MAG_MESSAGE_QUEUE", ""),
+        # Live connections one process holds (each browser tab is one), and how many
+        # of them one network address may open. `mag serve` lowers the first to what
+        # its open-files limit allows.
+        "MAG_MAX_CONNECTIONS": int(os.environ.get("MAG_MAX_CONNECTIONS", "5000")),
+        "MAG_MAX_CONNECTIONS_PER_ADDRESS": int(
+            os.environ.get("MAG_MAX_CONNECTIONS_PER_ADDRESS", "100")
+        ),
+        # How often (seconds) a process checks that its browsers have every event
+        # committed elsewhere (another process, an export job); 0: never.
+        "MAG_CATCH_UP_SECONDS": float(os.environ.get("MAG_CATCH_UP_SECONDS", "2")),
     }
