@@ -19,10 +19,9 @@ from mag import services
 from mag.domain.commands import ADD_PARTICIPANT, ID_PATTERN, decide, invite_member, join
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
-from mag.domain.protocol import Protocol
+from mag.domain.protocol import Protocol, parse_protocol
 from mag.domain.roles import Actor, Role
 from mag.domain.state import SessionState
-from mag.models import SessionRecord
 
 Publish = Callable[[str, Sequence[Event]], None]
 T = TypeVar("T")
@@ -55,20 +54,23 @@ class Live:
         with self._locks_guard:
             return self._locks.setdefault(session_id, threading.Lock())
 
-    def _caught_up(
-        self, db: Session, session_id: str, *, for_update: bool
-    ) -> tuple[_Cached, SessionRecord]:
-        """The cached state of ``session_id`` with every committed event applied."""
-        record = services.session_record(db, session_id, for_update=for_update)
+    def _caught_up(self, db: Session, session_id: str, *, for_update: bool) -> _Cached:
+        """The cached state of ``session_id`` with every committed event applied.
+
+        One indexed read of the session's last seq (its row locked until the commit
+        when ``for_update``), and the events newer than the cache, if any: the cost
+        does not grow with the session's history.
+        """
+        last_seq = services.last_seq(db, session_id, for_update=for_update)
         cached = self._cache.get(session_id)
         if cached is None:
-            cached = _Cached(SessionState(session_id), services.protocol_of(record))
-        if cached.state.seq < record.last_seq:
+            protocol = parse_protocol(services.protocol_source(db, session_id))
+            cached = self._cache[session_id] = _Cached(SessionState(session_id), protocol)
+        if cached.state.seq < last_seq:
             state = cached.state
             for event in services.events_after(db, session_id, state.seq):
                 state.apply(event)
-        self._cache[session_id] = cached
-        return cached, record
+        return cached
 
     def read(self, session_id: str, look: Callable[[SessionState, Protocol], T]) -> T:
         """Return ``look(state, protocol)``, computed under the session's lock.
@@ -76,7 +78,7 @@ class Live:
         ``look`` must not change the state, nor keep references into it.
         """
         with self.lock(session_id), self._sessions() as db:
-            cached, _ = self._caught_up(db, session_id, for_update=False)
+            cached = self._caught_up(db, session_id, for_update=False)
             return look(cached.state, cached.protocol)
 
     def write(
@@ -97,15 +99,22 @@ class Live:
             try:
                 with self._sessions() as db, db.begin():
                     if command_id is not None:
-                        done = services.done_command(db, session_id, command_id)
-                        if done is not None:
-                            return Outcome([], done.seq, is_retry=True)
-                    cached, record = self._caught_up(db, session_id, for_update=True)
+                        seq = services.command_seq(db, session_id, command_id)
+                        if seq is not None:
+                            return Outcome([], seq, is_retry=True)
+                    cached = self._caught_up(db, session_id, for_update=True)
                     new_events = make(db, cached.state, cached.protocol)
-                    stored = services.append(db, record, actor.key, new_events)
+                    stored = services.append_after(
+                        db, session_id, cached.state.seq, actor.key, new_events
+                    )
                     if command_id is not None:
                         services.record_command(
-                            db, session_id, command_id, actor.key, name, record.last_seq
+                            db,
+                            session_id,
+                            command_id,
+                            actor.key,
+                            name,
+                            cached.state.seq + len(stored),
                         )
             except IntegrityError:
                 # Another process wrote first (same command id, or the same seq).

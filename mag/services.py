@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from mag.domain import events as ev
@@ -218,47 +218,85 @@ def append(
     db: Session, record: SessionRecord, actor: str, new_events: Sequence[NewEvent]
 ) -> list[Event]:
     """Number ``new_events`` after the session's last one and store them."""
+    stored = append_after(db, record.id, record.last_seq, actor, new_events)
+    record.last_seq += len(stored)
+    return stored
+
+
+def append_after(
+    db: Session, session_id: str, last_seq: int, actor: str, new_events: Sequence[NewEvent]
+) -> list[Event]:
+    """Store ``new_events`` numbered from ``last_seq + 1`` and move the session's ``last_seq``.
+
+    SQLAlchemy Core, one multi-row INSERT and one UPDATE: this runs for every command.
+    The unique (session, seq) constraint refuses a number another process took first.
+    """
     at = utcnow()
-    stored = []
-    for new in new_events:
-        record.last_seq += 1
-        event = Event(
-            seq=record.last_seq,
+    stored = [
+        Event(
+            seq=last_seq + n,
             type=new.type,
             data=dict(new.data),
             actor=new.actor or actor,
             at=at,
             audience=new.audience,
         )
-        db.add(event_record(record.id, event))
-        stored.append(event)
-    db.flush()
+        for n, new in enumerate(new_events, start=1)
+    ]
+    if not stored:
+        return stored
+    db.execute(insert(EventRecord), [event_row(session_id, event) for event in stored])
+    db.execute(
+        update(SessionRecord)
+        .where(SessionRecord.id == session_id)
+        .values(last_seq=stored[-1].seq)
+        .execution_options(synchronize_session=False)
+    )
     return stored
 
 
+def event_row(session_id: str, event: Event) -> dict[str, object]:
+    return {
+        "session_id": session_id,
+        "seq": event.seq,
+        "type": event.type,
+        "actor": event.actor,
+        "audience": event.audience,
+        "data": dict(event.data),
+        "at": event.at,
+    }
+
+
 def event_record(session_id: str, event: Event) -> EventRecord:
-    return EventRecord(
-        session_id=session_id,
-        seq=event.seq,
-        type=event.type,
-        actor=event.actor,
-        audience=event.audience,
-        data=dict(event.data),
-        at=event.at,
-    )
+    return EventRecord(**event_row(session_id, event))
 
 
-def events_after(db: Session, session_id: str, seq: int, limit: int | None = None) -> list[Event]:
+_EVENT_COLUMNS = (
+    EventRecord.seq,
+    EventRecord.type,
+    EventRecord.data,
+    EventRecord.actor,
+    EventRecord.at,
+    EventRecord.audience,
+)
+
+
+def events_after(
+    db: Session, session_id: str, seq: int, limit: int | None = None, upto: int | None = None
+) -> list[Event]:
+    """The session's events numbered after ``seq`` (and at most ``upto``), in order."""
     query = (
-        select(EventRecord)
+        select(*_EVENT_COLUMNS)
         .where(EventRecord.session_id == session_id, EventRecord.seq > seq)
         .order_by(EventRecord.seq)
     )
+    if upto is not None:
+        query = query.where(EventRecord.seq <= upto)
     if limit is not None:
         query = query.limit(limit)
     return [
         Event(seq=r.seq, type=r.type, data=r.data, actor=r.actor, at=r.at, audience=r.audience)
-        for r in db.scalars(query)
+        for r in db.execute(query)
     ]
 
 
@@ -272,15 +310,52 @@ def event_at(db: Session, session_id: str, seq: int) -> Event | None:
     return Event(seq=r.seq, type=r.type, data=r.data, actor=r.actor, at=r.at, audience=r.audience)
 
 
-def done_command(db: Session, session_id: str, command_id: str) -> CommandRecord | None:
-    return db.get(CommandRecord, (session_id, command_id))
+def command_seq(db: Session, session_id: str, command_id: str) -> int | None:
+    """The seq a command already carried out reached (a retry), or None: one indexed lookup."""
+    return db.execute(
+        select(CommandRecord.seq).where(
+            CommandRecord.session_id == session_id, CommandRecord.command_id == command_id
+        )
+    ).scalar()
 
 
 def record_command(db: Session, session_id: str, command_id: str, actor: str, name: str, seq: int):
-    db.add(
-        CommandRecord(session_id=session_id, command_id=command_id, actor=actor, name=name, seq=seq)
+    """Remember a command's id; its primary key refuses a second copy from another process."""
+    db.execute(
+        insert(CommandRecord).values(
+            session_id=session_id,
+            command_id=command_id,
+            actor=actor,
+            name=name,
+            seq=seq,
+            at=utcnow(),
+        )
     )
-    db.flush()
+
+
+def last_seq(db: Session, session_id: str, *, for_update: bool = False) -> int:
+    """The session's last seq; ``for_update`` locks its row (PostgreSQL) until the commit."""
+    query = select(SessionRecord.last_seq).where(SessionRecord.id == session_id)
+    if for_update:
+        query = query.with_for_update()
+    seq = db.execute(query).scalar()
+    if seq is None:
+        raise DomainError("unknown_session", N_("Cette séance n'existe pas."))
+    return seq
+
+
+def protocol_source(db: Session, session_id: str) -> str:
+    return db.execute(
+        select(SessionRecord.protocol_source).where(SessionRecord.id == session_id)
+    ).scalar_one()
+
+
+def last_seqs(db: Session, session_ids: Sequence[str]) -> dict[str, int]:
+    """Each session's last seq, in one query (sessions purged meanwhile are left out)."""
+    rows = db.execute(
+        select(SessionRecord.id, SessionRecord.last_seq).where(SessionRecord.id.in_(session_ids))
+    )
+    return {row.id: row.last_seq for row in rows}
 
 
 def as_date(value: object) -> date | None:
