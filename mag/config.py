@@ -41,4 +41,7 @@ def default_config() -> dict[str, object]:
         # How often (seconds) a process checks that its browsers have every event
         # committed elsewhere (another process, an export job); 0: never.
         "MAG_CATCH_UP_SECONDS": float(os.environ.get("MAG_CATCH_UP_SECONDS", "2")),
+        # Exports and archives one server process renders at once, each in its own
+        # OS process (mag.jobs); more wait their turn.
+        "MAG_EXPORT_WORKERS": int(os.environ.get("MAG_EXPORT_WORKERS", "2")),
     }
