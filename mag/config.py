@@ -38,6 +38,9 @@ def default_config() -> dict[str, object]:
         "MAG_MAX_CONNECTIONS_PER_ADDRESS": int(
             os.environ.get("MAG_MAX_CONNECTIONS_PER_ADDRESS", "100")
         ),
+        # Reverse proxies in front of mag that set X-Forwarded-For (0: none): the
+        # per-address limit then counts the browser's address, not the proxy's.
+        "MAG_PROXY_HOPS": int(os.environ.get("MAG_PROXY_HOPS", "0")),
         # How often (seconds) a process checks that its browsers have every event
         # committed elsewhere (another process, an export job); 0: never.
         "MAG_CATCH_UP_SECONDS": float(os.environ.get("MAG_CATCH_UP_SECONDS", "2")),
