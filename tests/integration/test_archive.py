@@ -318,7 +318,7 @@ def test_a_failed_transaction_leaves_no_folder(app, monkeypatch):
     def refuse(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(live_module.services, "append", refuse)
+    monkeypatch.setattr(live_module.services, "append_after", refuse)
     with app.app_context(), pytest.raises(RuntimeError):
         archive.archive_session(mag, session_id, FACILITATOR)
     monkeypatch.undo()
