@@ -3,9 +3,13 @@
 Archiving an ended session writes every export format and the consent records
 into ``MAG_DATA_DIR/<folder>/``, fills the search index with what the exportable
 :class:`~mag.report.material.Material` contains (names replaced, withdrawn words
-out) and appends ``session_archived``, all in one :meth:`mag.live.Live.write`:
-the folder is written next to its place and renamed into it only when
-everything else succeeded, and removed again if the transaction fails.
+out) and appends ``session_archived``. The files are rendered first, next to
+their place, with no lock or transaction open (rendering takes seconds, the
+session's commands must not wait); then one short :meth:`mag.live.Live.write`
+checks that the session has not moved since, fills the index, renames the
+folder into place and appends the event. The folder is removed again if that
+transaction fails. The server runs it in a job (:mod:`mag.jobs`), in its own
+process.
 
 The search index (migration 0003) is an FTS5 table on SQLite and a tsvector
 column on PostgreSQL; both find words whatever their accents, and the words
@@ -23,7 +27,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -81,42 +85,128 @@ def _free_folder(db: Session, session_id: str, base: str, data_dir: Path) -> str
 
 # --- Archiving ------------------------------------------------------------------
 
+# How many times the files are rendered again when the session changed meanwhile.
+ARCHIVE_ATTEMPTS = 3
+# Called after each file written: (files done, files in all).
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Archived:
+    """Where a session was archived, and the seq of its ``session_archived`` event."""
+
+    folder: str
+    seq: int
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Everything rendered from the session as it stood at ``seq``, waiting to be placed."""
+
+    seq: int
+    base: str  # the folder name before any number is added
+    folder: str
+    temporary: Path
+    title: str
+    held_on: date
+    participant_count: int
+    rows: list[dict[str, str]]
+
+
+class _SessionChanged(Exception):
+    """The session moved past the seq the files were rendered from."""
+
 
 def archive_session(mag, session_id: str, actor: Actor) -> str:
     """Archive the ended session ``session_id`` for ``actor`` (an animateur); return its folder.
 
     ``mag`` is ``current_app.extensions["mag"]``; needs an app context.
     """
+    return write_archive(mag, session_id, actor).folder
+
+
+def write_archive(mag, session_id: str, actor: Actor, progress: Progress | None = None) -> Archived:
+    """Archive ``session_id``: render every file with no lock or transaction open, then
+    place them, fill the search index and append ``session_archived`` in one short
+    :meth:`~mag.live.Live.write` that first checks the session is still at the seq the
+    files were made from (else they are rendered again, :data:`ARCHIVE_ATTEMPTS` times
+    at most).
+
+    Slow (every export format): :mod:`mag.jobs` runs it in its own process. Needs an
+    app context.
+    """
     if actor.role is not Role.ANIMATEUR:
         raise DomainError("forbidden", N_("Seul·e l'animateur·rice peut archiver la séance."))
     data_dir = Path(current_app.config["MAG_DATA_DIR"])
-    placed: dict[str, Path] = {}
-    folder = ""
+    for _attempt in range(ARCHIVE_ATTEMPTS):
+        prepared = _prepare(mag, session_id, data_dir, progress or (lambda done, total: None))
+        try:
+            return _place(mag, session_id, actor, prepared, data_dir)
+        except _SessionChanged:
+            continue
+    raise DomainError(
+        "session_changed",
+        N_("La séance a changé pendant l'archivage, plusieurs fois de suite : réessayez."),
+    )
 
-    def make(db: Session, state: SessionState, protocol: Protocol) -> list[NewEvent]:
-        nonlocal folder
+
+def _prepare(mag, session_id: str, data_dir: Path, progress: Progress) -> _Prepared:
+    """Render every file of the archive into a temporary folder beside its place."""
+
+    def look(state: SessionState, protocol: Protocol) -> tuple[int, datetime | None]:
         commands.archive(state, "-")  # refuses a session not ended, or archived, before any work
+        return state.seq, state.visits[0].started_at if state.visits else None
+
+    # The seq is read before the log, so the material holds at least what it says.
+    seq, started = mag.live.read(session_id, look)
+    with mag.sessions() as db:
         record = services.session_record(db, session_id)
         material = formats.load(db, session_id)
-        day = _held_on(state, record)
-        folder = _free_folder(
-            db, session_id, f"{day.isoformat()}-{slug(material.state.title)}", data_dir
+        day = (started or record.created_at).astimezone(formats.local_timezone()).date()
+        base = f"{day.isoformat()}-{slug(material.state.title)}"
+        folder = _free_folder(db, session_id, base, data_dir)
+    makers: dict[str, Callable[[Material], bytes]] = {
+        f"{folder}.{fmt.extension}": fmt.export for fmt in formats.FORMATS.values()
+    }
+    makers[CONSENT_FILE] = consent_csv
+    progress(0, len(makers))
+    temporary = _write_temporary(data_dir, folder, material, makers, progress)
+    try:
+        return _Prepared(
+            seq=seq,
+            base=base,
+            folder=folder,
+            temporary=temporary,
+            title=material.state.title,
+            held_on=day,
+            participant_count=sum(
+                1 for p in material.state.participants.values() if p.has_accepted
+            ),
+            rows=index_rows(material),
         )
-        new_events = commands.archive(state, folder)
-        files = {
-            f"{folder}.{fmt.extension}": fmt.export(material) for fmt in formats.FORMATS.values()
-        }
-        files[CONSENT_FILE] = consent_csv(material)
-        rows = index_rows(material)
-        placed["temporary"] = _write_temporary(data_dir, folder, files)
-        replace_entries(db, session_id, rows)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+
+
+def _place(mag, session_id: str, actor: Actor, prepared: _Prepared, data_dir: Path) -> Archived:
+    """The short write: check the session did not move, index, rename into place, append."""
+    placed: dict[str, Path] = {"temporary": prepared.temporary}
+    folder = prepared.folder
+
+    def make(db: Session, state: SessionState, protocol: Protocol) -> list[NewEvent]:
+        new_events = commands.archive(state, folder)  # ended and not archived meanwhile
+        if state.seq != prepared.seq:
+            raise _SessionChanged
+        if _free_folder(db, session_id, prepared.base, data_dir) != folder:
+            raise _SessionChanged  # another session took the name meanwhile
+        record = services.session_record(db, session_id)
+        replace_entries(db, session_id, prepared.rows)
         record.archived_at = utcnow()
         record.archive_folder = folder
-        record.archive_title = material.state.title
-        record.held_on = day
-        record.participant_count = sum(
-            1 for p in material.state.participants.values() if p.has_accepted
-        )
+        record.archive_title = prepared.title
+        record.held_on = prepared.held_on
+        record.participant_count = prepared.participant_count
         record.retention_until = services.as_date(state.settings.retention_until)
         db.flush()
         final = data_dir / folder
@@ -130,7 +220,7 @@ def archive_session(mag, session_id: str, actor: Actor) -> str:
         return new_events
 
     try:
-        mag.live.write(session_id, actor, make)
+        outcome = mag.live.write(session_id, actor, make)
     except BaseException:
         temporary = placed.get("temporary")
         if temporary is not None:
@@ -139,7 +229,7 @@ def archive_session(mag, session_id: str, actor: Actor) -> str:
         if final is not None and not _is_archived_in(mag.sessions, session_id, folder):
             shutil.rmtree(final, ignore_errors=True)
         raise
-    return folder
+    return Archived(folder, outcome.seq)
 
 
 def _is_archived_in(sessions: sessionmaker, session_id: str, folder: str) -> bool:
@@ -151,16 +241,24 @@ def _is_archived_in(sessions: sessionmaker, session_id: str, folder: str) -> boo
     return stored == folder
 
 
-def _write_temporary(data_dir: Path, folder: str, files: Mapping[str, bytes]) -> Path:
-    """Write ``files`` into a new hidden folder beside ``data_dir/folder``; return it."""
+def _write_temporary(
+    data_dir: Path,
+    folder: str,
+    material: Material,
+    makers: Mapping[str, Callable[[Material], bytes]],
+    progress: Progress,
+) -> Path:
+    """Render each file of ``makers`` into a new hidden folder beside ``data_dir/folder``."""
     data_dir.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=f".{folder}.", suffix=".tmp", dir=data_dir))
     try:
-        for name, content in files.items():
+        for done, (name, make) in enumerate(makers.items(), start=1):
+            content = make(material)
             with open(temporary / name, "wb") as file:
                 file.write(content)
                 file.flush()
                 os.fsync(file.fileno())
+            progress(done, len(makers))
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise

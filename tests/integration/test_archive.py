@@ -10,6 +10,8 @@ import csv
 import io
 import re
 import secrets
+import threading
+import time
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -344,6 +346,81 @@ def test_a_failing_export_leaves_no_folder(app, monkeypatch):
         archive.archive_session(mag, session_id, FACILITATOR)
     assert not data_dir(app).exists() or folders(app) == []
     assert status(app, session_id) is Status.ENDED
+
+
+def test_the_files_are_rendered_without_holding_the_session(app, monkeypatch):
+    """A command sent while the PDF renders goes through; the archive is rendered again."""
+    mag = app.extensions["mag"]
+    session_id = store(mag, played_session())
+    pdf = FORMATS["pdf"]
+    real_export = type(pdf).export
+    renders: list[float] = []
+
+    def export_and_change(self, material):
+        if self is pdf:
+            renders.append(time.monotonic())
+            if len(renders) == 1:
+                done = threading.Event()
+
+                def change():
+                    mag.live.execute(
+                        session_id,
+                        FACILITATOR,
+                        "change_settings",
+                        {"retention_until": "2031-06-30"},
+                        command_id(),
+                    )
+                    done.set()
+
+                threading.Thread(target=change).start()
+                assert done.wait(5), "the command waited for the archive"
+        return real_export(self, material)
+
+    monkeypatch.setattr(type(pdf), "export", export_and_change)
+    steps: list[tuple[int, int]] = []
+    with app.app_context():
+        archived_at = archive.write_archive(
+            mag, session_id, FACILITATOR, lambda done, total: steps.append((done, total))
+        )
+
+    assert len(renders) == 2, "rendered again from the changed session"
+    assert archived_at.folder == FOLDER
+    assert folders(app) == [FOLDER]
+    files = len(FORMATS) + 1
+    assert steps == [(n, files) for n in range(files + 1)] * 2
+    with mag.sessions() as db:
+        assert db.get(SessionRecord, session_id).retention_until == date(2031, 6, 30)
+        event = services.event_at(db, session_id, archived_at.seq)
+    assert event.type == "session_archived" and event.data == {"folder": FOLDER}
+
+
+def test_a_session_that_keeps_changing_is_not_archived(app, monkeypatch):
+    mag = app.extensions["mag"]
+    session_id = store(mag, played_session())
+    days = iter(range(1, 20))
+    real_export = type(FORMATS["md"]).export
+
+    def export_and_change(self, material):
+        if self.name == "md":
+            day = f"2031-06-{next(days):02d}"
+            thread = threading.Thread(
+                target=mag.live.execute,
+                args=(session_id, FACILITATOR, "change_settings", {"retention_until": day}),
+                kwargs={"command_id": command_id()},
+            )
+            thread.start()
+            thread.join(5)
+        return real_export(self, material)
+
+    monkeypatch.setattr(type(FORMATS["md"]), "export", export_and_change)
+    with app.app_context(), pytest.raises(DomainError) as refused:
+        archive.archive_session(mag, session_id, FACILITATOR)
+
+    assert refused.value.code == "session_changed"
+    assert next(days) == archive.ARCHIVE_ATTEMPTS + 1
+    assert folders(app) == []
+    assert status(app, session_id) is Status.ENDED
+    assert entries(app, session_id) == 0
 
 
 def test_folder_names():
