@@ -1,5 +1,7 @@
 """The application factory: configuration, database, Babel, Socket.IO, pages."""
 
+import logging
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -8,15 +10,28 @@ from flask_babel import get_locale
 from flask_socketio import SocketIO
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mag import realtime, web
+from mag.bus import Bus
 from mag.config import ROOT, default_config
 from mag.db import make_engine, make_sessionmaker, upgrade
 from mag.extensions import babel
+from mag.fanout import Fanout
 from mag.live import Live
+from mag.presence import Presence
 
-# Flask-SocketIO runs in "threading" mode: see ARCHITECTURE.md for why.
-ASYNC_MODE = "threading"
+log = logging.getLogger(__name__)
+
+
+def async_mode() -> str:
+    """gevent under ``mag serve`` (which patched the standard library), threads otherwise.
+
+    The tests' Socket.IO clients and the command line run unpatched; the browser
+    tests run ``mag serve``, so they meet the production mode. See ARCHITECTURE.md.
+    """
+    monkey = sys.modules.get("gevent.monkey")
+    return "gevent" if monkey is not None and monkey.is_module_patched("socket") else "threading"
 
 
 @dataclass
@@ -27,6 +42,40 @@ class Mag:
     sessions: sessionmaker
     live: Live
     socketio: SocketIO
+    fanout: Fanout
+    # Who is connected: this process's counts, or all processes' through Redis.
+    presence: Presence | Bus
+    catch_up_seconds: float = 0.0
+    namespace: "realtime.SessionNamespace | None" = None
+
+    @property
+    def bus(self) -> Bus | None:
+        return self.fanout.bus
+
+    def start_background(self) -> None:
+        """Start what a serving process runs besides requests: the catch-up, the bus."""
+        if self.catch_up_seconds > 0:
+            self.socketio.start_background_task(self._catch_up_forever)
+        if self.bus is not None and self.namespace is not None:
+            self.bus.heartbeat()
+            self.socketio.start_background_task(
+                self.bus.listen,
+                self.fanout.poke,
+                self.namespace.send_presence,
+                self.fanout.catch_up,
+            )
+
+    def _catch_up_forever(self) -> None:
+        while True:
+            self.socketio.sleep(self.catch_up_seconds)
+            try:
+                self.fanout.catch_up()
+                if self.bus is not None and self.namespace is not None:
+                    self.bus.heartbeat()
+                    for session_id in self.fanout.watched():
+                        self.namespace.send_presence(session_id, only_if_changed=True)
+            except Exception as error:  # the next round tries again
+                log.warning("catch-up failed: %s", error)
 
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
@@ -46,14 +95,28 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale
     socketio = SocketIO(
         app,
-        async_mode=ASYNC_MODE,
+        async_mode=async_mode(),
         max_http_buffer_size=int(app.config["MAG_MAX_MESSAGE_BYTES"]),
     )
+    hops = int(app.config["MAG_PROXY_HOPS"])
+    if hops:  # behind a reverse proxy: the browser's address is in X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     sessions = make_sessionmaker(engine)
-    mag = Mag(engine, sessions, Live(sessions, realtime.publisher(socketio)), socketio)
+    queue = str(app.config["MAG_MESSAGE_QUEUE"])
+    bus = Bus(queue) if queue else None
+    fanout = Fanout(sessions, realtime.sender(socketio), bus)
+    mag = Mag(
+        engine,
+        sessions,
+        Live(sessions, fanout.committed),
+        socketio,
+        fanout,
+        bus or Presence(),
+        float(app.config["MAG_CATCH_UP_SECONDS"]),
+    )
     app.extensions["mag"] = mag
-    realtime.register(socketio, mag)
+    mag.namespace = realtime.register(socketio, mag)
     web.register(app)
     return app
 

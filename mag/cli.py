@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from mag.config import default_config
@@ -51,23 +52,40 @@ def main() -> None:
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option(
-    "--threads",
-    default=200,
+    "--processes",
+    default=1,
     show_default=True,
-    type=int,
-    help="Worker threads (one per live connection).",
+    type=click.IntRange(1, 64),
+    help="Server processes on this port; more than one needs MAG_MESSAGE_QUEUE.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(1),
+    help="Live connections per process (default: MAG_MAX_CONNECTIONS).",
 )
 @click.option("--no-demo", is_flag=True, help="Do not create or refresh the demo session.")
-def serve(host: str, port: int, threads: int, no_demo: bool) -> None:
-    """Start the server (gunicorn, one process, threads) and print the addresses to open."""
+def serve(host: str, port: int, processes: int, max_connections: int | None, no_demo: bool) -> None:
+    """Start the server (gunicorn, gevent) and print the addresses to open."""
+    import os
+
     from mag import create_app
     from mag.archive import rotate_archive_secret
     from mag.demo import ensure_demo_session
-    from mag.server import run
+    from mag.server import capacity, run
 
     app = create_app()
     base = f"http://{_public_host(host)}:{port}"
     with app.app_context():
+        if processes > 1 and not app.config["MAG_MESSAGE_QUEUE"]:
+            raise click.ClickException(
+                _(
+                    "Plusieurs processus doivent partager une file de messages : définissez "
+                    "MAG_MESSAGE_QUEUE (par exemple redis://localhost:6379/0)."
+                )
+            )
+        room = capacity(max_connections or int(app.config["MAG_MAX_CONNECTIONS"]))
+        # The workers read their limit from the environment they inherit.
+        os.environ["MAG_MAX_CONNECTIONS"] = str(room.connections)
         lines = [_("mag est prêt. Adresses à ouvrir :"), f"  {_('Créer une séance')} : {base}/"]
         lines.append(f"  {_('Rejoindre une séance')} : {base}/rejoindre")
         secret = rotate_archive_secret(app.extensions["mag"].sessions)
@@ -80,10 +98,19 @@ def serve(host: str, port: int, threads: int, no_demo: bool) -> None:
             lines.append(
                 f"  {_('Séance de démonstration, code pour rejoindre')} : {demo.join_code}"
             )
+        lines.append(
+            _(
+                "Connexions en direct : jusqu'à %(connections)s par processus, %(processes)s "
+                "processus (limite de fichiers ouverts : %(files)s).",
+                connections=format_number(room.connections),
+                processes=processes,
+                files=format_number(room.file_limit),
+            )
+        )
     app.extensions["mag"].engine.dispose()
     click.echo("\n".join(lines), err=False)
     sys.stdout.flush()
-    run(host=host, port=port, threads=threads)
+    run(host=host, port=port, processes=processes, connections=room.connections)
 
 
 @main.command()

@@ -59,16 +59,26 @@ def audience_rooms(session_id: str, audience: str) -> list[str]:
     return []
 
 
-def publisher(socketio: SocketIO):
-    """Send committed events to the rooms allowed to see them."""
+def sender(socketio: SocketIO):
+    """Send events to this process's rooms allowed to see them (see ``mag.fanout``).
 
-    def publish(session_id: str, events: Sequence[Event]) -> None:
-        for event in events:
-            payload = [event.to_json()]
-            for room in audience_rooms(session_id, event.audience):
-                socketio.emit("events", payload, to=room)
+    Consecutive events with the same audience go in one message, serialised once
+    for all the rooms they go to.
+    """
 
-    return publish
+    def send(session_id: str, events: Sequence[Event]) -> None:
+        batch: list[dict] = []
+        for n, event in enumerate(events):
+            batch.append(event.to_json())
+            following = events[n + 1] if n + 1 < len(events) else None
+            if following is not None and following.audience == event.audience:
+                continue
+            rooms = audience_rooms(session_id, event.audience)
+            if rooms:
+                socketio.emit("events", batch, to=rooms)
+            batch = []
+
+    return send
 
 
 def error_payload(error: DomainError) -> dict[str, object]:
@@ -84,8 +94,9 @@ class SessionNamespace(Namespace):
     def __init__(self, mag) -> None:
         super().__init__("/")
         self.mag = mag
-        self._clients: dict[str, tuple[str, Actor]] = {}
-        self._presence: dict[str, Counter[str]] = {}
+        self._clients: dict[str, tuple[str, Actor, str]] = {}
+        self._per_address: Counter[str] = Counter()
+        self._sent_presence: dict[str, list[str]] = {}
         self._guard = threading.Lock()
 
     # -- connection
@@ -96,31 +107,70 @@ class SessionNamespace(Namespace):
         The role is the page's: "animateur" (the console), "observateur" (the
         projection) or "participant". Identity comes from the HttpOnly cookie set
         when the person joined or opened their private link, never from anything
-        the page can forge.
+        the page can forge. Past the process's connection limit, or the limit per
+        network address, the browser is refused with a message saying so.
         """
-        auth = auth if isinstance(auth, Mapping) else {}
-        session_id = str(auth.get("session", ""))
-        viewer = self._authenticate(session_id, str(auth.get("role", "")))
-        if viewer is None:
-            raise ConnectionRefusedError(
-                gettext("Votre lien n'est plus valable. Rejoignez la séance avec son code.")
+        address = request.remote_addr or "?"
+        refusal = self._admit_connection(address)
+        if refusal:
+            raise ConnectionRefusedError(refusal)
+        try:
+            auth = auth if isinstance(auth, Mapping) else {}
+            session_id = str(auth.get("session", ""))
+            viewer = self._authenticate(session_id, str(auth.get("role", "")))
+            if viewer is None:
+                raise ConnectionRefusedError(
+                    gettext("Votre lien n'est plus valable. Rejoignez la séance avec son code.")
+                )
+            seq, admitted = self.mag.live.read(
+                session_id, lambda state, _: (state.seq, is_admitted(viewer, state))
             )
-        self._clients[request.sid] = (session_id, viewer)
+        except BaseException:
+            self._release_connection(address)
+            raise
+        self._clients[request.sid] = (session_id, viewer, address)
         if viewer.participant_id:
             join_room(participant_room(viewer.participant_id))
         if viewer.role.is_staff:
             join_room(staff_room(session_id))
         # Observers see what every admitted participant sees: the session room only.
-        if viewer.role.is_staff or self.mag.live.read(
-            session_id, lambda state, _: is_admitted(viewer, state)
-        ):
+        if viewer.role.is_staff or admitted:
             join_room(session_room(session_id))
+        self.mag.fanout.watch(session_id, seq)
         self._presence_changed(session_id, viewer, +1)
 
     def on_disconnect(self, reason=None):
         client = self._clients.pop(request.sid, None)
         if client is not None:
-            self._presence_changed(*client, -1)
+            session_id, viewer, address = client
+            self._release_connection(address)
+            self.mag.fanout.unwatch(session_id)
+            self._presence_changed(session_id, viewer, -1)
+
+    def _admit_connection(self, address: str) -> str | None:
+        """Count a new connection from ``address``; a French refusal if it is one too many."""
+        config = current_app.config
+        with self._guard:
+            if sum(self._per_address.values()) >= int(config["MAG_MAX_CONNECTIONS"]):
+                log.warning("refused a connection: the server is full")
+                return gettext(
+                    "Le serveur est complet pour le moment : trop de personnes sont connectées. "
+                    "Réessayez dans quelques minutes ou prévenez l'animateur ou l'animatrice."
+                )
+            if self._per_address[address] >= int(config["MAG_MAX_CONNECTIONS_PER_ADDRESS"]):
+                log.warning("refused a connection: too many from one address")
+                return gettext(
+                    "Trop de connexions depuis cet appareil ou ce réseau. Fermez les onglets de "
+                    "la séance dont vous n'avez plus besoin, puis rechargez la page."
+                )
+            self._per_address[address] += 1
+        return None
+
+    def _release_connection(self, address: str) -> None:
+        with self._guard:
+            self._per_address[address] -= 1
+            if self._per_address[address] <= 0:
+                del self._per_address[address]
 
     def _authenticate(self, session_id: str, role: str) -> Actor | None:
         with self.mag.sessions() as db:
@@ -151,18 +201,26 @@ class SessionNamespace(Namespace):
         return None
 
     def _presence_changed(self, session_id: str, viewer: Actor, delta: int) -> None:
-        key = viewer.key
+        self.mag.presence.count(session_id, viewer.key, delta)
+        if self.mag.bus is not None:
+            self.mag.bus.presence_changed(session_id)  # every process then sends it
+        else:
+            self.send_presence(session_id)
+
+    def send_presence(self, session_id: str, *, only_if_changed: bool = False) -> None:
+        """Send who is connected to ``session_id`` to its room in this process."""
+        connected = self.mag.presence.connected(session_id)
         with self._guard:
-            counter = self._presence.setdefault(session_id, Counter())
-            counter[key] += delta
-            if counter[key] <= 0:
-                del counter[key]
-            connected = sorted(counter)
+            if only_if_changed and self._sent_presence.get(session_id) == connected:
+                return
+            if connected:
+                self._sent_presence[session_id] = connected
+            else:
+                self._sent_presence.pop(session_id, None)
         self.socketio.emit("presence", {"connected": connected}, to=session_room(session_id))
 
     def presence(self, session_id: str) -> list[str]:
-        with self._guard:
-            return sorted(self._presence.get(session_id, ()))
+        return self.mag.presence.connected(session_id)
 
     # -- reading
 
@@ -175,7 +233,7 @@ class SessionNamespace(Namespace):
         client = self._clients.get(request.sid)
         if client is None:
             return {"ok": False, "error": {"code": "not_connected", "message": ""}}
-        session_id, viewer = client
+        session_id, viewer, _address = client
         since = data.get("since") if isinstance(data, Mapping) else None
         limit = int(current_app.config["MAG_REPLAY_LIMIT"])
 
@@ -213,7 +271,7 @@ class SessionNamespace(Namespace):
         client = self._clients.get(request.sid)
         if client is None:
             return {"ok": False, "error": {"code": "not_connected", "message": ""}}
-        session_id, viewer = client
+        session_id, viewer, _address = client
         if not isinstance(data, Mapping) or not isinstance(data.get("args", {}), Mapping):
             return {
                 "ok": False,
@@ -230,8 +288,9 @@ class SessionNamespace(Namespace):
         return {"ok": True, "seq": outcome.seq, "is_retry": outcome.is_retry}
 
 
-def register(socketio: SocketIO, mag) -> None:
-    socketio.on_namespace(SessionNamespace(mag))
+def register(socketio: SocketIO, mag) -> "SessionNamespace":
+    namespace = SessionNamespace(mag)
+    socketio.on_namespace(namespace)
 
     @socketio.on_error_default
     def on_error(error):  # pragma: no cover - logged, then a generic answer
@@ -243,3 +302,5 @@ def register(socketio: SocketIO, mag) -> None:
                 "message": gettext("Erreur du serveur : réessayez dans un instant."),
             },
         }
+
+    return namespace

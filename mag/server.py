@@ -1,11 +1,82 @@
-"""Run the app under gunicorn: one process, many threads.
+"""Run the app under gunicorn's gevent worker: thousands of idle connections per process.
 
-Flask-SocketIO in threading mode keeps one thread per live connection, and all
-browsers of a session must reach the same process (its rooms live in memory),
-so there is exactly one worker. See ARCHITECTURE.md.
+Each live browser holds one WebSocket for as long as its page is open. Under
+gevent a connection costs a greenlet (a few kilobytes) rather than a thread, so
+one process holds thousands of them; the standard library is patched before
+anything else is imported (``mag/__main__.py``), so SQLAlchemy, the database
+drivers and Redis yield while they wait. See ARCHITECTURE.md for the figures.
+
+Several worker processes (``processes > 1``) need a message queue
+(``MAG_MESSAGE_QUEUE``): each keeps its own browsers and reads what the others
+committed from the database (``mag.fanout``).
 """
 
+import ctypes
+import ctypes.util
+import resource
+import signal
+import sys
+from dataclasses import dataclass
+
 from gunicorn.app.base import BaseApplication
+
+# Connections gunicorn accepts beyond the live sockets mag admits, so the join
+# form, the pages and a refusal still get through when the sockets are full.
+HTTP_HEADROOM = 500
+# Open files a process needs besides its connections: database, Redis, exports, logs.
+FILE_RESERVE = 200
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """How many live connections one process will hold, and why."""
+
+    connections: int
+    file_limit: int
+
+
+def raise_file_limit() -> int:
+    """Raise this process's open-files limit to its hard limit; return the limit in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY:
+        hard = max(soft, 1 << 20)
+    if soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):
+            pass
+    return soft
+
+
+def capacity(wanted: int) -> Capacity:
+    """The connections one process can hold: ``wanted``, or less if open files run short."""
+    limit = raise_file_limit()
+    return Capacity(max(1, min(wanted, limit - FILE_RESERVE - HTTP_HEADROOM)), limit)
+
+
+def _die_with_master() -> None:
+    """Have the kernel stop this worker when the gunicorn master dies (Linux).
+
+    Without it a worker whose master was killed keeps the port until it notices
+    (gunicorn checks its parent once a second, only while its loop runs).
+    """
+    libc_name = ctypes.util.find_library("c")
+    if sys.platform.startswith("linux") and libc_name:
+        ctypes.CDLL(libc_name, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _post_fork(server, worker) -> None:
+    _die_with_master()
+
+
+def _post_worker_init(worker) -> None:
+    """Start the worker's background work (catch-up, Redis listener) once it serves."""
+    app = worker.wsgi
+    mag = getattr(app, "extensions", {}).get("mag")
+    if mag is not None:
+        mag.start_background()
 
 
 class _Server(BaseApplication):
@@ -23,15 +94,19 @@ class _Server(BaseApplication):
         return create_app()
 
 
-def run(host: str, port: int, threads: int) -> None:
+def run(host: str, port: int, *, processes: int, connections: int) -> None:
     _Server(
         {
             "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-            "workers": 1,
-            "worker_class": "gthread",
-            "threads": threads,
+            "workers": processes,
+            "worker_class": "gevent",
+            "worker_connections": connections + HTTP_HEADROOM,
             "timeout": 60,
             "graceful_timeout": 10,
+            "keepalive": 5,
+            "backlog": 2048,
+            "post_fork": _post_fork,
+            "post_worker_init": _post_worker_init,
             "accesslog": None,
             "loglevel": "warning",
         }
