@@ -26,7 +26,9 @@ screen of the session. Measured after everyone is connected:
 - a probe of the join page (mag: GET /rejoindre, bare: GET /) on a new connection every
   0.5 s during the load: how long a newcomer waits;
 - the lag of this generator's own event loop (overshoot of a 50 ms sleep) and its CPU
-  share: when they are high, the generator, not the server, is late.
+  share: when they are high, the generator, not the server, is late;
+- others: the share of all the machine's CPUs used meanwhile by other programs (not the
+  server, not this generator), the noise to read the figures against.
 
 ``--processes N`` mode. ``mag serve --processes N`` with a throwaway Redis
 (``MAG_MESSAGE_QUEUE``) against ``mag serve`` in one process, each on a fresh PostgreSQL
@@ -42,6 +44,7 @@ servers it started.
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import random
 import re
@@ -540,6 +543,8 @@ class Window:
     probe_failures: int = 0
     lags: list = field(default_factory=list)
     generator_cpu: float = 0.0
+    others: float = 0.0  # share of all CPUs used by other programs of the machine
+    steal: float = 0.0  # share of all CPUs the hypervisor gave to other machines
     seconds: float = 0.0
 
     @property
@@ -633,9 +638,13 @@ async def measure(server, population, seconds, rate_per_session):
             in_flight.add(task)
             task.add_done_callback(in_flight.discard)
 
+    # The set-up's objects never die during the window: keep the collector off them.
+    gc.collect()
+    gc.freeze()
     Watch.tracker = tracker
     cpu = server.cpu_seconds()
     own = me.cpu_times()
+    machine = psutil.cpu_times()
     watchers = [
         asyncio.create_task(probe(server, stop, window, deadline)),
         asyncio.create_task(loop_lag(stop, window, deadline)),
@@ -655,8 +664,18 @@ async def measure(server, population, seconds, rate_per_session):
     Watch.tracker = None
     window.cpu = server.cpu_seconds() - cpu
     after = me.cpu_times()
+    machine_after = psutil.cpu_times()
+    gc.unfreeze()
     wall = time.perf_counter() - start
-    window.generator_cpu = (after.user + after.system - own.user - own.system) / wall
+    generator = after.user + after.system - own.user - own.system
+    window.generator_cpu = generator / wall
+    busy = sum(machine_after) - sum(machine)
+    for name in ("idle", "iowait", "guest", "guest_nice"):  # guest time is in user already
+        busy -= getattr(machine_after, name, 0.0) - getattr(machine, name, 0.0)
+    steal = getattr(machine_after, "steal", 0.0) - getattr(machine, "steal", 0.0)
+    cpus = psutil.cpu_count() or 1
+    window.others = max(0.0, busy - steal - window.cpu - generator) / wall / cpus
+    window.steal = steal / wall / cpus
     window.rss = server.rss_bytes()
     window.commands = tracker.commands
     window.expected = expected()
@@ -674,7 +693,7 @@ async def measure(server, population, seconds, rate_per_session):
 
 HEADER = (
     "  server  screens      set-up  cmds  delivery ms p50/p95/p99  ack ms p50/p99  lost"
-    "  CPU ms/cmd  RSS MB  probe ms p50/max fail  gen lag ms p50/max cpu"
+    "  CPU ms/cmd  RSS MB  probe ms p50/max fail  gen lag ms p50/max cpu  others"
 )
 
 
@@ -689,7 +708,7 @@ def row(name, population, window):
         f" {window.lost:5}  {fmt(window.cpu_per_command, 10, 2)}  {window.rss / 2**20:6.0f}"
         f"  {fmt(percentile(probes, 0.5))} {fmt(max(probes, default=float('nan')))}"
         f" {window.probe_failures:4}  {fmt(percentile(lags, 0.5), 6)} {fmt(max(lags, default=float('nan')))}"
-        f" {window.generator_cpu:4.0%}"
+        f" {window.generator_cpu:4.0%}  {window.others:5.0%}"
     )
 
 
@@ -712,6 +731,8 @@ def window_notes(name, window):
         problems.append(f"{window.duplicates} duplicate deliveries")
     if window.dropped:
         problems.append(f"{window.dropped} screens disconnected by the server")
+    if window.steal >= 0.05:
+        problems.append(f"the hypervisor took {window.steal:.0%} of the CPUs (steal)")
     return [f"    {name}: " + "; ".join(problems)] if problems else []
 
 
