@@ -890,7 +890,7 @@ async def processes_mode(options, http, folder):
         )
         print(
             "  offered/s  server  achieved/s  delivery ms p50/p99  ack ms p99   lost"
-            "  CPU ms/cmd  gen lag ms max cpu"
+            "  CPU ms/cmd  gen lag ms max cpu  others"
         )
         best = dict.fromkeys(populations, 0.0)
         going = set(populations)
@@ -911,7 +911,7 @@ async def processes_mode(options, http, folder):
                     f"  {fmt(window.delivery(0.5))} {fmt(p99, 8)}"
                     f"  {fmt(ms(percentile(window.acks, 0.99)), 10)}  {window.lost:5}"
                     f"  {fmt(window.cpu_per_command, 10, 2)}  {fmt(max(lags, default=float('nan')), 10)}"
-                    f" {window.generator_cpu:4.0%}",
+                    f" {window.generator_cpu:4.0%}  {window.others:5.0%}",
                     flush=True,
                 )
                 for line in window_notes(server.name, window):
