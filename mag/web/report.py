@@ -4,7 +4,9 @@ Every route is for the research team: the session's creator or an invited
 animateur or rapporteur (archiving: animateurs only). Observer screens and
 participants are refused. What the synthesis editor saves, and the validation
 around it, go through socket commands like everything else; these routes only
-read (and archive, which writes a folder as well as an event).
+read, and start jobs (:mod:`mag.jobs`): exports and the archive are rendered in
+a process of their own, never in the one serving the live rooms. A job is
+reached through its session, whose team is checked on every route.
 
 HTML these routes answer is either sanitised Markdown (``markdown.render``) or
 built here with every piece of text escaped.
@@ -12,6 +14,7 @@ built here with every piece of text escaped.
 
 from difflib import SequenceMatcher
 from html import escape
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -21,12 +24,13 @@ from flask import (
     jsonify,
     render_template,
     request,
+    url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
-from mag import services
-from mag.archive import archive_session
+from mag import jobs, services
+from mag.domain import commands
 from mag.domain.commands import SYNTHESIS_MAX
 from mag.domain.i18n import DomainError
 from mag.domain.roles import Actor, Role
@@ -202,35 +206,78 @@ def verification(session_id: str):
     return _json([hit.to_json() for hit in hits])
 
 
+def _export_refused() -> tuple[str, int]:
+    return (
+        render_template(
+            "message.html",
+            heading=_("Export réservé à l'équipe"),
+            text=_(
+                "Les exports de la séance sont réservés à l'équipe d'animation : ouvrez la "
+                "console avec votre lien privé."
+            ),
+        ),
+        403,
+    )
+
+
+def _runner() -> jobs.Jobs:
+    return jobs.runner(current_app._get_current_object())
+
+
+def _locale() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
 @bp.get("/animer/<session_id>/export/<name>")
 def export(session_id: str, name: str):
-    """The session in one of :data:`formats.FORMATS`, as an attachment."""
-    if _team(session_id) is None:
-        return (
-            render_template(
-                "message.html",
-                heading=_("Export réservé à l'équipe"),
-                text=_(
-                    "Les exports de la séance sont réservés à l'équipe d'animation : ouvrez la "
-                    "console avec votre lien privé."
-                ),
-            ),
-            403,
-        )
-    fmt = formats.FORMATS.get(name)
-    if fmt is None:
+    """The session in one of :data:`formats.FORMATS`, as an attachment, once rendered.
+
+    The console starts a job instead (``POST``) and shows its progress; this link
+    waits for the same job, rendered in its own process all the same.
+    """
+    actor = _team(session_id)
+    if actor is None:
+        return _export_refused()
+    if name not in formats.FORMATS:
         abort(404)
-    material = _material(session_id)
-    filename = formats.file_name(material, fmt)
-    response = Response(fmt.export(material), content_type=fmt.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    runner = _runner()
+    status = runner.wait(runner.start(jobs.EXPORT, session_id, actor, fmt=name, locale=_locale()))
+    path = runner.file(status)
+    if path is None:
+        error = _job_json(session_id, status).get("error") or {}
+        message = error.get("message") or _(jobs.UNEXPECTED)
+        return render_template("message.html", heading=_("Export impossible"), text=message), 500
+    return _file(path, status)
+
+
+def _file(path: Path, status: jobs.Status) -> Response:
+    """An export job's file as an attachment: the name and type a direct export has."""
+    fmt = formats.FORMATS[status["format"]]
+    response = Response(path.read_bytes(), content_type=fmt.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{status["file_name"]}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
+@bp.post("/animer/<session_id>/export/<name>")
+def start_export(session_id: str, name: str):
+    """Start rendering an export (or join the one under way): 202 ``{ok, job}``."""
+    actor = _team(session_id)
+    if actor is None:
+        return _forbidden()
+    if name not in formats.FORMATS:
+        return _refusal(404, "unknown_format", _("Ce format d'export n'existe pas."))
+    status = _runner().start(jobs.EXPORT, session_id, actor, fmt=name, locale=_locale())
+    return _job_answer(session_id, status)
+
+
 @bp.post("/animer/<session_id>/archiver")
 def archive(session_id: str):
-    """Close the session for good and write its archive folder: ``{folder}``."""
+    """Start closing the session for good and writing its archive folder: 202 ``{ok, job}``.
+
+    What would refuse it (a session not ended, or archived) is answered at once;
+    the job's result (``folder``) comes with its status once done.
+    """
     actor = _team(session_id, steering=True)
     if actor is None:
         return _refusal(
@@ -239,7 +286,77 @@ def archive(session_id: str):
             _("Seul l'animateur ou l'animatrice peut archiver la séance."),
         )
     try:
-        folder = archive_session(current_app.extensions["mag"], session_id, actor)
+        current_app.extensions["mag"].live.read(
+            session_id, lambda state, protocol: commands.archive(state, "-")
+        )
     except DomainError as error:
         return _refusal(400, error.code, _(error.msgid, **error.params))
-    return _json({"ok": True, "folder": folder})
+    status = _runner().start(jobs.ARCHIVE, session_id, actor, locale=_locale())
+    return _job_answer(session_id, status)
+
+
+@bp.get("/animer/<session_id>/travaux/<job_id>")
+def job(session_id: str, job_id: str):
+    """``{ok, job}``: where an export or archive job of this session stands."""
+    if _team(session_id) is None:
+        return _forbidden()
+    status = _job_of(session_id, job_id)
+    if status is None:
+        return _unknown_job()
+    return _json({"ok": True, "job": _job_json(session_id, status)})
+
+
+@bp.get("/animer/<session_id>/travaux/<job_id>/fichier")
+def job_file(session_id: str, job_id: str):
+    """The file a finished export job made, as an attachment."""
+    if _team(session_id) is None:
+        return _forbidden()
+    status = _job_of(session_id, job_id)
+    if status is None:
+        return _unknown_job()
+    path = _runner().file(status)
+    if path is None:
+        if status["state"] in jobs.ACTIVE:
+            return _refusal(409, "job_not_ready", _("Le fichier n'est pas encore prêt."))
+        return _refusal(404, "no_file", _("Ce fichier n'est plus disponible : relancez l'export."))
+    return _file(path, status)
+
+
+def _job_of(session_id: str, job_id: str) -> jobs.Status | None:
+    """The job ``job_id``, if it is one of this session's."""
+    status = _runner().get(job_id)
+    if status is None or status.get("session_id") != session_id:
+        return None
+    return status
+
+
+def _unknown_job() -> tuple[Response, int]:
+    return _refusal(404, "unknown_job", _("Cette préparation n'existe pas ou plus."))
+
+
+def _job_answer(session_id: str, status: jobs.Status) -> tuple[Response, int]:
+    return _json({"ok": True, "job": _job_json(session_id, status)}), 202
+
+
+def _job_json(session_id: str, status: jobs.Status) -> dict[str, object]:
+    """What the console needs of a job: no process ids, the error in the reader's language."""
+    answer: dict[str, object] = {
+        "id": status["id"],
+        "kind": status["kind"],
+        "format": status["format"],
+        "state": status["state"],
+        "progress": status.get("progress") or {"done": 0, "total": 0},
+        "url": url_for("report.job", session_id=session_id, job_id=status["id"]),
+    }
+    if status["state"] == jobs.DONE and status["kind"] == jobs.EXPORT:
+        answer["file_name"] = status["file_name"]
+        answer["file_url"] = url_for("report.job_file", session_id=session_id, job_id=status["id"])
+    if status["state"] == jobs.DONE and status["kind"] == jobs.ARCHIVE:
+        answer["folder"] = status["folder"]
+    error = status.get("error")
+    if status["state"] == jobs.FAILED and error:
+        answer["error"] = {
+            "code": error["code"],
+            "message": _(error["msgid"], **error.get("params", {})),
+        }
+    return answer

@@ -1,6 +1,7 @@
 """The console's synthesis and report routes: who may use them, and what they answer."""
 
 import re
+import time
 from html import unescape
 
 import pytest
@@ -188,6 +189,19 @@ def test_the_verification_is_empty_when_no_listed_name_remains(room):
     assert response.json == []
 
 
+def finished(http, job: dict, seconds: float = 120) -> dict:
+    """Poll a job's status until it ends; return it."""
+    deadline = time.monotonic() + seconds
+    while job["state"] in ("queued", "running"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.1)
+        response = http.get(job["url"])
+        assert response.status_code == 200, response.text
+        assert response.headers["Cache-Control"] == "no-store"
+        job = response.json["job"]
+    return job
+
+
 def exported_names() -> list[str]:
     """md and csv once their exporters exist (the report helper writes them), else json."""
     wanted = [name for name in ("md", "csv") if _exists(formats.FORMATS[name].module)]
@@ -241,9 +255,13 @@ def test_only_an_animateur_archives_and_only_an_ended_session(saved):
 
     saved.steer("start_session")
     saved.steer("end_session")
-    done = saved.facilitator.http.post(path, json={})
-    assert done.status_code == 200, done.text
-    folder = done.json["folder"]
+    started = saved.facilitator.http.post(path, json={})
+    assert started.status_code == 202, started.text
+    assert started.json["job"]["kind"] == "archive"
+    done = finished(saved.facilitator.http, started.json["job"])
+    assert done["state"] == "done", done
+    assert done["progress"] == {"done": len(formats.FORMATS) + 1, "total": len(formats.FORMATS) + 1}
+    folder = done["folder"]
     assert folder.endswith("-numerique-et-travail-social")
     state = saved.facilitator.sync()["state"]
     assert state["session"]["status"] == "archived"
