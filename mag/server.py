@@ -13,12 +13,15 @@ committed from the database (``mag.fanout``).
 
 import ctypes
 import ctypes.util
+import os
 import resource
 import signal
 import sys
 from dataclasses import dataclass
 
+import gevent
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.ggevent import GeventWorker
 
 # Connections gunicorn accepts beyond the live sockets mag admits, so the join
 # form, the pages and a refusal still get through when the sockets are full.
@@ -26,6 +29,7 @@ HTTP_HEADROOM = 500
 # Open files a process needs besides its connections: database, Redis, exports, logs.
 FILE_RESERVE = 200
 _PR_SET_PDEATHSIG = 1
+_LEAVE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,29 @@ def _post_worker_init(worker) -> None:
         mag.start_background()
 
 
+class Worker(GeventWorker):
+    """gunicorn's gevent worker, whose shutdown leaves no traceback behind.
+
+    On SIGTERM, SIGINT or SIGQUIT it stops accepting, gives requests in flight a
+    second, and leaves. Live WebSockets never end by themselves, so waiting for
+    them (gunicorn's graceful timeout) would only end in killing their greenlets
+    mid-read. Nothing acknowledged is lost: a command is acknowledged after its
+    commit, and browsers reconnect elsewhere and resend what was not.
+    """
+
+    def handle_exit(self, sig, frame) -> None:
+        self.alive = False
+        gevent.spawn_later(_LEAVE_SECONDS, _leave)
+
+    handle_quit = handle_exit
+
+
+def _leave() -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 class _Server(BaseApplication):
     def __init__(self, options: dict[str, object]) -> None:
         self.options = options
@@ -99,7 +126,7 @@ def run(host: str, port: int, *, processes: int, connections: int) -> None:
         {
             "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
             "workers": processes,
-            "worker_class": "gevent",
+            "worker_class": "mag.server.Worker",
             "worker_connections": connections + HTTP_HEADROOM,
             "timeout": 60,
             "graceful_timeout": 10,

@@ -1,0 +1,238 @@
+"""Helpers to run several real `mag serve` processes on one Redis and one PostgreSQL.
+
+Each test gets a fresh PostgreSQL database and its own `redis-server` (started
+here, so a test may stop and restart it). Browsers are python-socketio clients
+over WebSocket, carrying the cookies a real browser would hold.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Lock
+
+import requests
+import socketio
+
+REDIS_SERVER = Path("/usr/bin/redis-server")
+START_SECONDS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(check: Callable[[], bool], seconds: float = 10, message: str = "") -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(message or f"not true within {seconds} s")
+        time.sleep(0.05)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+class Redis:
+    """A throwaway redis-server that a test may stop and start again on the same port."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = free_port()
+        self.folder = folder
+        self.process: subprocess.Popen | None = None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                str(REDIS_SERVER),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self._answers, 10, "redis-server did not start")
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+@dataclass
+class Server:
+    """One `mag serve` command (which may itself run several processes)."""
+
+    env: dict[str, str]
+    log_path: Path
+    extra: list[str] = field(default_factory=list)
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "Server":
+        self.log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mag",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-demo",
+                *self.extra,
+            ],
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + START_SECONDS
+        while not _answers(f"{self.url}/rejoindre"):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"mag serve did not start:\n{self.output()}")
+            time.sleep(0.1)
+        return self
+
+    def workers(self) -> list[int]:
+        """The gunicorn worker processes' ids."""
+        out = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout
+        return [int(pid) for pid in out.split()]
+
+    def kill(self) -> None:
+        """Kill the whole server at once, as a crash would (no graceful shutdown)."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        """Ask for a quick shutdown (SIGINT); :meth:`wait` for it."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)
+
+    def wait(self) -> None:
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.log.close()
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+# -- people in a session, over HTTP and WebSocket
+
+
+def create_session(base_url: str, protocol: str = "mag-court") -> tuple[str, str, dict]:
+    """Create a session; return its id, join code and the facilitator's cookies."""
+    http = requests.Session()
+    page = http.post(
+        f"{base_url}/seances",
+        data={
+            "title": "Séance à plusieurs processus",
+            "question": "Q ?",
+            "protocol": protocol,
+            "convention": "Convention.",
+        },
+        timeout=10,
+    ).text
+    session_id, secret = re.search(r"/animer/([0-9a-f]+)/([\w-]+)", page).groups()
+    code = re.search(r'id="join-code"[^>]*value="([A-Z0-9]+)"', page).group(1)
+    http.get(f"{base_url}/animer/{session_id}/{secret}", timeout=10)
+    return session_id, code, http.cookies.get_dict()
+
+
+def join(base_url: str, code: str, pseudonym: str) -> dict:
+    http = requests.Session()
+    response = http.post(
+        f"{base_url}/rejoindre", data={"code": code, "pseudonym": pseudonym}, timeout=10
+    )
+    assert response.ok, response.text
+    return http.cookies.get_dict()
+
+
+class Screen:
+    """A browser's live connection: the events and presence it received, in order."""
+
+    def __init__(self, base_url: str, session_id: str, cookies: dict, role: str) -> None:
+        self.session_id = session_id
+        self.cookies = cookies
+        self.role = role
+        self.events: list[dict] = []
+        self.presence: list[list[str]] = []
+        self._lock = Lock()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("events", self._on_events)
+        self.client.on("presence", lambda data: self.presence.append(data["connected"]))
+        self.connect(base_url)
+
+    def connect(self, base_url: str) -> None:
+        self.client.connect(
+            base_url,
+            headers={"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())},
+            auth={"session": self.session_id, "role": self.role},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+        answer = self.client.call("sync", {"since": 0}, timeout=10)
+        assert answer["ok"], answer
+        with self._lock:
+            self.seq = answer["seq"]
+
+    def _on_events(self, events: list[dict]) -> None:
+        with self._lock:
+            self.events.extend(events)
+
+    def seqs(self) -> list[int]:
+        with self._lock:
+            return [e["seq"] for e in self.events]
+
+    def send(self, name: str, command_id: str | None = None, **args) -> dict:
+        payload = {"id": command_id or uuid.uuid4().hex, "name": name, "args": args}
+        return self.client.call("command", payload, timeout=10)
+
+    def close(self) -> None:
+        self.client.disconnect()
