@@ -23,7 +23,15 @@ export class Connection {
     this.syncing = false;
     this.buffer = [];
     this.clockOffset = 0; // server clock minus this device's clock, in ms
-    this.socket = io({ auth: { session, role }, reconnectionDelayMax: 5000 });
+    // WebSocket first: one round trip fewer on a slow network, and no sticky
+    // sessions needed when several server processes share a port; long polling
+    // only where a proxy blocks WebSockets (see docs/deploy.md).
+    this.socket = io({
+      auth: { session, role },
+      reconnectionDelayMax: 5000,
+      transports: ["websocket", "polling"],
+      tryAllTransports: true,
+    });
     this.socket.on("connect", () => {
       this.onStatus("online");
       this.sync();
