@@ -5,6 +5,12 @@ included), one for its staff (``s:<id>:staff``) and one per participant
 (``p:<id>``). Handlers never decide anything themselves: ``Live`` checks,
 commits, then publishes through ``publisher``. See docs/protocol.md for every
 event and its payload.
+
+Every browser message gets an answer: what python-socketio cannot read, or
+reads as something else than ``sync`` or ``command`` with one JSON object, is
+refused with an error code before any handler runs (``checked_packets``,
+``SessionNamespace.trigger_event``), logged as one warning line, and changes
+nothing.
 """
 
 import logging
@@ -16,11 +22,12 @@ from datetime import UTC, datetime
 from flask import current_app, request
 from flask_babel import gettext
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, join_room
+from socketio.packet import ACK, BINARY_EVENT, CONNECT, DISCONNECT, EVENT, Packet
 
 from mag import services
 from mag.domain import events as ev
 from mag.domain.events import Event
-from mag.domain.i18n import DomainError
+from mag.domain.i18n import N_, DomainError
 from mag.domain.roles import Actor, Role
 from mag.domain.views import can_see, is_admitted, snapshot
 from mag.web.identity import (
@@ -88,6 +95,151 @@ def error_payload(error: DomainError) -> dict[str, object]:
     }
 
 
+# -- refusals: browser messages that reach no handler
+
+CLIENT_EVENTS = frozenset({"sync", "command"})  # each with exactly one JSON object
+RESERVED_EVENTS = frozenset({"connect", "disconnect"})  # raised by the server alone
+# Engine.io closes a connection, without a word, on a frame longer than its buffer
+# size; it is raised to this ceiling so that a message over MAG_MAX_MESSAGE_BYTES
+# (but under the ceiling) can be read far enough to answer ``too_large``.
+FRAME_CEILING = 1024 * 1024
+
+REFUSALS = {
+    "malformed": N_("Requête mal formée."),
+    "unknown_event": N_("Message inconnu du serveur : rechargez la page."),
+    "too_large": N_(
+        "Envoi trop volumineux (%(size)s Ko pour %(limit)s Ko au plus) : raccourcissez le texte."
+    ),
+    "not_connected": N_(
+        "Vous n'êtes plus connecté·e à la séance : rechargez la page pour la retrouver."
+    ),
+}
+
+
+class Refusal:
+    """Why a browser message is refused; stands for its event name until it is answered.
+
+    No client can send one (it is not a string), so an event named by a
+    ``Refusal`` was made by ``checked_packets`` or ``check_message``. ``detail``
+    goes to the log, never to the browser.
+    """
+
+    __slots__ = ("code", "detail", "params")
+
+    def __init__(self, code: str, detail: str, **params: object) -> None:
+        self.code = code
+        self.detail = detail[:200]
+        self.params = params
+
+    def __repr__(self) -> str:
+        return f"{self.code} ({self.detail})"
+
+    def error(self) -> DomainError:
+        return DomainError(self.code, REFUSALS[self.code], **self.params)
+
+
+def check_message(event: object, args: Sequence[object]) -> Refusal | None:
+    """Why a client event cannot go to its handler, or None if it can."""
+    if not isinstance(event, str):
+        return Refusal("malformed", f"an event name of type {type(event).__name__}")
+    if event not in CLIENT_EVENTS:
+        return Refusal("unknown_event", f"an event named {event[:60]!r}")
+    if len(args) != 1 or not isinstance(args[0], Mapping):
+        shapes = ", ".join(type(arg).__name__ for arg in args[:5])
+        return Refusal("malformed", f"{event} with arguments ({shapes})")
+    return None
+
+
+def is_seq(value: object) -> bool:
+    """A seq a browser may send: a whole number, 0 or more (JSON true is not 1)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def checked_packets(max_bytes: int) -> type[Packet]:
+    """python-socketio's packet class, checking every browser message as it is read.
+
+    python-socketio raises (a traceback in the log, no answer) on a frame it
+    cannot read, an empty one, a binary event, or an event that is not a list
+    starting with a name; and it hands a client event named "connect" or
+    "disconnect" to the handlers of the real connection and disconnection. Here
+    each becomes an event named by a ``Refusal`` that keeps the message's ack id,
+    so ``SessionNamespace.trigger_event`` answers it. So does an event over
+    ``max_bytes`` (MAG_MAX_MESSAGE_BYTES, in UTF-8). A packet that cannot be
+    answered (no ack id, no connection) is dropped after the same warning.
+    """
+
+    class CheckedPacket(Packet):
+        def __init__(
+            self,
+            packet_type=EVENT,
+            data=None,
+            namespace=None,
+            id=None,
+            binary=None,
+            encoded_packet=None,
+        ):
+            super().__init__(packet_type, data, namespace, id, binary, encoded_packet)
+            if encoded_packet is not None and len(encoded_packet) == 0:
+                self._refuse(Refusal("malformed", "an empty message"), answer=False)
+
+        def decode(self, encoded_packet):
+            if not isinstance(encoded_packet, str):
+                # A binary frame, outside any binary event (mag takes none).
+                return self._refuse(Refusal("malformed", "a binary frame"), answer=False)
+            size = len(encoded_packet.encode("utf-8", "surrogatepass"))
+            try:
+                attachments = super().decode(encoded_packet)
+            except (ValueError, TypeError, RecursionError) as error:
+                unreadable = Refusal("malformed", f"an unreadable packet: {error!r}")
+                if self.packet_type == CONNECT:
+                    self.data = None  # no credentials: on_connect refuses it in words
+                    return 0
+                if self.packet_type == ACK:
+                    self.data = []
+                    return 0
+                if self.packet_type == EVENT and size > max_bytes:
+                    return self._refuse(self._too_large(size), answer=True)
+                return self._refuse(unreadable, answer=self.packet_type == EVENT)
+            if self.packet_type in (EVENT, BINARY_EVENT) and size > max_bytes:
+                return self._refuse(self._too_large(size), answer=True)
+            if self.packet_type == BINARY_EVENT:
+                return self._refuse(Refusal("malformed", "a binary event"), answer=True)
+            if self.packet_type not in (CONNECT, DISCONNECT, EVENT, ACK):
+                return self._refuse(
+                    Refusal("malformed", f"a packet of type {self.packet_type!r}"), answer=False
+                )
+            if self.packet_type == ACK and not isinstance(self.data, list):
+                self.data = []  # mag asks browsers for no acks; an odd one is dropped
+            if self.packet_type == EVENT:
+                data = self.data
+                if not isinstance(data, list) or not data or not isinstance(data[0], str):
+                    return self._refuse(
+                        Refusal("malformed", f"an event of {type(data).__name__} {data!r:.40}"),
+                        answer=True,
+                    )
+                if data[0] in RESERVED_EVENTS:
+                    refusal = Refusal("unknown_event", f"a client event named {data[0]!r}")
+                    return self._refuse(refusal, answer=True)
+            return attachments
+
+        def _too_large(self, size: int) -> Refusal:
+            return Refusal(
+                "too_large",
+                f"{size} bytes",
+                size=-(-size // 1024),
+                limit=max_bytes // 1024,
+            )
+
+        def _refuse(self, refusal: Refusal, *, answer: bool) -> int:
+            self.packet_type = EVENT
+            self.data = [refusal]
+            if not answer:
+                self.id = None
+            return 0
+
+    return CheckedPacket
+
+
 class SessionNamespace(Namespace):
     """Handlers of the default namespace. Every browser of a session connects here."""
 
@@ -98,6 +250,38 @@ class SessionNamespace(Namespace):
         self._per_address: Counter[str] = Counter()
         self._sent_presence: dict[str, list[str]] = {}
         self._guard = threading.Lock()
+
+    # -- dispatch
+
+    def trigger_event(self, event, *args):
+        """Call the handler of one message, or answer why there is none.
+
+        python-socketio calls this for the real connection and disconnection,
+        and for every client event. A client message named "connect" or
+        "disconnect", or one it could not read, arrives here named by a
+        ``Refusal`` (``checked_packets``). A browser sends ``sync`` and
+        ``command``, each with one JSON object; anything else is answered with
+        an error and a one-line warning, and changes nothing.
+        """
+        if isinstance(event, str) and event in RESERVED_EVENTS:
+            return super().trigger_event(event, *args)
+        sid, payload = args[0], args[1:]
+        refusal = event if isinstance(event, Refusal) else check_message(event, payload)
+        if refusal is None:
+            handler, arguments = getattr(self, f"on_{event}"), payload
+        else:
+            handler, arguments = self._refuse, (refusal,)
+        return self.socketio._handle_event(handler, event, self.namespace, sid, *arguments)
+
+    def _refuse(self, refusal: Refusal) -> dict[str, object]:
+        """Answer a refused message (sender: that browser alone) and say so in one line."""
+        log.warning(
+            "refused a Socket.IO message from %s (%s): %r",
+            request.remote_addr,
+            request.sid,
+            refusal,
+        )
+        return error_payload(refusal.error())
 
     # -- connection
 
@@ -232,9 +416,11 @@ class SessionNamespace(Namespace):
         """
         client = self._clients.get(request.sid)
         if client is None:
-            return {"ok": False, "error": {"code": "not_connected", "message": ""}}
+            return self._refuse(Refusal("not_connected", "a message before connecting"))
         session_id, viewer, _address = client
         since = data.get("since") if isinstance(data, Mapping) else None
+        if not is_seq(since):
+            return self._refuse(Refusal("malformed", f"sync since {since!r:.40}"))
         limit = int(current_app.config["MAG_REPLAY_LIMIT"])
 
         def look(state, protocol):
@@ -270,13 +456,14 @@ class SessionNamespace(Namespace):
         """
         client = self._clients.get(request.sid)
         if client is None:
-            return {"ok": False, "error": {"code": "not_connected", "message": ""}}
+            return self._refuse(Refusal("not_connected", "a message before connecting"))
         session_id, viewer, _address = client
-        if not isinstance(data, Mapping) or not isinstance(data.get("args", {}), Mapping):
-            return {
-                "ok": False,
-                "error": {"code": "malformed", "message": gettext("Requête mal formée.")},
-            }
+        if (
+            not isinstance(data, Mapping)
+            or not isinstance(data.get("name"), str)
+            or not isinstance(data.get("args", {}), Mapping)
+        ):
+            return self._refuse(Refusal("malformed", f"a command {data!r:.60}"))
         try:
             outcome = self.mag.live.execute(
                 session_id, viewer, str(data.get("name")), data.get("args", {}), data.get("id")
@@ -291,6 +478,12 @@ class SessionNamespace(Namespace):
 def register(socketio: SocketIO, mag) -> "SessionNamespace":
     namespace = SessionNamespace(mag)
     socketio.on_namespace(namespace)
+
+    # Every browser message is read by checked_packets, with the limit the app gave
+    # engine.io (MAG_MAX_MESSAGE_BYTES); engine.io itself now cuts at the ceiling.
+    limit = int(socketio.server.eio.max_http_buffer_size)
+    socketio.server.packet_class = checked_packets(limit)
+    socketio.server.eio.max_http_buffer_size = max(limit, FRAME_CEILING)
 
     @socketio.on_error_default
     def on_error(error):  # pragma: no cover - logged, then a generic answer
