@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from mag.web import archive, facilitator, participant, report, review, team
+from mag.web import archive, errors, facilitator, participant, report, review, team
 
 
 def register(app: Flask) -> None:
@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(review.bp)
     app.register_blueprint(report.bp)
     app.register_blueprint(archive.bp)
+    errors.register(app)
 
     @app.after_request
     def headers(response):
