@@ -18,12 +18,12 @@ from datetime import UTC
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_BREAK
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.table import _Cell
-from docx.text.paragraph import Paragraph
+from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
@@ -36,6 +36,17 @@ _BLOCKS = frozenset(
 )
 _MAX_LIST_LEVEL = 3
 _MONOSPACE = "DejaVu Sans Mono"
+
+# WordprocessingML, written with lxml directly: python-docx's API looks each style up by
+# name and finds each child's place with XPath, which costs seconds on a long report.
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _PPR, _PSTYLE, _PAGE_BREAK_BEFORE = f"{_W}p", f"{_W}pPr", f"{_W}pStyle", f"{_W}pageBreakBefore"
+_NUMPR, _ILVL, _NUMID, _VAL = f"{_W}numPr", f"{_W}ilvl", f"{_W}numId", f"{_W}val"
+_R, _RPR, _T, _BR, _TAB = f"{_W}r", f"{_W}rPr", f"{_W}t", f"{_W}br", f"{_W}tab"
+_RFONTS, _ASCII, _HANSI = f"{_W}rFonts", f"{_W}ascii", f"{_W}hAnsi"
+_B, _I, _STRIKE, _U, _VERT_ALIGN = f"{_W}b", f"{_W}i", f"{_W}strike", f"{_W}u", f"{_W}vertAlign"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_SPECIAL = re.compile(r"([\t\r\n])")
 
 
 @dataclass(frozen=True)
@@ -85,9 +96,10 @@ def _pieces(node: HtmlElement, look: Look, keep_space: bool = False) -> Iterator
             yield (child.tail, look)
 
 
-def _write_inline(paragraph: Paragraph, pieces: list[object], keep_space: bool = False) -> None:
-    """Runs for ``pieces``, white space collapsed as a browser would (except in ``pre``)."""
-    at_line_start = not paragraph.text
+def _write_inline(p: etree._Element, pieces: list[object], keep_space: bool = False) -> None:
+    """Runs for ``pieces`` in paragraph ``p``, white space collapsed as a browser would
+    (except in ``pre``)."""
+    at_line_start = p.find(_R) is None
     chunks: list[object] = []
     for piece in pieces:
         if piece is _BREAK:
@@ -110,25 +122,44 @@ def _write_inline(paragraph: Paragraph, pieces: list[object], keep_space: bool =
             chunks[index] = (text.rstrip(), look)
     for chunk in chunks:
         if chunk is _BREAK:
-            run = paragraph.runs[-1] if paragraph.runs else paragraph.add_run()
-            run.add_break(WD_BREAK.LINE)
+            runs = p.findall(_R)
+            run = runs[-1] if runs else etree.SubElement(p, _R)
+            etree.SubElement(run, _BR)
             continue
         text, look = chunk  # type: ignore[misc]
-        if not text:
-            continue
-        run = paragraph.add_run(text)
-        run.bold = look.bold or None
-        run.italic = look.italic or None
-        if look.underline:
-            run.underline = True
-        if look.strike:
-            run.font.strike = True
-        if look.superscript:
-            run.font.superscript = True
-        if look.subscript:
-            run.font.subscript = True
-        if look.code:
-            run.font.name = _MONOSPACE
+        if text:
+            _run(p, text, look)
+
+
+def _run(p: etree._Element, text: str, look: Look) -> None:
+    """A ``w:r`` as python-docx's ``add_run`` and font setters write it."""
+    run = etree.SubElement(p, _R)
+    properties = etree.SubElement(run, _RPR)  # children in the schema's order
+    if look.code:
+        fonts = etree.SubElement(properties, _RFONTS)
+        fonts.set(_ASCII, _MONOSPACE)
+        fonts.set(_HANSI, _MONOSPACE)
+    if look.bold:
+        etree.SubElement(properties, _B)
+    if look.italic:
+        etree.SubElement(properties, _I)
+    if look.strike:
+        etree.SubElement(properties, _STRIKE)
+    if look.underline:
+        etree.SubElement(properties, _U).set(_VAL, "single")
+    if look.subscript or look.superscript:
+        align = "subscript" if look.subscript else "superscript"
+        etree.SubElement(properties, _VERT_ALIGN).set(_VAL, align)
+    for part in _SPECIAL.split(text):
+        if part == "\t":
+            etree.SubElement(run, _TAB)
+        elif part in ("\r", "\n"):
+            etree.SubElement(run, _BR)
+        elif part:
+            t = etree.SubElement(run, _T)
+            t.text = part
+            if len(part.strip()) < len(part):
+                t.set(_XML_SPACE, "preserve")
 
 
 def _has_inline_content(node: HtmlElement) -> bool:
@@ -140,6 +171,37 @@ class Writer:
 
     def __init__(self, document: DocxDocument) -> None:
         self.document = document
+        self._style_ids: dict[str, str | None] = {}
+        self._body = document.element.body
+
+    # -------------------------------------------------------------- paragraphs
+
+    def style_id(self, name: str) -> str | None:
+        """The id of paragraph style ``name``, looked up once (None: the default style)."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.document.part.get_style_id(
+                name, WD_STYLE_TYPE.PARAGRAPH
+            )
+        return self._style_ids[name]
+
+    def add_paragraph(self, parent, style: str | None = None) -> etree._Element:
+        """A new ``w:p`` at the end of ``parent`` (the document or a cell), as python-docx's
+        ``add_paragraph(style=style)`` writes it."""
+        p = etree.Element(_P)
+        if style is not None:
+            properties = etree.SubElement(p, _PPR)
+            style_id = self.style_id(style)
+            if style_id is not None:
+                etree.SubElement(properties, _PSTYLE).set(_VAL, style_id)
+        if isinstance(parent, _Cell):
+            parent._tc.append(p)
+        else:
+            section = self._body.find(f"{_W}sectPr")
+            if section is None:
+                self._body.append(p)
+            else:
+                section.addprevious(p)
+        return p
 
     # -------------------------------------------------------------- blocks
 
@@ -152,16 +214,16 @@ class Writer:
             if tag:
                 self.block(parent, child, quote)
             if child.tail and child.tail.strip():
-                paragraph = parent.add_paragraph(style="Quote" if quote else None)
+                paragraph = self.add_paragraph(parent, "Quote" if quote else None)
                 _write_inline(paragraph, [(child.tail, Look())])
 
     def block(self, parent, node: HtmlElement, quote: bool = False) -> None:
         tag = node.tag
         if tag in _HEADINGS:
-            paragraph = parent.add_paragraph(style=f"Heading {_HEADINGS[tag]}")
+            paragraph = self.add_paragraph(parent, f"Heading {_HEADINGS[tag]}")
             _write_inline(paragraph, list(_pieces(node, Look())))
             if "annexe" in (node.get("class") or "").split():
-                paragraph.paragraph_format.page_break_before = True
+                etree.SubElement(paragraph.find(_PPR), _PAGE_BREAK_BEFORE)
         elif tag == "p":
             self.paragraph(parent, node, "Quote" if quote else None)
         elif tag in ("ul", "ol"):
@@ -171,24 +233,24 @@ class Writer:
         elif tag == "blockquote":
             self.blocks(parent, node, quote=True)
         elif tag == "pre":
-            paragraph = parent.add_paragraph(style="No Spacing")
+            paragraph = self.add_paragraph(parent, "No Spacing")
             _write_inline(paragraph, list(_pieces(node, Look(code=True))), keep_space=True)
         elif tag == "hr":
-            parent.add_paragraph()
+            self.add_paragraph(parent)
         elif tag == "dt":
-            paragraph = parent.add_paragraph()
+            paragraph = self.add_paragraph(parent)
             _write_inline(paragraph, list(_pieces(node, Look(bold=True))))
         elif tag == "dd":
-            paragraph = parent.add_paragraph(style="List Continue")
+            paragraph = self.add_paragraph(parent, "List Continue")
             _write_inline(paragraph, list(_pieces(node, Look())))
         elif tag in ("div", "dl"):
             self.blocks(parent, node, quote)
         else:  # inline content where a block was expected
-            paragraph = parent.add_paragraph(style="Quote" if quote else None)
+            paragraph = self.add_paragraph(parent, "Quote" if quote else None)
             _write_inline(paragraph, list(_pieces(node, Look())))
 
     def paragraph(self, parent, node: HtmlElement, style: str | None, only_text: bool = False):
-        paragraph = parent.add_paragraph(style=style)
+        paragraph = self.add_paragraph(parent, style)
         pieces = [(node.text, Look())] if only_text else list(_pieces(node, Look()))
         _write_inline(paragraph, pieces)
         return paragraph
@@ -205,7 +267,7 @@ class Writer:
         for entry in node:
             if entry.tag != "li":
                 continue
-            paragraph = parent.add_paragraph(style=style)
+            paragraph = self.add_paragraph(parent, style)
             if num_id is not None:
                 _number(paragraph, num_id)
             has_text = _has_inline_content(entry)
@@ -217,7 +279,7 @@ class Writer:
                 if tag in ("ul", "ol"):
                     self.list(parent, child, level + 1)
                 elif tag == "p":
-                    target = paragraph if first else parent.add_paragraph(style=continued)
+                    target = paragraph if first else self.add_paragraph(parent, continued)
                     _write_inline(target, list(_pieces(child, Look())))
                 elif tag in _BLOCKS:
                     self.block(parent, child)
@@ -245,15 +307,16 @@ class Writer:
             return
         table = parent.add_table(rows=len(rows), cols=width)
         table.style = self.document.styles["Table Grid"]
-        for r, tr in enumerate(rows):
+        grid = table._cells  # the whole grid at once: table.cell() walks it on every call
+        for r, (tr, row) in enumerate(zip(rows, table.rows, strict=True)):
             cells = [c for c in tr if c.tag in ("td", "th")]
             is_header = tr.getparent() is not None and tr.getparent().tag == "thead"
             is_header = is_header or (cells and all(c.tag == "th" for c in cells))
             if is_header:
-                _repeat_header(table.rows[r])
+                _repeat_header(row)
             for c, source in enumerate(cells):
-                cell: _Cell = table.cell(r, c)
-                paragraph = cell.paragraphs[0]
+                cell: _Cell = grid[r * width + c]
+                paragraph = cell._tc.p_lst[0]
                 look = Look(bold=bool(is_header))
                 _write_inline(paragraph, list(_pieces(source, look)))
                 for child in source:
@@ -261,11 +324,15 @@ class Writer:
                         self.block(cell, child)
 
 
-def _number(paragraph: Paragraph, num_id: int) -> None:
-    p_pr = paragraph._p.get_or_add_pPr()
-    num_pr = p_pr.get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = 0
-    num_pr.get_or_add_numId().val = num_id
+def _number(p: etree._Element, num_id: int) -> None:
+    """Number a list paragraph (its ``w:pPr`` holds only its style so far)."""
+    properties = p.find(_PPR)
+    if properties is None:
+        properties = etree.Element(_PPR)
+        p.insert(0, properties)
+    numbering = etree.SubElement(properties, _NUMPR)
+    etree.SubElement(numbering, _ILVL).set(_VAL, "0")
+    etree.SubElement(numbering, _NUMID).set(_VAL, str(num_id))
 
 
 def _repeat_header(row) -> None:
