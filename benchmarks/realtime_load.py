@@ -746,6 +746,11 @@ def window_notes(name, window):
     if window.dropped:
         # Closed by the server, or by the client when the server's pings stopped coming.
         problems.append(f"{window.dropped} screens lost their connection")
+    lags = sorted(window.lags)
+    if lags and (percentile(lags, 0.5) > 0.02 or lags[-1] > 0.5):
+        problems.append(
+            "the generator itself was late (event-loop lag): these figures are partly its own"
+        )
     if window.steal >= 0.05:
         problems.append(f"the hypervisor took {window.steal:.0%} of the CPUs (steal)")
     return [f"    {name}: " + "; ".join(problems)] if problems else []
