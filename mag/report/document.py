@@ -17,12 +17,14 @@ CSV export and the archive's search index read it).
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import cache
 
 from flask_babel import gettext as _
 
 from mag.domain.commands import KIND_OF_STEP
+from mag.domain.i18n import N_
 from mag.domain.protocol import StepKind
 from mag.domain.state import BoardItem, BoardKind, Contribution, ContributionKind, Proposal
 from mag.report.markdown import escape
@@ -35,22 +37,36 @@ from mag.report.synthesis import who as _who
 _NATURAL_KIND = {StepKind.PROPOSALS: "proposal", **KIND_OF_STEP}
 
 
+# Translated when used, one at a time: a transcript asks for thousands of them.
+_KIND_LABELS = {
+    ContributionKind.NOTE: N_("note"),
+    ContributionKind.STAKES: N_("enjeux"),
+    ContributionKind.QUESTION: N_("question"),
+    ContributionKind.INTERPRETATION: N_("interprétation"),
+    ContributionKind.REACTION: N_("réaction"),
+    ContributionKind.SUGGESTION: N_("suggestion pour le tableau"),
+    ContributionKind.THEORY: N_("apport théorique"),
+    ContributionKind.HYPOTHESIS: N_("hypothèse"),
+    ContributionKind.PERSPECTIVE: N_("perspective"),
+    "proposal": N_("proposition de récit"),
+    "board_item": N_("élément du tableau d'analyse"),
+}
+_SUGGESTION_STATUSES = {
+    "accepted": N_("retenue"),
+    "declined": N_("écartée"),
+    "pending": N_("en attente"),
+}
+_BOARD_KIND_TITLES = {
+    BoardKind.CONVERGENCE: N_("Convergence"),
+    BoardKind.DIVERGENCE: N_("Divergence"),
+    BoardKind.NOEUD: N_("Nœud"),
+}
+
+
 def kind_label(kind: str) -> str:
     """A transcript row's kind, in words."""
-    labels = {
-        ContributionKind.NOTE: _("note"),
-        ContributionKind.STAKES: _("enjeux"),
-        ContributionKind.QUESTION: _("question"),
-        ContributionKind.INTERPRETATION: _("interprétation"),
-        ContributionKind.REACTION: _("réaction"),
-        ContributionKind.SUGGESTION: _("suggestion pour le tableau"),
-        ContributionKind.THEORY: _("apport théorique"),
-        ContributionKind.HYPOTHESIS: _("hypothèse"),
-        ContributionKind.PERSPECTIVE: _("perspective"),
-        "proposal": _("proposition de récit"),
-        "board_item": _("élément du tableau d'analyse"),
-    }
-    return labels.get(kind, kind)
+    msgid = _KIND_LABELS.get(kind)
+    return _(msgid) if msgid is not None else kind
 
 
 def typed_by(entered_by: str | None) -> str:
@@ -247,13 +263,8 @@ def _notes(material: Material, entry: Entry) -> list[str]:
             notes.append(kind_label(entry.kind))
         if entry.kind is ContributionKind.SUGGESTION and entry.board_kind:
             notes.append(board_kind_label(entry.board_kind))
-            statuses = {
-                "accepted": _("retenue"),
-                "declined": _("écartée"),
-                "pending": _("en attente"),
-            }
-            if entry.status in statuses:
-                notes.append(statuses[entry.status])
+            if entry.status in _SUGGESTION_STATUSES:
+                notes.append(_(_SUGGESTION_STATUSES[entry.status]))
         if entry.kind is ContributionKind.PERSPECTIVE and entry.level:
             notes.append(level_label(entry.level).lower())
         if entry.is_hidden:
@@ -266,13 +277,13 @@ def _notes(material: Material, entry: Entry) -> list[str]:
     return notes
 
 
-def _line(material: Material, entry: Entry) -> str:
+def _line(material: Material, entry: Entry, who: Callable[[str | None, str | None], str]) -> str:
     anchor = f'<a id="{anchor_id(entry.id)}"></a>'
     head = [_time(material, _at(entry))]
     rank = material.round_numbers.get(entry.step_index)
     if rank is not None:
         head.append(_("tour %(number)s", number=rank))
-    speaker = _who(material, entry.author_id, entry.entered_by)
+    speaker = who(entry.author_id, entry.entered_by)
     notes = _notes(material, entry)
     label = f"**{speaker}**" + (f" *({', '.join(notes)})*" if notes else "")
     text = escape(entry.body) or material.marker
@@ -310,10 +321,12 @@ def transcription(material: Material) -> str:
     ordered = sorted(
         groups.items(), key=lambda kv: first_visit.get(kv[0], _at(kv[1][0]))
     )  # stable: a place never visited keeps its first entry's time
+    # A speaker is named the same way on each of their lines: work it out once.
+    who = cache(lambda author_id, entered_by: _who(material, author_id, entered_by))
     parts = []
     for place, group in ordered:
         parts.append(f"### {_place_title(material, place)}")
-        parts.append("\n".join(_line(material, entry) for entry in group))
+        parts.append("\n".join(_line(material, entry, who) for entry in group))
     board = sorted(material.state.board.values(), key=lambda i: (i.recit or 0, i.position))
     if board:
         # The board as it stood at the end, so a search hit on an item has a place to land.
@@ -323,12 +336,7 @@ def transcription(material: Material) -> str:
 
 
 def _board_line(material: Material, item: BoardItem) -> str:
-    labels = {
-        BoardKind.CONVERGENCE: _("Convergence"),
-        BoardKind.DIVERGENCE: _("Divergence"),
-        BoardKind.NOEUD: _("Nœud"),
-    }
-    head = [labels[item.kind]]
+    head = [_(_BOARD_KIND_TITLES[item.kind])]
     if item.recit is not None:
         head.append(escape(material.recit_title(item.recit)))
     anchor = f'<a id="{anchor_id(item.id)}"></a>'
@@ -357,6 +365,8 @@ def transcript_rows(material: Material) -> list[dict[str, object]]:
     """
     state = material.state
     steps = material.protocol.steps
+    speaker_of = cache(material.speaker)  # the same few people on thousands of rows
+    role = cache(role_label)
 
     def row(entry_id, at, step_index, recit, speaker, entered_by, kind, texts, kinds):
         step = steps[step_index]
@@ -368,7 +378,7 @@ def transcript_rows(material: Material) -> list[dict[str, object]]:
             "round": material.round_numbers.get(step_index),
             "recit": None if recit is None else recit + 1,
             "speaker": speaker,
-            "entered_by": role_label(entered_by) if entered_by else None,
+            "entered_by": role(entered_by) if entered_by else None,
             "kind": kind,
             "text": "\n".join(dict.fromkeys(t for t in texts if t)),
             "board_kinds": _board_kinds(kinds),
@@ -376,7 +386,7 @@ def transcript_rows(material: Material) -> list[dict[str, object]]:
 
     rows = []
     for entry in _entries(material):
-        speaker = material.speaker(entry.author_id, entry.entered_by)
+        speaker = speaker_of(entry.author_id, entry.entered_by)
         if isinstance(entry, Proposal):
             texts = [entry.title, entry.body or material.marker]
             kinds: set[str] = set()
@@ -404,7 +414,7 @@ def transcript_rows(material: Material) -> list[dict[str, object]]:
     analysis = next((i for i, s in enumerate(steps) if s.kind is StepKind.ANALYSIS), None)
     if analysis is not None:
         for board_item in state.board.values():
-            role = board_item.entered_by.split(":", 1)[0]
+            typist = board_item.entered_by.split(":", 1)[0]
             rows.append(
                 (
                     board_item.at,
@@ -413,7 +423,7 @@ def transcript_rows(material: Material) -> list[dict[str, object]]:
                         board_item.at,
                         analysis,
                         board_item.recit,
-                        role_label(role),
+                        role(typist),
                         None,
                         "board_item",
                         [board_item.title, board_item.formulation],
