@@ -8,7 +8,9 @@ mag serve`` (SQLite in a temporary folder) and benchmarks/bare_app.py, a bare
 Flask-SocketIO room broadcast with an ack, both under gunicorn with one worker. For each
 level of clients (150, 450, 1,500 and 3,000 by default) the two are measured one after the
 other, their order alternating from level to level, so that both see the same noisy
-machine; compare the ratios more than the figures.
+machine; compare the ratios more than the figures. Every screen comes from 127.0.0.1, so
+mag's limit of connections per address is lifted (MAG_MAX_CONNECTIONS_PER_ADDRESS); its
+limit per process is left as configured.
 
 A level is N/15 sessions of 15 WebSocket screens (python-socketio's asyncio client): for
 mag, the creator's console and 14 participants who joined over HTTP with the session's
@@ -33,9 +35,10 @@ screen of the session. Measured after everyone is connected:
 ``--processes N`` mode. ``mag serve --processes N`` with a throwaway Redis
 (``MAG_MESSAGE_QUEUE``) against ``mag serve`` in one process, each on a fresh PostgreSQL
 database (``--postgresql-url`` or MAG_TEST_POSTGRESQL_URL; scripts/common.sh
-ensure_postgresql sets one up). The command rate is doubled step by step, both servers
-interleaved, until the p99 delivery (lost deliveries counted as late) passes 100 ms or
-``--max-rate`` is reached; prints the commands per second each achieved within 100 ms.
+ensure_postgresql sets one up). With ``--clients`` screens (450 by default) connected to
+each, the command rate is doubled step by step, both servers interleaved, until the p99
+delivery (lost deliveries counted as late) passes 100 ms twice in a row at the same rate
+or ``--max-rate`` is reached; prints the commands per second each achieved within 100 ms.
 
 Prints figures; asserts nothing. Every wait is bounded, it stops by itself and stops the
 servers it started.
@@ -920,30 +923,34 @@ async def processes_mode(options, http, folder):
         while going and rate <= options.max_rate:
             order = servers if step % 2 == 0 else servers[::-1]
             for server in order:
-                if server.name not in going:
-                    continue
-                busy = await quiet(servers)
-                if busy:
-                    print(f"    still busy after 30 s, measured anyway: {busy} of a CPU")
-                window = await measure(
-                    server, populations[server.name], options.step_seconds, rate / sessions
-                )
-                p99 = window.delivery(0.99, lost_are_late=True)
-                lags = [ms(lag) for lag in window.lags]
-                print(
-                    f"  {rate:9.0f}  {server.name:6}  {window.achieved:10.1f}"
-                    f"  {fmt(window.delivery(0.5))} {fmt(p99, 8)}"
-                    f"  {fmt(ms(percentile(window.acks, 0.99)), 10)}  {window.lost:5}"
-                    f"  {fmt(window.cpu_per_command, 10, 2)}  {fmt(max(lags, default=float('nan')), 10)}"
-                    f" {window.generator_cpu:4.0%}  {window.others:5.0%}",
-                    flush=True,
-                )
-                for line in window_notes(server.name, window):
-                    print(line)
-                if p99 <= LATE_MS and not window.ack_errors:
-                    best[server.name] = max(best[server.name], window.achieved)
-                else:
-                    going.discard(server.name)
+                # A step that fails is tried once more: one burst of noise from the
+                # machine's other programs should not end a server's ramp.
+                for attempt in range(2 if server.name in going else 0):
+                    busy = await quiet(servers)
+                    if busy:
+                        print(f"    still busy after 30 s, measured anyway: {busy} of a CPU")
+                    window = await measure(
+                        server, populations[server.name], options.step_seconds, rate / sessions
+                    )
+                    p99 = window.delivery(0.99, lost_are_late=True)
+                    lags = [ms(lag) for lag in window.lags]
+                    print(
+                        f"  {rate:9.0f}  {server.name:6}  {window.achieved:10.1f}"
+                        f"  {fmt(window.delivery(0.5))} {fmt(p99, 8)}"
+                        f"  {fmt(ms(percentile(window.acks, 0.99)), 10)}  {window.lost:5}"
+                        f"  {fmt(window.cpu_per_command, 10, 2)}"
+                        f"  {fmt(max(lags, default=float('nan')), 10)}"
+                        f" {window.generator_cpu:4.0%}  {window.others:5.0%}"
+                        + ("  (again)" if attempt else ""),
+                        flush=True,
+                    )
+                    for line in window_notes(server.name, window):
+                        print(line)
+                    if p99 <= LATE_MS and not window.ack_errors:
+                        best[server.name] = max(best[server.name], window.achieved)
+                        break
+                    if attempt:
+                        going.discard(server.name)
             rate *= 2
             step += 1
         print(
@@ -1015,7 +1022,7 @@ def main():
     parser.add_argument("--processes", type=int, default=0, help="compare mag on N processes")
     parser.add_argument("--postgresql-url", default=None)
     parser.add_argument("--step-seconds", type=float, default=10.0, help="ramp step (default 10)")
-    parser.add_argument("--start-rate", type=float, default=15.0, help="commands/s, first step")
+    parser.add_argument("--start-rate", type=float, default=5.0, help="commands/s, first step")
     parser.add_argument("--max-rate", type=float, default=960.0, help="commands/s, last step")
     options = parser.parse_args()
     if options.clients is None:
