@@ -37,8 +37,9 @@ screen of the session. Measured after everyone is connected:
 database (``--postgresql-url`` or MAG_TEST_POSTGRESQL_URL; scripts/common.sh
 ensure_postgresql sets one up). With ``--clients`` screens (450 by default) connected to
 each, the command rate is doubled step by step, both servers interleaved, until the p99
-delivery (lost deliveries counted as late) passes 100 ms twice in a row at the same rate
-or ``--max-rate`` is reached; prints the commands per second each achieved within 100 ms.
+delivery (lost deliveries counted as late) passes 100 ms (``--late-ms``) twice in a row
+at the same rate or ``--max-rate`` is reached; prints the commands per second each
+achieved within that p99.
 
 Prints figures; asserts nothing. Every wait is bounded, it stops by itself and stops the
 servers it started.
@@ -82,7 +83,6 @@ DRAIN_SECONDS = 5.0
 PROBE_EVERY = 0.5
 LAG_SLEEP = 0.05
 READY_TIMEOUT = 120.0
-LATE_MS = 100.0
 BODY = (
     "Je travaillais alors dans un foyer d'accueil ; un soir, une résidente a refusé "
     "de rentrer et l'équipe ne savait plus qui devait décider. Je raconte ce qui s'est "
@@ -910,7 +910,7 @@ async def processes_mode(options, http, folder):
         sessions = clients // SCREENS
         print(
             f"\nRamp: {sessions} sessions x {SCREENS} screens, {options.step_seconds:g} s per step,"
-            f" until p99 delivery > {LATE_MS:.0f} ms (lost deliveries count as late)"
+            f" until p99 delivery > {options.late_ms:.0f} ms (lost deliveries count as late)"
         )
         print(
             "  offered/s  server  achieved/s  delivery ms p50/p99  ack ms p99   lost"
@@ -946,7 +946,7 @@ async def processes_mode(options, http, folder):
                     )
                     for line in window_notes(server.name, window):
                         print(line)
-                    if p99 <= LATE_MS and not window.ack_errors:
+                    if p99 <= options.late_ms and not window.ack_errors:
                         best[server.name] = max(best[server.name], window.achieved)
                         break
                     if attempt:
@@ -954,7 +954,7 @@ async def processes_mode(options, http, folder):
             rate *= 2
             step += 1
         print(
-            f"  commands per second within {LATE_MS:.0f} ms p99: "
+            f"  commands per second within {options.late_ms:.0f} ms p99: "
             + ", ".join(f"{name} {value:.0f}/s" for name, value in best.items())
             + f"; x{count}/x1 {ratio(best[several.name], best[single.name])}"
         )
@@ -1023,6 +1023,9 @@ def main():
     parser.add_argument("--postgresql-url", default=None)
     parser.add_argument("--step-seconds", type=float, default=10.0, help="ramp step (default 10)")
     parser.add_argument("--start-rate", type=float, default=5.0, help="commands/s, first step")
+    parser.add_argument(
+        "--late-ms", type=float, default=100.0, help="p99 delivery that ends the ramp (100)"
+    )
     parser.add_argument("--max-rate", type=float, default=960.0, help="commands/s, last step")
     options = parser.parse_args()
     if options.clients is None:
