@@ -310,6 +310,67 @@ def test_pdf_shows_the_script_tag_as_text_and_runs_nothing(exports, material):
     assert reader.metadata.title == material.state.title
 
 
+A4_POINTS = (595, 842)
+
+
+def test_pdf_is_a4_numbered_with_its_fonts_embedded(exports):
+    reader = PdfReader(io.BytesIO(exports["pdf"]))
+    count = len(reader.pages)
+    assert count > 1
+    fonts = {}
+    for number, page in enumerate(reader.pages, start=1):
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == A4_POINTS
+        assert f"{number} / {count}" in page.extract_text().splitlines()
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            described = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            fonts[str(font["/BaseFont"])] = described["/FontDescriptor"].get_object()
+    assert any("Serif" in name for name in fonts) and any("Sans" in name for name in fonts)
+    for name, descriptor in fonts.items():
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, name
+
+
+def test_pdf_keeps_accents_and_ligatures(exports):
+    text = pdf_text(exports["pdf"]).replace("\n", " ")
+    assert "Numérique et travail social" in text
+    assert "Convergences, divergences, nœuds" in text
+    assert "« contribution retirée »" in text
+
+
+def test_pdf_has_an_outline_and_a_named_destination_per_transcript_entry(exports, material):
+    reader = PdfReader(io.BytesIO(exports["pdf"]))
+    names = set(reader.named_destinations)
+    for row in document.transcript_rows(material):
+        assert document.anchor_id(str(row["id"])) in names
+    assert {"validation", "annexe-transcription"} <= names  # the headings' ids too
+
+    def titles(outline):
+        for entry in outline:
+            yield from titles(entry) if isinstance(entry, list) else [entry["/Title"]]
+
+    found = list(titles(reader.outline))
+    assert found[:2] == ["Numérique et travail social", "Contexte et question"]
+    assert "Annexe : transcription" in found
+    assert all(found)  # the anchors stay out of the outline
+
+
+def test_pdf_sets_typst_syntax_as_plain_text(app_context, played):
+    """Whatever a researcher or a participant typed is never read as Typst markup or code."""
+    typed = 'Typst : #read("/etc/hostname") #panic("non") ] ) } $x$ @c-x = titre C:\\dossier "cité"'
+    played.do(RAPPORTEUR, "save_synthesis", text=f"# Synthèse\n\n{typed}\n", base_version=1)
+    material = material_of(played)
+    assert typed in pdf_text(to_pdf.export(material)).replace("\n", " ")
+    code = re.sub(r'"(?:[^"\\]|\\.)*"', '""', to_pdf.source(material))  # string literals out
+    for reaching_out in ("read(", "json(", "image(", "import", "include", "plugin("):
+        assert reaching_out not in code
+
+
+def test_typst_strings_escape_everything_that_ends_them():
+    assert to_pdf.string('a"b\\c\nd\te\x01') == '"a\\"b\\\\c\\nd\\te\\u{1}"'
+
+
 def test_docx_keeps_the_script_tag_as_literal_text(exports, material):
     data = exports["docx"]
     doc = Document(io.BytesIO(data))
