@@ -173,15 +173,14 @@ class Writer:
         self.document = document
         self._style_ids: dict[str, str | None] = {}
         self._body = document.element.body
+        self._section = self._body.find(f"{_W}sectPr")  # the body's last child, kept last
 
     # -------------------------------------------------------------- paragraphs
 
     def style_id(self, name: str) -> str | None:
         """The id of paragraph style ``name``, looked up once (None: the default style)."""
         if name not in self._style_ids:
-            self._style_ids[name] = self.document.part.get_style_id(
-                name, WD_STYLE_TYPE.PARAGRAPH
-            )
+            self._style_ids[name] = self.document.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
         return self._style_ids[name]
 
     def add_paragraph(self, parent, style: str | None = None) -> etree._Element:
@@ -195,12 +194,10 @@ class Writer:
                 etree.SubElement(properties, _PSTYLE).set(_VAL, style_id)
         if isinstance(parent, _Cell):
             parent._tc.append(p)
+        elif self._section is None:
+            self._body.append(p)
         else:
-            section = self._body.find(f"{_W}sectPr")
-            if section is None:
-                self._body.append(p)
-            else:
-                section.addprevious(p)
+            self._section.addprevious(p)
         return p
 
     # -------------------------------------------------------------- blocks
