@@ -17,10 +17,12 @@ CSV export and the archive's search index read it).
 """
 
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, wraps
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from mag.domain.commands import KIND_OF_STEP
@@ -76,11 +78,36 @@ def typed_by(entered_by: str | None) -> str:
     return _("saisi par le·la rapporteur·rice")
 
 
+def once_per_material(make: Callable[[Material], str]) -> Callable[[Material], str]:
+    """``make``, remembering its text for the last material it was given, in each locale.
+
+    Archiving writes the seven exports of one material; the Markdown, HTML, PDF and
+    DOCX exports all start from the same report, so it is written once. Only a weak
+    reference to the material is kept: the memo never keeps one alive, nor takes a new
+    material for an old one.
+    """
+    last: tuple[weakref.ref[Material], str, str] | None = None
+
+    @wraps(make)
+    def made(material: Material) -> str:
+        nonlocal last
+        locale = str(get_locale())
+        seen = last  # one read: other threads may replace it meanwhile
+        if seen is not None and seen[0]() is material and seen[1] == locale:
+            return seen[2]
+        text = make(material)
+        last = (weakref.ref(material), locale, text)
+        return text
+
+    return made
+
+
 def annex_titles() -> tuple[str, str]:
     """The annexes' headings (the HTML and DOCX exports start each on a new page)."""
     return _("Annexe : consentements"), _("Annexe : transcription")
 
 
+@once_per_material
 def report(material: Material) -> str:
     """The full report in Markdown."""
     state = material.state

@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from mag.report import markdown
-from mag.report.document import annex_titles, report
+from mag.report.document import annex_titles, once_per_material, report
 from mag.report.material import Material
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -26,8 +26,12 @@ def stylesheet() -> str:
     return files("mag.report").joinpath("report.css").read_text("utf-8")
 
 
+@once_per_material
 def body(material: Material) -> str:
-    """The report as sanitised HTML, each annex heading marked with the class ``annexe``."""
+    """The report as sanitised HTML, each annex heading marked with the class ``annexe``.
+
+    The HTML, PDF and DOCX exports of one material share it (made once).
+    """
     html = markdown.render(report(material))
     for title in annex_titles():
         text = escape(title, quote=False)
