@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from engineio import packet as engineio_packet
 from flask import current_app, request
 from flask_babel import gettext
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, join_room
@@ -155,6 +156,30 @@ def is_seq(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+class DepthSafeJSON:
+    """A JSON module for packets: JSON nested past the decoder's depth is invalid JSON.
+
+    The standard decoder raises RecursionError on such input, which engine.io does
+    not catch (a traceback, and the connection ends); as a ValueError it is read
+    like any other bad JSON.
+    """
+
+    def __init__(self, json) -> None:
+        self.json = json
+
+    def dumps(self, *args, **kwargs):
+        return self.json.dumps(*args, **kwargs)
+
+    def loads(self, *args, **kwargs):
+        try:
+            return self.json.loads(*args, **kwargs)
+        except RecursionError as error:
+            raise ValueError("JSON nested too deeply") from error
+
+
+_SENT = object()  # a packet made to be sent, not read from a frame
+
+
 def checked_packets(max_bytes: int) -> type[Packet]:
     """python-socketio's packet class, checking every browser message as it is read.
 
@@ -169,6 +194,8 @@ def checked_packets(max_bytes: int) -> type[Packet]:
     """
 
     class CheckedPacket(Packet):
+        json = DepthSafeJSON(Packet.json)
+
         def __init__(
             self,
             packet_type=EVENT,
@@ -176,16 +203,23 @@ def checked_packets(max_bytes: int) -> type[Packet]:
             namespace=None,
             id=None,
             binary=None,
-            encoded_packet=None,
+            encoded_packet=_SENT,
         ):
-            super().__init__(packet_type, data, namespace, id, binary, encoded_packet)
-            if encoded_packet is not None and len(encoded_packet) == 0:
-                self._refuse(Refusal("malformed", "an empty message"), answer=False)
+            received = encoded_packet is not _SENT
+            encoded = encoded_packet if received else None
+            super().__init__(packet_type, data, namespace, id, binary, encoded)
+            if received and not encoded_packet:
+                # Not decoded at all: an empty message, or one engine.io read as JSON
+                # null, false, 0, [] or {} (it decodes what does not start with a digit).
+                refusal = Refusal("malformed", f"an empty frame {encoded_packet!r}")
+                self._refuse(refusal, answer=False)
 
         def decode(self, encoded_packet):
             if not isinstance(encoded_packet, str):
-                # A binary frame, outside any binary event (mag takes none).
-                return self._refuse(Refusal("malformed", "a binary frame"), answer=False)
+                # Bytes outside any binary event (mag takes none), or what engine.io
+                # read as JSON (a frame that does not start with a packet type).
+                refusal = Refusal("malformed", f"a frame of {type(encoded_packet).__name__}")
+                return self._refuse(refusal, answer=False)
             size = len(encoded_packet.encode("utf-8", "surrogatepass"))
             try:
                 attachments = super().decode(encoded_packet)
@@ -197,9 +231,10 @@ def checked_packets(max_bytes: int) -> type[Packet]:
                 if self.packet_type == ACK:
                     self.data = []
                     return 0
-                if self.packet_type == EVENT and size > max_bytes:
+                is_event = self.packet_type in (EVENT, BINARY_EVENT)
+                if is_event and size > max_bytes:
                     return self._refuse(self._too_large(size), answer=True)
-                return self._refuse(unreadable, answer=self.packet_type == EVENT)
+                return self._refuse(unreadable, answer=is_event)
             if self.packet_type in (EVENT, BINARY_EVENT) and size > max_bytes:
                 return self._refuse(self._too_large(size), answer=True)
             if self.packet_type == BINARY_EVENT:
@@ -484,6 +519,10 @@ def register(socketio: SocketIO, mag) -> "SessionNamespace":
     limit = int(socketio.server.eio.max_http_buffer_size)
     socketio.server.packet_class = checked_packets(limit)
     socketio.server.eio.max_http_buffer_size = max(limit, FRAME_CEILING)
+    # Engine.io decodes as JSON every message that does not start with a digit; its
+    # JSON module is process-wide (as its own ``json`` option sets it).
+    if not isinstance(engineio_packet.Packet.json, DepthSafeJSON):
+        engineio_packet.Packet.json = DepthSafeJSON(engineio_packet.Packet.json)
 
     @socketio.on_error_default
     def on_error(error):  # pragma: no cover - logged, then a generic answer

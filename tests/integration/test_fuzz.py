@@ -273,7 +273,8 @@ def test_a_client_event_named_connect_does_not_connect_again(app, room, people, 
 
 @pytest.mark.parametrize(
     "frame",
-    ["21[]", '21{"a": 1}', "21[5]", "21[null, {}]", '21[["sync"]]', '21["sync"', "21", "2"],
+    ["21[]", '21{"a": 1}', "21[5]", "21[null, {}]", '21[["sync"]]', '21["sync"', "21", "2"]
+    + ['51-1["command", {"_placeholder": true, "num": 0}]', "51-1[", "51-1"],
 )
 def test_events_that_are_not_a_named_list_get_an_answer(people, log, frame):
     answer = raw(people[1], frame)
@@ -282,6 +283,23 @@ def test_events_that_are_not_a_named_list_get_an_answer(people, log, frame):
         return
     (answer,) = answer
     assert answer["error"]["code"] == "malformed"
+
+
+@pytest.mark.parametrize("decoded", [None, False, 0, [], {}, "", b"", [1], {"a": 1}, -5, True])
+def test_what_engine_io_read_as_json_is_dropped_without_a_traceback(people, log, decoded):
+    """Engine.io decodes as JSON a message not starting with a digit (``4null``, ``4[1]``)."""
+    assert raw(people[1], decoded) is None
+    assert people[1].sync()["ok"]
+
+
+def test_json_nested_too_deep_is_malformed_not_a_recursion_error(app, people, log):
+    from engineio import packet as engineio_packet
+
+    nested = "[" * 5_000 + "]" * 5_000
+    (answer,) = raw(people[1], f'21["sync", {nested}]')
+    assert answer["error"]["code"] == "malformed"
+    # Engine.io reads "4[[[…" as JSON first: invalid, not an exception ending the connection.
+    assert engineio_packet.Packet(encoded_packet="4" + nested).data == nested
 
 
 def test_an_oversized_message_is_answered_and_the_connection_stays(app, room, people, log):
