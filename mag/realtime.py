@@ -283,6 +283,7 @@ class SessionNamespace(Namespace):
         self.mag = mag
         self._clients: dict[str, tuple[str, Actor, str]] = {}
         self._per_address: Counter[str] = Counter()
+        self._connections = 0  # the sum of _per_address, kept as it changes
         self._sent_presence: dict[str, list[str]] = {}
         self._guard = threading.Lock()
 
@@ -370,7 +371,7 @@ class SessionNamespace(Namespace):
         """Count a new connection from ``address``; a French refusal if it is one too many."""
         config = current_app.config
         with self._guard:
-            if sum(self._per_address.values()) >= int(config["MAG_MAX_CONNECTIONS"]):
+            if self._connections >= int(config["MAG_MAX_CONNECTIONS"]):
                 log.warning("refused a connection: the server is full")
                 return gettext(
                     "Le serveur est complet pour le moment : trop de personnes sont connectées. "
@@ -383,11 +384,13 @@ class SessionNamespace(Namespace):
                     "la séance dont vous n'avez plus besoin, puis rechargez la page."
                 )
             self._per_address[address] += 1
+            self._connections += 1
         return None
 
     def _release_connection(self, address: str) -> None:
         with self._guard:
             self._per_address[address] -= 1
+            self._connections -= 1
             if self._per_address[address] <= 0:
                 del self._per_address[address]
 
