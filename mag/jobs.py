@@ -228,6 +228,11 @@ class Jobs:
     def _run(self, folder: Path) -> None:
         """Wait for a slot, run the job's process, make sure its end is written."""
         with self._slots:
+            status = read_status(folder)
+            if status is None:
+                return
+            status["state"] = RUNNING  # a slot is ours: no longer waiting
+            write_status(folder, status)
             error = failure("job_failed", UNEXPECTED)
             try:
                 process = subprocess.Popen(

@@ -317,6 +317,26 @@ def _publication() -> dict[str, str]:
             "réglages ne pourront plus changer (sauf la date de conservation)."
         ),
         "console_archiving": _("Archivage en cours…"),
+        "console_archive_queued": _(
+            "Archivage : en attente (d'autres préparations sont en cours sur le serveur)…"
+        ),
+        "console_archive_progress": _("Archivage en cours… %(done)s/%(total)s fichiers"),
+        "console_archive_done": _("Archivage terminé."),
+    }
+
+
+def _exports() -> dict[str, str]:
+    """Exports and archiving prepared on the server, in jobs (console/exports.js, report.js)."""
+    return {
+        "console_export_starting": _("Préparation du %(format)s…"),
+        "console_export_queued": _(
+            "Préparation du %(format)s : en attente (d'autres préparations sont en cours sur le "
+            "serveur)…"
+        ),
+        "console_export_progress": _("Préparation du %(format)s… %(done)s/%(total)s"),
+        "console_export_ready": _("Le %(format)s est prêt :"),
+        "console_export_download": _("Télécharger le %(format)s"),
+        "console_job_failed": _("La préparation a échoué : réessayez."),
     }
 
 
@@ -330,4 +350,5 @@ def console_messages() -> dict[str, str]:
         **_evaluation(),
         **_synthesis(),
         **_publication(),
+        **_exports(),
     }

@@ -1,8 +1,11 @@
 """The team's « Synthèse et rapport » in a real browser: edit, compare, review, names, export, archive."""
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
+
+JOB_MS = 90_000  # an export or the archive, rendered in a low-priority process
 
 # A participant's comment sent from their page's socket, as review.js would.
 COMMENT_JS = """async ([session, args]) => {
@@ -121,13 +124,33 @@ def test_the_team_writes_reviews_checks_exports_and_archives_the_report(open_bro
     page.get_by_role("button", name="Enregistrer les réglages").click()
     expect(page.locator("#settings-message")).to_have_text("Réglages enregistrés.")
 
+    # An export is prepared on the server: its progress, then a link to the file.
+    exports = page.get_by_role("list").filter(has=page.get_by_role("button", name="PDF"))
+    exports.get_by_role("button", name="Markdown").click()
+    markdown = exports.get_by_role("listitem").filter(has_text="Markdown").get_by_role("status")
+    expect(markdown).to_contain_text("Préparation du Markdown…")
+    # Jobs run at a low priority: on a busy machine they take their time.
+    expect(markdown).to_contain_text("Le Markdown est prêt", timeout=JOB_MS)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Markdown").click()
+        markdown.get_by_role("link", name="Télécharger le Markdown").click()
     assert re.fullmatch(
         r"\d{4}-\d\d-\d\d-numerique-et-travail-social\.md", download.value.suggested_filename
     )
+    direct = page.context.request.get(f"{server}/animer/{session_id}/export/md")
+    assert Path(download.value.path()).read_bytes() == direct.body()
+    exports.get_by_role("button", name="PDF").click()
+    pdf = exports.get_by_role("listitem").filter(has_text="PDF").get_by_role("status")
+    expect(pdf).to_contain_text("Préparation du PDF…")
+    expect(pdf.get_by_role("link", name="Télécharger le PDF")).to_be_visible(timeout=JOB_MS)
+    with page.expect_download() as download:
+        pdf.get_by_role("link", name="Télécharger le PDF").click()
+    assert download.value.suggested_filename.endswith("-numerique-et-travail-social.pdf")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
 
     page.get_by_role("button", name="Clore et archiver").click()
+    archive_message = page.locator("#archive-message")
+    expect(archive_message).to_contain_text("Archivage en cours…")
+    expect(archive_message).to_have_text("Archivage terminé.", timeout=JOB_MS)
     expect(page.locator("#archive-done")).to_be_visible()
     expect(page.locator("#archive-folder")).to_contain_text("numerique-et-travail-social")
     expect(page.locator("#session-status")).to_have_text("Séance archivée")

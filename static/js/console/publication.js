@@ -1,10 +1,11 @@
 // Before anything leaves the server: the replacement list (names of people,
 // services and places, and what stands for them) with its check, the export
-// settings, and archiving the session for good.
+// settings, the exports (exports.js), and archiving the session for good.
 
 import { $, h, replaceKeepingFocus, show } from "../dom.js";
 import { t, tn } from "../i18n.js";
-import { getJSON, isArchived, postJSON, reportUrl, say, send } from "./report.js";
+import { exportsPart } from "./exports.js";
+import { followJob, getJSON, isArchived, postJSON, reportUrl, say, send } from "./report.js";
 import { button } from "./ui.js";
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
@@ -212,6 +213,12 @@ function settingsPart(ctx) {
   };
 }
 
+function archiveProgress(job) {
+  if (job.state === "queued") return t("console_archive_queued");
+  const { done, total } = job.progress;
+  return total ? t("console_archive_progress", { done, total }) : t("console_archiving");
+}
+
 function archivePart(ctx) {
   const message = $("#archive-message");
   let state = null;
@@ -222,9 +229,12 @@ function archivePart(ctx) {
     archiveButton.disabled = true;
     say(message, t("console_archiving"));
     try {
-      const { folder } = await postJSON(reportUrl(ctx.session, "archiver"));
-      say(message, "");
-      showFolder(folder);
+      // Rendered on the server in a job of its own; the session's browsers
+      // receive session_archived once it is done.
+      const { job } = await postJSON(reportUrl(ctx.session, "archiver"));
+      const done = await followJob(job, (current) => say(message, archiveProgress(current)));
+      say(message, t("console_archive_done"));
+      showFolder(done.folder);
     } catch (error) {
       say(message, error.message, { error: true });
     }
@@ -252,7 +262,7 @@ function archivePart(ctx) {
 }
 
 export function publicationPart(ctx) {
-  const parts = [replacementsPart(ctx), settingsPart(ctx), archivePart(ctx)];
+  const parts = [replacementsPart(ctx), settingsPart(ctx), exportsPart(ctx), archivePart(ctx)];
   return {
     render(state) {
       for (const part of parts) part.render(state);

@@ -1,7 +1,7 @@
 // What the console's « Synthèse et rapport » modules share: its few HTTP calls
 // (same origin, the session cookies go with them; a refusal comes back as the
-// server's sentence, thrown as an Error), messages next to their controls,
-// and how the part names people and times.
+// server's sentence, thrown as an Error), following a job the server runs,
+// messages next to their controls, and how the part names people and times.
 
 import { t } from "../i18n.js";
 
@@ -37,6 +37,36 @@ export async function postJSON(url, payload = {}) {
 
 export async function getText(url) {
   return (await call(url)).text();
+}
+
+const JOB_POLL_MS = 700;
+const JOB_POLL_FAILURES = 5; // network failures in a row before giving up
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Follow a job the server runs in a process of its own (an export, the archive)
+// until it ends. onChange(job) is called when its state or progress changes.
+// Resolves with the finished job; throws its error, in the server's words.
+export async function followJob(job, onChange) {
+  let shown = "";
+  let failures = 0;
+  for (;;) {
+    const seen = JSON.stringify([job.state, job.progress]);
+    if (seen !== shown) {
+      shown = seen;
+      onChange(job);
+    }
+    if (job.state === "done") return job;
+    if (job.state === "failed") throw new Error(job.error?.message || t("console_job_failed"));
+    await pause(JOB_POLL_MS);
+    try {
+      job = (await getJSON(job.url)).job;
+      failures = 0;
+    } catch (error) {
+      failures += 1;
+      if (failures >= JOB_POLL_FAILURES) throw error;
+    }
+  }
 }
 
 // The base of the report routes for this session.
