@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC
+from functools import cache
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -47,6 +48,7 @@ _RFONTS, _ASCII, _HANSI = f"{_W}rFonts", f"{_W}ascii", f"{_W}hAnsi"
 _B, _I, _STRIKE, _U, _VERT_ALIGN = f"{_W}b", f"{_W}i", f"{_W}strike", f"{_W}u", f"{_W}vertAlign"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _SPECIAL = re.compile(r"([\t\r\n])")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,12 @@ _INLINE_LOOKS = {
 _BREAK = object()
 
 
+@cache
+def _inside(look: Look, tag: str) -> Look:
+    """The look of the text inside an inline element ``tag``."""
+    return replace(look, **_INLINE_LOOKS.get(tag, {}))
+
+
 def _pieces(node: HtmlElement, look: Look, keep_space: bool = False) -> Iterator[object]:
     """The inline content of ``node``: (text, look) pairs and line breaks, blocks skipped."""
     if node.text:
@@ -91,7 +99,7 @@ def _pieces(node: HtmlElement, look: Look, keep_space: bool = False) -> Iterator
         elif tag in _BLOCKS:
             pass  # written as blocks of their own by the caller
         elif tag:
-            yield from _pieces(child, replace(look, **_INLINE_LOOKS.get(tag, {})), keep_space)
+            yield from _pieces(child, _inside(look, tag), keep_space)
         if child.tail:
             yield (child.tail, look)
 
@@ -108,7 +116,7 @@ def _write_inline(p: etree._Element, pieces: list[object], keep_space: bool = Fa
             continue
         text, look = piece  # type: ignore[misc]
         if not keep_space:
-            text = re.sub(r"\s+", " ", text)
+            text = _SPACES.sub(" ", text)
             if at_line_start:
                 text = text.lstrip()
         if text:
