@@ -9,7 +9,9 @@ interpretations, reactions, suggestions for the board, board items linked to
 interpretations, theory, hypotheses and perspectives. ``size`` counts the transcript's
 rows: contributions, proposals and board items. Then it builds the material once and
 times each of the seven export formats once, in CPU seconds (``time.process_time``, this
-process only) and wall seconds, with the size of the file.
+process only, Typst's threads included) and wall seconds, with the size of the file.
+The Markdown, HTML, PDF and DOCX exports share the report's Markdown and HTML, made once
+per material (as when archiving): the first of them to run pays for it.
 
 Before the sessions it exports a small one, so the figures below it do not include what a
 process pays once (imports, Fontconfig, the Word template): that cost is printed too.
