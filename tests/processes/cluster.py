@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Lock
 
+import psutil
 import requests
 import socketio
 
@@ -140,6 +141,18 @@ class Server:
             ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
         ).stdout
         return [int(pid) for pid in out.split()]
+
+    def live_connections(self) -> dict[int, int]:
+        """Each worker's established connections on the server's port."""
+        counts = {}
+        for pid in self.workers():
+            connections = psutil.Process(pid).net_connections(kind="tcp")
+            counts[pid] = sum(
+                1
+                for c in connections
+                if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == self.port
+            )
+        return counts
 
     def kill(self) -> None:
         """Kill the whole server at once, as a crash would (no graceful shutdown)."""
