@@ -7,27 +7,26 @@ anchors. Every text is a Typst string literal, escaped here, so whatever somebod
 (``#``, ``[``, ``<script>``, a Typst function call) is set as characters and never read
 as markup or code.
 
-Typst runs inside the process (the ``typst`` wheel bundles the compiler): A4 pages
+Typst (the ``typst`` wheel bundles its compiler) runs in a child process: A4 pages
 numbered « 3 / 120 », fonts embedded (subsets), a PDF outline of the headings, and a
 named destination per ``id`` (``report.pdf#c-<id>`` opens a transcript entry, as
 ``report.html#c-<id>`` does). Typst only makes named destinations for labelled
 headings, so each anchor is an empty heading that shows nothing and stays out of the
 outline. The document imports no package and reads no file: its project root is an
-empty temporary folder, so rendering never reaches the network or the disk whatever
+empty temporary folder, so typesetting never reaches the network or the disk whatever
 the text contains.
 
 Why Typst rather than WeasyPrint, which printed the HTML page before: for a session of
-2,000 contributions (about 300 pages) WeasyPrint's layout and drawing took about 25 s
-of CPU whatever the stylesheet; Typst typesets the same report in well under a second.
+2,000 contributions (about 300 pages) WeasyPrint's layout and drawing took 25 to 30 s
+of CPU whatever the stylesheet; Typst typesets the same report in under 2 s.
 """
 
 import re
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC
-from functools import cache
 
-import typst
 from flask_babel import get_locale
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
@@ -359,21 +358,43 @@ def source(material: Material) -> str:
     return f"{preamble}#{{\n{Typesetter().document(root)}\n}}\n"
 
 
-@cache
-def _fonts() -> typst.Fonts:
-    """The system's fonts and Typst's own (Libertinus Serif, DejaVu Sans Mono), read once."""
-    return typst.Fonts(include_system_fonts=True, include_embedded_fonts=True)
+# Run by a child Python: the Typst document on stdin, the PDF on stdout.
+_COMPILE = """\
+import sys, typst
+root, timestamp = sys.argv[1], int(sys.argv[2])
+sys.stdout.buffer.write(typst.compile(
+    sys.stdin.buffer.read(), format="pdf", root=root, package_path=root,
+    package_cache_path=root, timestamp=timestamp,
+))
+"""
+_TIMEOUT_SECONDS = 600
+
+
+def compile_pdf(document: bytes, timestamp: int) -> bytes:
+    """The PDF of the Typst ``document``, made by Typst in a child process.
+
+    Typst memoises its work for the whole process, and the typst wheel only trims that
+    cache to what the last ten compilations used: about 180 MB each for a report of
+    2,000 contributions, which a server would keep for good. A child process takes its
+    memory with it when it ends, and a crash or a runaway document stops there too. It
+    costs a few hundredths of a second of CPU (starting Python, loading Typst). The
+    child's project root is an empty temporary folder and it has no package folder:
+    Typst can read no file and fetch nothing.
+    """
+    with tempfile.TemporaryDirectory(prefix="mag-pdf-") as empty:
+        done = subprocess.run(
+            [sys.executable, "-I", "-c", _COMPILE, empty, str(timestamp)],
+            input=document,
+            capture_output=True,
+            timeout=_TIMEOUT_SECONDS,
+            check=False,
+        )
+    if done.returncode != 0:
+        error = done.stderr.decode("utf-8", "replace").strip()[-2000:]
+        raise RuntimeError(f"Typst could not typeset the report:\n{error}")
+    return done.stdout
 
 
 def export(material: Material) -> bytes:
     at = material.events[-1].at if material.events else material.session.created_at
-    with tempfile.TemporaryDirectory(prefix="mag-pdf-") as empty:
-        return typst.compile(
-            source(material).encode("utf-8"),
-            format="pdf",
-            root=empty,
-            font_paths=_fonts(),
-            package_path=empty,
-            package_cache_path=empty,
-            timestamp=at.astimezone(UTC).replace(microsecond=0),
-        )
+    return compile_pdf(source(material).encode("utf-8"), int(at.timestamp()))

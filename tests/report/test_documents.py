@@ -371,6 +371,11 @@ def test_typst_strings_escape_everything_that_ends_them():
     assert to_pdf.string('a"b\\c\nd\te\x01') == '"a\\"b\\\\c\\nd\\te\\u{1}"'
 
 
+def test_typst_failing_is_an_error_with_its_reason():
+    with pytest.raises(RuntimeError, match="panicked with: stop"):
+        to_pdf.compile_pdf(b'#panic("stop")', 0)
+
+
 def test_docx_keeps_the_script_tag_as_literal_text(exports, material):
     data = exports["docx"]
     doc = Document(io.BytesIO(data))
