@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from mag import realtime, web
 from mag.bus import Bus
 from mag.config import ROOT, default_config
-from mag.db import make_engine, make_sessionmaker, upgrade
+from mag.db import make_engine, make_sessionmaker, upgrade, write_lock
 from mag.extensions import babel
 from mag.fanout import Fanout
 from mag.live import Live
@@ -109,7 +109,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     mag = Mag(
         engine,
         sessions,
-        Live(sessions, fanout.committed),
+        Live(sessions, fanout.committed, write_lock(engine)),
         socketio,
         fanout,
         bus or Presence(),

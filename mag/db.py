@@ -6,6 +6,10 @@ survives a power cut, foreign keys on, and a busy timeout. Any other database
 comes from ``MAG_DATABASE_URL``; nothing else in the code depends on SQLite.
 """
 
+import sqlite3
+import sys
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from alembic import command
@@ -21,7 +25,10 @@ def make_engine(url: str) -> Engine:
         if url.startswith("sqlite:///"):
             # The data folder may be new on a fresh clone.
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False, "factory": _SQLiteConnection},
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -34,6 +41,41 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _native_threads():
+    """gevent's pool of native threads when the process runs under gevent, else None."""
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is None or not monkey.is_module_patched("socket"):
+        return None
+    import gevent
+
+    return gevent.get_hub().threadpool
+
+
+class _SQLiteConnection(sqlite3.Connection):
+    """sqlite3's connection, whose commit waits for the disk in a native thread under gevent.
+
+    With ``synchronous=FULL`` a commit ends with an fsync, milliseconds on a busy disk.
+    sqlite3 releases the GIL meanwhile, so running it in gevent's thread pool keeps
+    every other connection of the process served while the disk works.
+    """
+
+    def commit(self) -> None:
+        threads = _native_threads()
+        if threads is None:
+            return super().commit()
+        return threads.apply(sqlite3.Connection.commit, (self,))
+
+
+def write_lock(engine: Engine) -> AbstractContextManager:
+    """What a process holds while it writes: one writer at a time on SQLite.
+
+    SQLite has one writer per database; a second writer in the same process would
+    wait for the lock in C, stopping the whole process under gevent. Queued on this
+    lock instead, it waits alone. PostgreSQL locks rows, not the database: no lock.
+    """
+    return threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker:

@@ -9,6 +9,7 @@ session's lock, so every browser receives events in sequence order.
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -43,9 +44,15 @@ class Outcome:
 
 
 class Live:
-    def __init__(self, sessions: sessionmaker, publish: Publish | None = None) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker,
+        publish: Publish | None = None,
+        write_lock: AbstractContextManager | None = None,
+    ) -> None:
         self._sessions = sessions
         self.publish: Publish = publish or (lambda session_id, events: None)
+        self._write_lock = write_lock or nullcontext()
         self._cache: dict[str, _Cached] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -97,7 +104,7 @@ class Live:
         """
         with self.lock(session_id):
             try:
-                with self._sessions() as db, db.begin():
+                with self._write_lock, self._sessions() as db, db.begin():
                     if command_id is not None:
                         seq = services.command_seq(db, session_id, command_id)
                         if seq is not None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from mag.domain import events as ev
@@ -228,7 +228,7 @@ def append_after(
 ) -> list[Event]:
     """Store ``new_events`` numbered from ``last_seq + 1`` and move the session's ``last_seq``.
 
-    SQLAlchemy Core, one multi-row INSERT and one UPDATE: this runs for every command.
+    One multi-row INSERT and one UPDATE, prepared once (this runs for every command).
     The unique (session, seq) constraint refuses a number another process took first.
     """
     at = utcnow()
@@ -245,13 +245,9 @@ def append_after(
     ]
     if not stored:
         return stored
-    db.execute(insert(EventRecord), [event_row(session_id, event) for event in stored])
-    db.execute(
-        update(SessionRecord)
-        .where(SessionRecord.id == session_id)
-        .values(last_seq=stored[-1].seq)
-        .execution_options(synchronize_session=False)
-    )
+    connection = db.connection()
+    connection.execute(_INSERT_EVENTS, [event_row(session_id, event) for event in stored])
+    connection.execute(_MOVE_LAST_SEQ, {"b_id": session_id, "b_seq": stored[-1].seq})
     return stored
 
 
@@ -271,32 +267,41 @@ def event_record(session_id: str, event: Event) -> EventRecord:
     return EventRecord(**event_row(session_id, event))
 
 
-_EVENT_COLUMNS = (
-    EventRecord.seq,
-    EventRecord.type,
-    EventRecord.data,
-    EventRecord.actor,
-    EventRecord.at,
-    EventRecord.audience,
+# The statements every command runs, built once on the tables (plain Core, no ORM).
+_EVENTS = EventRecord.__table__
+_COMMANDS = CommandRecord.__table__
+_SESSIONS = SessionRecord.__table__
+_INSERT_EVENTS = insert(_EVENTS)
+_MOVE_LAST_SEQ = (
+    update(_SESSIONS).where(_SESSIONS.c.id == bindparam("b_id")).values(last_seq=bindparam("b_seq"))
 )
-
-
-def events_after(
-    db: Session, session_id: str, seq: int, limit: int | None = None, upto: int | None = None
-) -> list[Event]:
-    """The session's events numbered after ``seq`` (and at most ``upto``), in order."""
-    query = (
-        select(*_EVENT_COLUMNS)
-        .where(EventRecord.session_id == session_id, EventRecord.seq > seq)
-        .order_by(EventRecord.seq)
+_EVENTS_AFTER = (
+    select(
+        _EVENTS.c.seq,
+        _EVENTS.c.type,
+        _EVENTS.c.data,
+        _EVENTS.c.actor,
+        _EVENTS.c.at,
+        _EVENTS.c.audience,
     )
-    if upto is not None:
-        query = query.where(EventRecord.seq <= upto)
-    if limit is not None:
-        query = query.limit(limit)
+    .where(_EVENTS.c.session_id == bindparam("b_id"), _EVENTS.c.seq > bindparam("b_after"))
+    .order_by(_EVENTS.c.seq)
+)
+_COMMAND_SEQ = select(_COMMANDS.c.seq).where(
+    _COMMANDS.c.session_id == bindparam("b_id"), _COMMANDS.c.command_id == bindparam("b_command")
+)
+_INSERT_COMMAND = insert(_COMMANDS)
+_LAST_SEQ = select(_SESSIONS.c.last_seq).where(_SESSIONS.c.id == bindparam("b_id"))
+_LAST_SEQ_FOR_UPDATE = _LAST_SEQ.with_for_update()
+
+
+def events_after(db: Session, session_id: str, seq: int, limit: int | None = None) -> list[Event]:
+    """The session's events numbered after ``seq``, in order (at most ``limit``)."""
+    query = _EVENTS_AFTER if limit is None else _EVENTS_AFTER.limit(limit)
+    rows = db.connection().execute(query, {"b_id": session_id, "b_after": seq})
     return [
         Event(seq=r.seq, type=r.type, data=r.data, actor=r.actor, at=r.at, audience=r.audience)
-        for r in db.execute(query)
+        for r in rows
     ]
 
 
@@ -312,33 +317,32 @@ def event_at(db: Session, session_id: str, seq: int) -> Event | None:
 
 def command_seq(db: Session, session_id: str, command_id: str) -> int | None:
     """The seq a command already carried out reached (a retry), or None: one indexed lookup."""
-    return db.execute(
-        select(CommandRecord.seq).where(
-            CommandRecord.session_id == session_id, CommandRecord.command_id == command_id
-        )
-    ).scalar()
+    return (
+        db.connection()
+        .execute(_COMMAND_SEQ, {"b_id": session_id, "b_command": command_id})
+        .scalar()
+    )
 
 
 def record_command(db: Session, session_id: str, command_id: str, actor: str, name: str, seq: int):
     """Remember a command's id; its primary key refuses a second copy from another process."""
-    db.execute(
-        insert(CommandRecord).values(
-            session_id=session_id,
-            command_id=command_id,
-            actor=actor,
-            name=name,
-            seq=seq,
-            at=utcnow(),
-        )
+    db.connection().execute(
+        _INSERT_COMMAND,
+        {
+            "session_id": session_id,
+            "command_id": command_id,
+            "actor": actor,
+            "name": name,
+            "seq": seq,
+            "at": utcnow(),
+        },
     )
 
 
 def last_seq(db: Session, session_id: str, *, for_update: bool = False) -> int:
     """The session's last seq; ``for_update`` locks its row (PostgreSQL) until the commit."""
-    query = select(SessionRecord.last_seq).where(SessionRecord.id == session_id)
-    if for_update:
-        query = query.with_for_update()
-    seq = db.execute(query).scalar()
+    query = _LAST_SEQ_FOR_UPDATE if for_update else _LAST_SEQ
+    seq = db.connection().execute(query, {"b_id": session_id}).scalar()
     if seq is None:
         raise DomainError("unknown_session", N_("Cette séance n'existe pas."))
     return seq
