@@ -225,7 +225,7 @@ def play(app: Flask, size: int) -> str:
     proposals = []
     for number, pid in enumerate(room.people):
         proposal_id = secrets.token_hex(16)
-        title = f"Récit {number + 1} : {room.words(1)[:60]}"
+        title = f"{room.words(1)[:60]} ({number + 1})"
         room.by(pid, "submit_proposal", proposal_id=proposal_id, title=title, body=room.words(3))
         proposals.append(proposal_id)
     room.next()  # vote
