@@ -120,6 +120,12 @@ def test_asking_again_while_it_runs_gives_the_same_job(app, ended):
     first = start_export(http, ended.session_id, "md")
     second = start_export(rapporteur.http, ended.session_id, "md")
     other_format = start_export(http, ended.session_id, "csv")
+    early = http.get(f"/animer/{ended.session_id}/travaux/{first['id']}/fichier")
+    assert early.status_code == 409  # a process takes longer than this to start
+    assert early.json["error"] == {
+        "code": "job_not_ready",
+        "message": "Le fichier n'est pas encore prêt.",
+    }
 
     assert second["id"] == first["id"]
     assert other_format["id"] != first["id"]
@@ -194,6 +200,9 @@ def test_only_the_team_reaches_a_job(app, ended):
         response = other.facilitator.http.get(moved)
         assert response.status_code == 404
         assert response.json["error"]["code"] == "unknown_job"
+    unknown = http.post(f"{base}/export/exe", json={})
+    assert unknown.status_code == 404
+    assert unknown.json["error"]["code"] == "unknown_format"
     for guess in ("nope", "../../mag.sqlite3", "x" * 32):
         response = http.get(f"{base}/travaux/{guess}")
         assert response.status_code == 404
