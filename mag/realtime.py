@@ -302,6 +302,12 @@ class SessionNamespace(Namespace):
         if isinstance(event, str) and event in RESERVED_EVENTS:
             return super().trigger_event(event, *args)
         sid, payload = args[0], args[1:]
+        if not self.server.get_environ(sid, self.namespace):
+            # Handled after its client left (a DISCONNECT packet overtook it), with no
+            # request to answer in: Flask-SocketIO would acknowledge ['', 400].
+            refusal = Refusal("not_connected", "a message handled after its disconnection")
+            log.warning("refused a Socket.IO message from %s: %r", sid, refusal)
+            return error_payload(refusal.error())
         refusal = event if isinstance(event, Refusal) else check_message(event, payload)
         if refusal is None:
             handler, arguments = getattr(self, f"on_{event}"), payload

@@ -318,6 +318,13 @@ def test_an_oversized_message_is_answered_and_the_connection_stays(app, room, pe
     assert server.eio.max_http_buffer_size == FRAME_CEILING, "engine.io cuts only above this"
 
 
+def test_a_message_handled_after_its_client_left_says_so_in_words(app, log):
+    namespace = app.extensions["mag"].socketio.server.namespace_handlers["/"]
+    answer = namespace.trigger_event("sync", "a-sid-that-left", {"since": 0})
+    assert answer["error"]["code"] == "not_connected"
+    assert "rechargez la page" in answer["error"]["message"]
+
+
 def test_not_connected_says_so_in_words(app, people, log):
     amina = people[1]
     namespace = app.extensions["mag"].socketio.server.namespace_handlers["/"]
