@@ -533,9 +533,10 @@ async def fuzz_client(client: Client, role: Role, tally: Tally, budget, garbage:
                 if prefix not in ("2", "51-"):
                     ack = False
                 body = garbage.frame_body().replace("{", "{{").replace("}", "}}")
-                if not prefix and body[:1] in ("0", "1"):
-                    # A CONNECT or DISCONNECT packet: the client would really leave its
-                    # namespace (as it may), and its later messages would go nowhere.
+                if not prefix and body[:1].isdigit():
+                    # A typed packet after all: a DISCONNECT (1) would really leave the
+                    # namespace, and an event (2) could carry an ack id this client's
+                    # python-socketio never made (an ack 0 even breaks its counter).
                     body = " " + body
                 if prefix in ("2", "51-") and body[:1] in set(string.digits + "-"):
                     # Else its digits would read as an ack id, and the answer would go to
