@@ -8,8 +8,8 @@ session's lock, so every browser receives events in sequence order.
 """
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -79,6 +79,16 @@ class Live:
                 state.apply(event)
         return cached
 
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A write transaction outside any session's log (creating a session, say).
+
+        Every write of the server process goes through here or :meth:`write`, so on
+        SQLite one writer at a time waits its turn without stopping the process.
+        """
+        with self._write_lock, self._sessions() as db, db.begin():
+            yield db
+
     def read(self, session_id: str, look: Callable[[SessionState, Protocol], T]) -> T:
         """Return ``look(state, protocol)``, computed under the session's lock.
 
@@ -104,7 +114,7 @@ class Live:
         """
         with self.lock(session_id):
             try:
-                with self._write_lock, self._sessions() as db, db.begin():
+                with self.transaction() as db:
                     if command_id is not None:
                         seq = services.command_seq(db, session_id, command_id)
                         if seq is not None:

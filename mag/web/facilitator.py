@@ -66,7 +66,7 @@ def create():
     if not errors:
         mag = current_app.extensions["mag"]
         try:
-            with mag.sessions() as db, db.begin():
+            with mag.live.transaction() as db:
                 created = services.create_session(
                     db,
                     title=form["title"],
