@@ -88,7 +88,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    engine = make_engine(str(app.config["MAG_DATABASE_URL"]))
+    engine = make_engine(
+        str(app.config["MAG_DATABASE_URL"]),
+        sqlite_synchronous=str(app.config["MAG_SQLITE_SYNCHRONOUS"]),
+    )
     upgrade(engine)
 
     babel.init_app(app, locale_selector=lambda: _locale(app))

@@ -22,8 +22,9 @@ def default_config() -> dict[str, object]:
         "MAG_COOKIE_SECURE": os.environ.get("MAG_COOKIE_SECURE", "") == "1",
         # A reconnecting browser that missed more events than this gets a full state.
         "MAG_REPLAY_LIMIT": 500,
-        # Largest Socket.IO message accepted (bytes); contributions are far smaller.
-        "MAG_MAX_MESSAGE_BYTES": 64 * 1024,
+        # Largest Socket.IO message accepted (bytes, in UTF-8): a whole synthesis
+        # (300,000 characters) fits; contributions are far smaller.
+        "MAG_MAX_MESSAGE_BYTES": int(os.environ.get("MAG_MAX_MESSAGE_BYTES", 1536 * 1024)),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Time zone of the times of day in documents; empty: the server's own.
         "MAG_TIMEZONE": os.environ.get("MAG_TIMEZONE", ""),
@@ -41,6 +42,11 @@ def default_config() -> dict[str, object]:
         # Reverse proxies in front of mag that set X-Forwarded-For (0: none): the
         # per-address limit then counts the browser's address, not the proxy's.
         "MAG_PROXY_HOPS": int(os.environ.get("MAG_PROXY_HOPS", "0")),
+        # SQLite's "synchronous": FULL (the default) syncs every commit to the disk, so
+        # an acknowledged command survives a power cut; NORMAL syncs at checkpoints only
+        # (still safe when the process crashes, not when the machine loses power) and
+        # removes the disk's wait from every command. See docs/deploy.md.
+        "MAG_SQLITE_SYNCHRONOUS": os.environ.get("MAG_SQLITE_SYNCHRONOUS", "FULL"),
         # How often (seconds) a process checks that its browsers have every event
         # committed elsewhere (another process, an export job); 0: never.
         "MAG_CATCH_UP_SECONDS": float(os.environ.get("MAG_CATCH_UP_SECONDS", "2")),

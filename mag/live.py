@@ -116,8 +116,13 @@ class Live:
             try:
                 with self.transaction() as db:
                     if command_id is not None:
-                        seq = services.command_seq(db, session_id, command_id)
-                        if seq is not None:
+                        done = services.command_seq(db, session_id, command_id)
+                        if done is not None:
+                            seq, sender = done
+                            if sender != actor.key:  # someone else's id: not a retry
+                                raise DomainError(
+                                    "invalid_id", N_("Identifiant de commande invalide.")
+                                )
                             return Outcome([], seq, is_retry=True)
                     cached = self._caught_up(db, session_id, for_update=True)
                     new_events = make(db, cached.state, cached.protocol)

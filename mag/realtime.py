@@ -101,8 +101,9 @@ def error_payload(error: DomainError) -> dict[str, object]:
 CLIENT_EVENTS = frozenset({"sync", "command"})  # each with exactly one JSON object
 RESERVED_EVENTS = frozenset({"connect", "disconnect"})  # raised by the server alone
 # Engine.io closes a connection, without a word, on a frame longer than its buffer
-# size; it is raised to this ceiling so that a message over MAG_MAX_MESSAGE_BYTES
-# (but under the ceiling) can be read far enough to answer ``too_large``.
+# size; it is raised to this ceiling (or twice MAG_MAX_MESSAGE_BYTES) so that a
+# message over the limit (but under the ceiling) can be read far enough to answer
+# ``too_large``.
 FRAME_CEILING = 1024 * 1024
 
 REFUSALS = {
@@ -527,7 +528,7 @@ def register(socketio: SocketIO, mag) -> "SessionNamespace":
     # engine.io (MAG_MAX_MESSAGE_BYTES); engine.io itself now cuts at the ceiling.
     limit = int(socketio.server.eio.max_http_buffer_size)
     socketio.server.packet_class = checked_packets(limit)
-    socketio.server.eio.max_http_buffer_size = max(limit, FRAME_CEILING)
+    socketio.server.eio.max_http_buffer_size = max(2 * limit, FRAME_CEILING)
     # Engine.io decodes as JSON every message that does not start with a digit; its
     # JSON module is process-wide (as its own ``json`` option sets it).
     if not isinstance(engineio_packet.Packet.json, DepthSafeJSON):

@@ -287,7 +287,7 @@ _EVENTS_AFTER = (
     .where(_EVENTS.c.session_id == bindparam("b_id"), _EVENTS.c.seq > bindparam("b_after"))
     .order_by(_EVENTS.c.seq)
 )
-_COMMAND_SEQ = select(_COMMANDS.c.seq).where(
+_COMMAND_SEQ = select(_COMMANDS.c.seq, _COMMANDS.c.actor).where(
     _COMMANDS.c.session_id == bindparam("b_id"), _COMMANDS.c.command_id == bindparam("b_command")
 )
 _INSERT_COMMAND = insert(_COMMANDS)
@@ -315,13 +315,15 @@ def event_at(db: Session, session_id: str, seq: int) -> Event | None:
     return Event(seq=r.seq, type=r.type, data=r.data, actor=r.actor, at=r.at, audience=r.audience)
 
 
-def command_seq(db: Session, session_id: str, command_id: str) -> int | None:
-    """The seq a command already carried out reached (a retry), or None: one indexed lookup."""
-    return (
-        db.connection()
-        .execute(_COMMAND_SEQ, {"b_id": session_id, "b_command": command_id})
-        .scalar()
+def command_seq(db: Session, session_id: str, command_id: str) -> tuple[int, str] | None:
+    """The seq a command already carried out reached and who sent it, or None.
+
+    One indexed lookup: a retry is recognised here, whichever process it reaches.
+    """
+    row = (
+        db.connection().execute(_COMMAND_SEQ, {"b_id": session_id, "b_command": command_id}).first()
     )
+    return (row.seq, row.actor) if row is not None else None
 
 
 def record_command(db: Session, session_id: str, command_id: str, actor: str, name: str, seq: int):

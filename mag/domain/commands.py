@@ -41,7 +41,7 @@ SESSION_TITLE_MAX = 200
 QUESTION_MAX = 1000
 CONVENTION_MAX = 20000
 DATE_MAX = 40
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

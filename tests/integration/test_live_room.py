@@ -122,11 +122,26 @@ def test_a_retried_command_is_carried_out_once(room):
     assert len(bruno.received_events()) == 1
 
 
+def test_a_command_id_is_its_senders_alone(room):
+    amina, bruno = room.join("Amina", accept=False), room.join("Bruno", accept=False)
+    first = amina.send("accept_convention", cid="amina-0000001", version=1)
+    assert first["ok"]
+    borrowed = bruno.send("accept_convention", cid="amina-0000001", version=1)
+    assert borrowed["ok"] is False and borrowed["error"]["code"] == "invalid_id"
+    assert "is_retry" not in borrowed
+    again = amina.send("accept_convention", cid="amina-0000001", version=1)
+    assert again["is_retry"] is True and again["seq"] == first["seq"]
+
+
 def test_malformed_commands_are_refused(room):
     amina = room.join("Amina")
     assert amina.socket.emit("command", "next", callback=True)["error"]["code"] == "malformed"
     answer = amina.socket.emit(
         "command", {"id": "x", "name": "accept_convention", "args": {}}, callback=True
+    )
+    assert answer["error"]["code"] == "invalid_id"
+    answer = amina.socket.emit(
+        "command", {"id": "abcdefgh\n", "name": "accept_convention", "args": {}}, callback=True
     )
     assert answer["error"]["code"] == "invalid_id"
     answer = amina.send("steal_the_show")

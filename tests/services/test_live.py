@@ -176,6 +176,19 @@ def test_sqlite_runs_in_wal_with_full_sync_and_foreign_keys(tmp_path):
     engine.dispose()
 
 
+def test_sqlite_sync_can_be_set_to_normal_and_nothing_else(tmp_path):
+    import pytest
+
+    from mag.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'normal.sqlite3'}", sqlite_synchronous="normal")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    engine.dispose()
+    with pytest.raises(ValueError, match="FULL or NORMAL"):
+        make_engine(f"sqlite:///{tmp_path / 'off.sqlite3'}", sqlite_synchronous="OFF")
+
+
 def test_the_migrations_match_the_models(engine):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
