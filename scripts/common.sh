@@ -50,9 +50,10 @@ ensure_postgresql() {
   export MAG_TEST_POSTGRESQL_URL="postgresql+psycopg://mag_test:mag_test@127.0.0.1:$port/postgres"
 }
 
-# WeasyPrint (the PDF export) draws text with Pango; a minimal Debian may not have it.
-ensure_pango() {
-  if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then
-    apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+# The PDF export sets its text in DejaVu (Typst falls back to its own Libertinus
+# without it); a minimal Debian may not have the fonts.
+ensure_fonts() {
+  if [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ]; then
+    apt_install fonts-dejavu-core
   fi
 }
