@@ -1,13 +1,10 @@
 """Fixtures shared by the service, integration and browser tests."""
 
 import itertools
-import os
 import re
-import uuid
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
+from databases import POSTGRESQL_URL, fresh_postgresql_database
 
 from mag import create_app
 
@@ -18,9 +15,6 @@ def command_id() -> str:
     return f"cmd-{next(_ids):08d}"
 
 
-# PostgreSQL runs too when scripts/test found or started a server and set this URL (to a
-# database the tests may create databases from); SQLite always runs.
-POSTGRESQL_URL = os.environ.get("MAG_TEST_POSTGRESQL_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRESQL_URL else [])
 
 
@@ -29,14 +23,8 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'mag.sqlite3'}"
         return
-    name = f"mag_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRESQL_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield make_url(POSTGRESQL_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.dispose()
+    with fresh_postgresql_database() as url:
+        yield url
 
 
 @pytest.fixture

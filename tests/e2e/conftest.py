@@ -20,20 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from browsers import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from mag.domain.protocol import builtin_protocol
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SERVER_START_SECONDS = 30
 PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1280, "height": 900}

@@ -1,15 +1,11 @@
 """Fixtures: a throwaway Redis, a fresh PostgreSQL database, `mag serve` commands sharing them."""
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
 from cluster import REDIS_SERVER, Redis, Server
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
-
-POSTGRESQL_URL = os.environ.get("MAG_TEST_POSTGRESQL_URL")
+from databases import POSTGRESQL_URL, fresh_postgresql_database
 
 
 @pytest.fixture
@@ -30,14 +26,8 @@ def postgresql_url() -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail("MAG_TEST_POSTGRESQL_URL is not set: scripts/test starts PostgreSQL")
         pytest.skip("no PostgreSQL server (scripts/test starts one)")
-    name = f"mag_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRESQL_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield make_url(POSTGRESQL_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.dispose()
+    with fresh_postgresql_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 
 import os
 import signal
-from pathlib import Path
 
 import pytest
+from browsers import CHROMIUM, CHROMIUM_ARGS
 from cluster import create_session
 from playwright.sync_api import expect, sync_playwright
 
@@ -12,16 +12,6 @@ from mag.domain.protocol import builtin_protocol
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 STEPS = builtin_protocol("mag-court").steps
 BACK_WITHIN_MS = 5_000
 

@@ -1,0 +1,28 @@
+"""The test PostgreSQL server (``MAG_TEST_POSTGRESQL_URL``, set by scripts/test): fresh databases."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+# PostgreSQL runs too when scripts/test found or started a server and set this URL (to a
+# database the tests may create databases from); SQLite always runs.
+POSTGRESQL_URL = os.environ.get("MAG_TEST_POSTGRESQL_URL")
+
+
+@contextmanager
+def fresh_postgresql_database() -> Iterator[str]:
+    """A new database on the test PostgreSQL server, dropped afterwards: its URL."""
+    name = f"mag_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRESQL_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(POSTGRESQL_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()
