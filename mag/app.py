@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from mag import realtime, web
 from mag.bus import Bus
 from mag.config import ROOT, default_config
-from mag.db import make_engine, make_sessionmaker, upgrade, write_lock
+from mag.db import SQLITE_SYNCHRONOUS, Writes, make_engine, make_sessionmaker, upgrade
 from mag.extensions import babel
 from mag.fanout import Fanout
 from mag.live import Live
@@ -88,10 +88,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    engine = make_engine(
-        str(app.config["MAG_DATABASE_URL"]),
-        sqlite_synchronous=str(app.config["MAG_SQLITE_SYNCHRONOUS"]),
-    )
+    engine = make_engine(str(app.config["MAG_DATABASE_URL"]))
+    synchronous = str(app.config["MAG_SQLITE_SYNCHRONOUS"]).upper()
+    if synchronous not in SQLITE_SYNCHRONOUS:
+        raise ValueError(f"MAG_SQLITE_SYNCHRONOUS must be FULL or NORMAL, not {synchronous!r}")
     upgrade(engine)
 
     babel.init_app(app, locale_selector=lambda: _locale(app))
@@ -112,7 +112,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     mag = Mag(
         engine,
         sessions,
-        Live(sessions, fanout.committed, write_lock(engine)),
+        Live(sessions, fanout.committed, Writes(engine, durable=synchronous == "FULL")),
         socketio,
         fanout,
         bus or Presence(),

@@ -1,16 +1,18 @@
 """Engine and migrations.
 
 SQLite (the default, in ``sessions/``) is set up for durability: WAL so readers
-never block the writer, ``synchronous=FULL`` so an acknowledged command
-survives a power cut, foreign keys on, and a busy timeout. Any other database
-comes from ``MAG_DATABASE_URL``; nothing else in the code depends on SQLite.
+never block the writer, an acknowledged command on the disk before it is
+acknowledged (:class:`Writes`: commits synced together), foreign keys on, and a
+busy timeout. Any other database comes from ``MAG_DATABASE_URL``; nothing else
+in the code depends on SQLite.
 """
 
+import os
 import sqlite3
 import sys
 import threading
-from contextlib import AbstractContextManager, nullcontext
-from functools import partial
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
@@ -24,12 +26,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_SYNCHRONOUS = ("FULL", "NORMAL")
 
 
-def make_engine(url: str, *, sqlite_synchronous: str = "FULL") -> Engine:
-    """The engine for ``url``; on SQLite, commits synced to disk as ``sqlite_synchronous`` says."""
+def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        synchronous = sqlite_synchronous.upper()
-        if synchronous not in SQLITE_SYNCHRONOUS:
-            raise ValueError(f"MAG_SQLITE_SYNCHRONOUS must be FULL or NORMAL, not {synchronous!r}")
         if url.startswith("sqlite:///"):
             # The data folder may be new on a fresh clone.
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -37,15 +35,16 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL") -> Engine:
             url,
             connect_args={"timeout": 30, "check_same_thread": False, "factory": _SQLiteConnection},
         )
-        event.listen(engine, "connect", partial(_sqlite_pragmas, synchronous))
+        event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(synchronous: str, dbapi_connection, connection_record) -> None:
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA synchronous={synchronous}")
+    # The WAL is synced at checkpoints only; Writes syncs it before acknowledging.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
@@ -62,11 +61,11 @@ def _native_threads():
 
 
 class _SQLiteConnection(sqlite3.Connection):
-    """sqlite3's connection, whose commit waits for the disk in a native thread under gevent.
+    """sqlite3's connection, whose commit runs in a native thread under gevent.
 
-    With ``synchronous=FULL`` a commit ends with an fsync, milliseconds on a busy disk.
-    sqlite3 releases the GIL meanwhile, so running it in gevent's thread pool keeps
-    every other connection of the process served while the disk works.
+    A commit writes the WAL and, now and then, checkpoints it into the database
+    with an fsync. sqlite3 releases the GIL meanwhile, so in gevent's thread pool
+    the rest of the process goes on being served.
     """
 
     def commit(self) -> None:
@@ -76,14 +75,70 @@ class _SQLiteConnection(sqlite3.Connection):
         return threads.apply(sqlite3.Connection.commit, (self,))
 
 
-def write_lock(engine: Engine) -> AbstractContextManager:
-    """What a process holds while it writes: one writer at a time on SQLite.
+class Writes:
+    """How one process writes: one writer at a time, each commit on disk before it is answered.
 
     SQLite has one writer per database; a second writer in the same process would
-    wait for the lock in C, stopping the whole process under gevent. Queued on this
-    lock instead, it waits alone. PostgreSQL locks rows, not the database: no lock.
+    wait for it inside C, stopping the whole process under gevent. Queued on
+    :meth:`turn`'s lock instead, it waits alone.
+
+    Durability is a group commit: SQLite commits without waiting for the disk
+    (``synchronous=NORMAL``), then :meth:`turn` waits, after giving the lock to the
+    next writer, until an fsync of the WAL that began after this commit has
+    ended. Every command committed while one fsync runs shares the next, so the
+    disk's wait is paid once per group, not once per command, and an acknowledged
+    command is on the disk as with ``synchronous=FULL``. ``durable=False``
+    (``MAG_SQLITE_SYNCHRONOUS=NORMAL``) skips the fsync: commands then survive a
+    crash of mag, not a power cut. PostgreSQL needs neither the lock nor the fsync.
     """
-    return threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+
+    def __init__(self, engine: Engine, *, durable: bool = True) -> None:
+        is_sqlite = engine.dialect.name == "sqlite"
+        database = engine.url.database if is_sqlite else None
+        self._lock = threading.Lock() if is_sqlite else nullcontext()
+        self._wal = Path(f"{database}-wal") if durable and database else None
+        self._guard = threading.Lock()
+        self._sync_lock = threading.Lock()
+        self._committed = 0  # commits so far, in order
+        self._synced = 0  # commits known to be on disk
+        self.syncs = 0  # fsyncs made (the benchmark and the tests read it)
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """Hold the process's write turn; on leaving without error, wait until durable."""
+        with self._lock:
+            yield
+            with self._guard:
+                self._committed += 1
+                ticket = self._committed
+        if self._wal is not None:
+            self._wait_for_disk(ticket)
+
+    def _wait_for_disk(self, ticket: int) -> None:
+        with self._sync_lock:
+            if self._synced >= ticket:
+                return  # an fsync that began after this commit has ended
+            with self._guard:
+                covered = self._committed
+            threads = _native_threads()
+            if threads is None:
+                _fsync(self._wal)
+            else:
+                threads.apply(_fsync, (self._wal,))
+            self.syncs += 1
+            self._synced = covered
+
+
+def _fsync(path: Path) -> None:
+    """Flush ``path``'s written data to the disk (any descriptor of the file will do)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return  # no WAL: nothing was written since the last checkpoint removed it
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker:

@@ -9,7 +9,7 @@ session's lock, so every browser receives events in sequence order.
 
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mag import services
+from mag.db import Writes
 from mag.domain.commands import ADD_PARTICIPANT, ID_PATTERN, decide, invite_member, join
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
@@ -48,11 +49,12 @@ class Live:
         self,
         sessions: sessionmaker,
         publish: Publish | None = None,
-        write_lock: AbstractContextManager | None = None,
+        writes: Writes | None = None,
     ) -> None:
         self._sessions = sessions
         self.publish: Publish = publish or (lambda session_id, events: None)
-        self._write_lock = write_lock or nullcontext()
+        # One writer at a time per process, each commit on disk before its answer.
+        self.writes = writes or Writes(sessions.kw["bind"])
         self._cache: dict[str, _Cached] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -83,10 +85,11 @@ class Live:
     def transaction(self) -> Iterator[Session]:
         """A write transaction outside any session's log (creating a session, say).
 
-        Every write of the server process goes through here or :meth:`write`, so on
-        SQLite one writer at a time waits its turn without stopping the process.
+        Every write of the server process goes through here or :meth:`write`: on
+        SQLite one writer at a time waits its turn without stopping the process, and
+        the transaction is on the disk when this block ends (:class:`mag.db.Writes`).
         """
-        with self._write_lock, self._sessions() as db, db.begin():
+        with self.writes.turn(), self._sessions() as db, db.begin():
             yield db
 
     def read(self, session_id: str, look: Callable[[SessionState, Protocol], T]) -> T:
