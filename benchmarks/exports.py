@@ -24,6 +24,7 @@ import argparse
 import os
 import random
 import secrets
+import socket
 import tempfile
 import time
 from collections import Counter
@@ -402,7 +403,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 4000])
     parser.add_argument(
-        "--live-probe", action="store_true", help="then time commands on a live session"
+        "--live-probe",
+        action="store_true",
+        help="then time live commands on a real mag serve, idle and while a PDF export runs",
     )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -432,31 +435,119 @@ def main() -> None:
                 )
                 print_timings(time_exports(material))
             if options.live_probe:
-                live_probe(app, sid)
+                live_probe(app, folder, sid)
         mag.engine.dispose()
 
 
 # ---------------------------------------------------------------- live probe
 
 
-def live_probe(app: Flask, session_id: str, commands: int = 50) -> None:
-    """How long a command takes on a live session, for the exports' effect on the room.
+def live_probe(app: Flask, folder: str, exported: str, commands: int = 60) -> None:
+    """A live command's time on a real ``mag serve``, idle and while a PDF export runs.
 
-    The hook for running exports away from the server process: today it only times
-    ``commands`` rapporteur notes on a fresh session, one after the other; measuring them
-    while exports of ``session_id`` run elsewhere goes here.
+    Starts ``mag serve`` on this benchmark's database, opens the console of a fresh
+    session over a WebSocket and times ``commands`` rapporteur notes (send to
+    answer); then starts the PDF export of ``exported`` as the console does (a job)
+    and times notes until the PDF is ready.
     """
-    room = open_session(app)
-    samples = []
-    for _ in range(commands):
-        start = time.perf_counter()
-        room.note()
-        samples.append(time.perf_counter() - start)
-    samples.sort()
-    print(
-        f"\nlive probe: {commands} notes, median {samples[len(samples) // 2] * 1000:.1f} ms,"
-        f" max {samples[-1] * 1000:.1f} ms (session {session_id} exported before, not during)"
+    import subprocess
+    import sys
+
+    import requests
+    import socketio
+
+    mag = app.extensions["mag"]
+    live_id = open_session(app).session_id
+    secrets_of = {}
+    with mag.sessions() as db, db.begin():
+        for sid in (live_id, exported):
+            secrets_of[sid] = services.rotate_facilitator_secret(
+                db, services.session_record(db, sid)
+            )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "MAG_DATA_DIR": folder,
+        "MAG_DATABASE_URL": str(app.config["MAG_DATABASE_URL"]),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mag",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-demo",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
+    http = requests.Session()
+    try:
+        for _ in range(300):
+            try:
+                http.get(f"{base}/rejoindre", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        for sid, secret in secrets_of.items():
+            http.get(f"{base}/animer/{sid}/{secret}", timeout=10)
+        client = socketio.Client()
+        client.connect(
+            base,
+            transports=["websocket"],
+            auth={"session": live_id, "role": "animateur"},
+            headers={"Cookie": "; ".join(f"{k}={v}" for k, v in http.cookies.items())},
+        )
+
+        def note() -> float:
+            start = time.perf_counter()
+            answer = client.call(
+                "command",
+                {
+                    "id": secrets.token_hex(8),
+                    "name": "add_note",
+                    "args": {"contribution_id": secrets.token_hex(16), "body": "Elle raconte."},
+                },
+                timeout=30,
+            )
+            assert answer["ok"], answer
+            return time.perf_counter() - start
+
+        idle = [note() for _ in range(commands)]
+        job = http.post(f"{base}/animer/{exported}/export/pdf", timeout=30).json()["job"]
+        started, during, state = time.perf_counter(), [], job["state"]
+        while state not in ("done", "failed"):
+            during.append(note())
+            time.sleep(0.05)
+            state = http.get(f"{base}/animer/{exported}/travaux/{job['id']}", timeout=10).json()[
+                "job"
+            ]["state"]
+        took = time.perf_counter() - started
+        client.disconnect()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(
+        f"\nlive command on mag serve (a rapporteur's note, send to answer), {exported} exported:"
+    )
+    for label, samples in (
+        ("idle", idle),
+        (f"while the PDF job ran ({state}, {took:.1f} s)", during),
+    ):
+        samples = sorted(s * 1000 for s in samples)
+        p95 = samples[min(len(samples) - 1, int(0.95 * len(samples)))]
+        print(
+            f"  {label:40} median {samples[len(samples) // 2]:6.1f} ms   p95 {p95:6.1f} ms"
+            f"   max {samples[-1]:6.1f} ms   ({len(samples)} notes)"
+        )
 
 
 if __name__ == "__main__":
