@@ -13,6 +13,7 @@ committed from the database (``mag.fanout``).
 
 import ctypes
 import ctypes.util
+import gc
 import os
 import resource
 import signal
@@ -76,7 +77,12 @@ def _post_fork(server, worker) -> None:
 
 
 def _post_worker_init(worker) -> None:
-    """Start the worker's background work (catch-up, Redis listener) once it serves."""
+    """Start the worker's background work (catch-up, Redis listener) once it serves.
+
+    What the app loaded at start lives as long as the process: it is moved out of
+    the garbage collector's reach, so full collections stay short under load.
+    """
+    gc.freeze()
     app = worker.wsgi
     mag = getattr(app, "extensions", {}).get("mag")
     if mag is not None:
