@@ -178,6 +178,24 @@ class DepthSafeJSON:
             raise ValueError("JSON nested too deeply") from error
 
 
+class ReadableEnginePacket(engineio_packet.Packet):
+    """Engine.io's packet, for which a frame it cannot read is a no-op, not a traceback.
+
+    Engine.io decodes each WebSocket frame outside its own error handling: a frame
+    that is not an engine.io packet at all (``x``, ``{``, an empty string) raised
+    out of the connection's handler. Read here as a no-op packet, which engine.io
+    ignores, it costs one warning line; the connection stays open.
+    """
+
+    def decode(self, encoded_packet):
+        try:
+            return super().decode(encoded_packet)
+        except (ValueError, IndexError, TypeError):
+            log.warning("ignored a frame that is not an engine.io packet")
+            self.packet_type, self.data, self.binary = engineio_packet.NOOP, None, False
+            return None
+
+
 _SENT = object()  # a packet made to be sent, not read from a frame
 
 
@@ -533,6 +551,8 @@ def register(socketio: SocketIO, mag) -> "SessionNamespace":
     # JSON module is process-wide (as its own ``json`` option sets it).
     if not isinstance(engineio_packet.Packet.json, DepthSafeJSON):
         engineio_packet.Packet.json = DepthSafeJSON(engineio_packet.Packet.json)
+    # Engine.io looks its packet class up in its module each time it reads a frame.
+    engineio_packet.Packet = ReadableEnginePacket
 
     @socketio.on_error_default
     def on_error(error):  # pragma: no cover - logged, then a generic answer

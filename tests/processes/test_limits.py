@@ -142,3 +142,23 @@ def test_a_dead_master_leaves_no_worker_holding_the_port(serve):
     wait_until(lambda: gone(workers[0]), 5, "the worker outlived its master")
     again = serve(port=server.port)  # the same port is free for a restart
     assert join_page_seconds(again) < 5
+
+
+def test_frames_that_are_not_engine_io_packets_leave_one_warning_and_the_connection(serve):
+    import websocket
+
+    server = serve()
+    ws = websocket.create_connection(
+        f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket", timeout=5
+    )
+    assert ws.recv().startswith("0{")  # engine.io's open packet
+    for garbage in ("x", "{", "", "9", "4", "éé"):
+        ws.send(garbage)
+    ws.send("3")  # a pong: the connection still reads engine.io packets
+    ws.send("40")  # and Socket.IO's: a connection without credentials is refused in words
+    answer = ws.recv()
+    assert answer.startswith("44") and "Votre lien n'est plus valable" in answer
+    ws.close()
+    warnings = server.output().count("ignored a frame that is not an engine.io packet")
+    assert warnings >= 4
+    assert "Traceback" not in server.output()
