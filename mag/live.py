@@ -7,6 +7,7 @@ database still agree. Publishing happens after the commit and under the
 session's lock, so every browser receives events in sequence order.
 """
 
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -33,6 +34,14 @@ T = TypeVar("T")
 class _Cached:
     state: SessionState
     protocol: Protocol
+
+
+class _Retry(Exception):
+    """Leaves a transaction without writing: the command was carried out before."""
+
+    def __init__(self, outcome: "Outcome") -> None:
+        super().__init__()
+        self.outcome = outcome
 
 
 @dataclass(frozen=True)
@@ -118,21 +127,17 @@ class Live:
         with self.lock(session_id):
             try:
                 with self.transaction() as db:
-                    if command_id is not None:
-                        done = services.command_seq(db, session_id, command_id)
-                        if done is not None:
-                            seq, sender = done
-                            if sender != actor.key:  # someone else's id: not a retry
-                                raise DomainError(
-                                    "invalid_id", N_("Identifiant de commande invalide.")
-                                )
-                            return Outcome([], seq, is_retry=True)
                     cached = self._caught_up(db, session_id, for_update=True)
-                    new_events = make(db, cached.state, cached.protocol)
+                    try:
+                        new_events = make(db, cached.state, cached.protocol)
+                    except DomainError:
+                        # Refused: unless it is a retry of a command carried out before.
+                        raise self._retry(db, session_id, actor, command_id) from None
                     stored = services.append_after(
                         db, session_id, cached.state.seq, actor.key, new_events
                     )
                     if command_id is not None:
+                        # Its primary key refuses a command id carried out before.
                         services.record_command(
                             db,
                             session_id,
@@ -141,10 +146,18 @@ class Live:
                             name,
                             cached.state.seq + len(stored),
                         )
+            except _Retry as retry:
+                return retry.outcome
             except IntegrityError:
-                # Another process wrote first (same command id, or the same seq).
+                # A retry (the same command id), or another process took the seq first.
                 # Nothing of ours was kept; the caller may retry with the same id.
                 self._cache.pop(session_id, None)
+                with self._sessions() as db:
+                    retry = self._retry(db, session_id, actor, command_id)
+                if isinstance(retry, _Retry):
+                    return retry.outcome
+                if isinstance(retry, DomainError):
+                    raise retry from None
                 raise DomainError(
                     "conflict",
                     N_("Conflit d'écriture : la commande n'a pas été enregistrée, réessayez."),
@@ -153,6 +166,24 @@ class Live:
                 cached.state.apply(event)
             self.publish(session_id, stored)
             return Outcome(stored, cached.state.seq)
+
+    @staticmethod
+    def _retry(
+        db: Session, session_id: str, actor: Actor, command_id: str | None
+    ) -> "_Retry | DomainError":
+        """Why a command was not carried out now: done before (a retry), or the error raised.
+
+        A retry is looked for only once a command fails (its decision refused, or its
+        id refused by the database): the command's usual path makes no lookup.
+        """
+        error = sys.exc_info()[1]
+        done = services.command_seq(db, session_id, command_id) if command_id else None
+        if done is None:
+            return error
+        seq, sender = done
+        if sender != actor.key:  # someone else's id: not a retry
+            return DomainError("invalid_id", N_("Identifiant de commande invalide."))
+        return _Retry(Outcome([], seq, is_retry=True))
 
     def execute(
         self,
