@@ -7,6 +7,7 @@ everything it wrote is committed.
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +45,15 @@ MAX_PLANNED_DATES = 10
 
 def new_id() -> str:
     return secrets.token_hex(8)
+
+
+# What new_id makes (and what earlier versions made): anything else names nothing, and is
+# not handed to the database (PostgreSQL refuses a NUL character with an error).
+_ID = re.compile(r"[0-9a-f]{1,32}")
+
+
+def is_id(value: object) -> bool:
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
 
 
 def new_secret() -> str:
@@ -148,6 +158,8 @@ def find_by_join_code(db: Session, code: str) -> SessionRecord:
 
 
 def session_record(db: Session, session_id: str, *, for_update: bool = False) -> SessionRecord:
+    if not is_id(session_id):
+        raise DomainError("unknown_session", N_("Cette séance n'existe pas."))
     query = select(SessionRecord).where(SessionRecord.id == session_id)
     if for_update:
         query = query.with_for_update()
@@ -168,7 +180,7 @@ def is_facilitator(record: SessionRecord, secret: str | None) -> bool:
 def participant_for_secret(
     db: Session, session_id: str, participant_id: str | None, secret: str | None
 ) -> ParticipantRecord | None:
-    if not participant_id:
+    if not is_id(participant_id):
         return None
     record = db.get(ParticipantRecord, participant_id)
     if record is None or record.session_id != session_id:
@@ -206,7 +218,7 @@ def add_member(db: Session, session_id: str, member_id: str, role: str) -> str:
 def member_for_secret(
     db: Session, session_id: str, member_id: str | None, secret: str | None
 ) -> MemberRecord | None:
-    if not member_id:
+    if not is_id(member_id):
         return None
     record = db.get(MemberRecord, member_id)
     if record is None or record.session_id != session_id:

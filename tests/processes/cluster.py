@@ -18,12 +18,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from threading import Lock
+from threading import Lock, Thread
+from typing import TypeVar
 
 import psutil
 import requests
 import socketio
 
+T = TypeVar("T")
 REDIS_SERVER = Path("/usr/bin/redis-server")
 START_SECONDS = 30
 
@@ -40,6 +42,28 @@ def wait_until(check: Callable[[], bool], seconds: float = 10, message: str = ""
         if time.monotonic() > deadline:
             raise AssertionError(message or f"not true within {seconds} s")
         time.sleep(0.05)
+
+
+def in_own_thread(function: Callable[[], T]) -> T:
+    """``function()`` in a thread of its own, its result or its exception returned here.
+
+    The browser tests keep Playwright's event loop running in the main thread for the
+    whole run, where neither asyncio.run nor another Playwright can start.
+    """
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = function()
+        except BaseException as error:  # handed to the caller
+            outcome["error"] = error
+
+    thread = Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
 
 
 def _answers(url: str) -> bool:

@@ -9,7 +9,7 @@ import urllib.request
 import aiohttp
 import pytest
 import socketio
-from cluster import Server, create_session, join, wait_until
+from cluster import Server, create_session, in_own_thread, join, wait_until
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_one_address_is_refused_past_its_limit_and_others_still_join(serve):
         await close([*looping, other])
         return looping, other, synced
 
-    looping, other, synced = asyncio.run(scenario())
+    looping, other, synced = in_own_thread(lambda: asyncio.run(scenario()))
     assert [isinstance(c, str) for c in looping] == [False] * 5 + [True] * 3
     assert "Trop de connexions depuis cet appareil ou ce réseau" in looping[-1]
     assert not isinstance(other, str), other
@@ -118,7 +118,7 @@ def test_a_full_server_says_so_and_still_answers_pages(serve):
         await close([*first[1:], admitted])
         return first, refused, page, admitted
 
-    first, refused, page, admitted = asyncio.run(scenario())
+    first, refused, page, admitted = in_own_thread(lambda: asyncio.run(scenario()))
     assert not any(isinstance(c, str) for c in first)
     assert isinstance(refused, str) and "Le serveur est complet pour le moment" in refused
     assert page < 1, "the join form answers at once while the sockets are full"

@@ -63,7 +63,7 @@ def test_killing_a_process_loses_no_acknowledged_command_and_duplicates_none(clu
             "add_note", command_id=cid, contribution_id=f"avant-{n:04d}", body=f"Avant {n}"
         )["seq"]
     servers[1].kill()  # the writer's process dies mid-session
-    writer.connect(servers[0].url)  # its browser reconnects to another process
+    writer = Screen(servers[0].url, session_id, team, "animateur")  # it reconnects elsewhere
     # A retry of an acknowledged command is recognised, whatever the process.
     cid, seq = next(iter(acked.items()))
     retry = writer.send("add_note", command_id=cid, contribution_id="avant-0000", body="Avant 0")
