@@ -150,8 +150,8 @@ class Live:
                 return retry.outcome
             except IntegrityError:
                 # A retry (the same command id), or another process took the seq first.
-                # Nothing of ours was kept; the caller may retry with the same id.
-                self._cache.pop(session_id, None)
+                # Nothing of ours was kept, and the cached state holds only committed
+                # events (the next command catches it up); the caller may retry.
                 with self._sessions() as db:
                     retry = self._retry(db, session_id, actor, command_id)
                 if isinstance(retry, _Retry):

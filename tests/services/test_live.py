@@ -90,6 +90,21 @@ def test_a_retry_with_the_same_id_changes_nothing(live, sessions, created, publi
         assert db.scalar(select(func.count()).select_from(CommandRecord)) == 1
 
 
+def test_a_retry_the_domain_would_accept_again_is_caught_by_its_id(
+    live, sessions, created, amina, published
+):
+    sid = created.session_id
+    order = {"order": [amina.participant_id]}
+    first = live.execute(sid, FACILITATOR, "set_seating", order, "seating-0001")
+    published.clear()
+    # Seating the same people again is allowed: only the command's id shows it is a retry.
+    again = live.execute(sid, FACILITATOR, "set_seating", order, "seating-0001")
+    assert again.is_retry and again.seq == first.seq and again.events == []
+    assert published == []
+    assert [e.type for e in stored_events(sessions, sid)].count("seating_set") == 1
+    assert live.execute(sid, FACILITATOR, "set_seating", order, "seating-0002").events
+
+
 def test_a_refused_command_stores_and_publishes_nothing(live, sessions, created, amina, published):
     sid = created.session_id
     before = len(stored_events(sessions, sid))
