@@ -47,9 +47,10 @@ def new_id() -> str:
     return secrets.token_hex(8)
 
 
-# What new_id makes (and what earlier versions made): anything else names nothing, and is
-# not handed to the database (PostgreSQL refuses a NUL character with an error).
-_ID = re.compile(r"[0-9a-f]{1,32}")
+# What an id may look like (new_id's, or an imported session's: the JSON export's schema):
+# anything else names nothing, and is not handed to the database (PostgreSQL refuses a NUL
+# character with an error).
+_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def is_id(value: object) -> bool:
