@@ -37,7 +37,6 @@ import json
 import os
 import random
 import re
-import signal
 import socket
 import sqlite3
 import string
@@ -53,6 +52,7 @@ from urllib.parse import quote
 
 import aiohttp
 import socketio
+from serving import stop_group
 from yarl import URL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,18 +167,7 @@ class Server:
             return ""
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(self.process.pid, sig)
-            except ProcessLookupError:
-                return
-            try:
-                self.process.wait(wait)
-                return
-            except subprocess.TimeoutExpired:
-                continue
+        stop_group(self.process)
 
     def state(self, session_id: str) -> dict[str, int]:
         """What any change leaves behind: the session's last seq and every table's rows."""

@@ -55,7 +55,6 @@ import random
 import re
 import resource
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -69,6 +68,7 @@ from pathlib import Path
 import aiohttp
 import psutil
 import socketio
+from serving import stop_group
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,18 +199,7 @@ class Server:
         return total
 
     def stop(self):
-        if self.process is None or self.process.poll() is not None:
-            return
-        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(self.process.pid, sig)
-            except ProcessLookupError:
-                return
-            try:
-                self.process.wait(wait)
-                return
-            except subprocess.TimeoutExpired:
-                continue
+        stop_group(self.process)
 
 
 def mag_server(name, folder, env_extra, processes=None):

@@ -466,9 +466,6 @@ class SessionNamespace(Namespace):
                 self._sent_presence.pop(session_id, None)
         self.socketio.emit("presence", {"connected": connected}, to=session_room(session_id))
 
-    def presence(self, session_id: str) -> list[str]:
-        return self.mag.presence.connected(session_id)
-
     # -- reading
 
     def on_sync(self, data=None):
@@ -499,7 +496,7 @@ class SessionNamespace(Namespace):
             return state.seq, admitted, view
 
         seq, admitted, view = self.mag.live.read(session_id, look)
-        presence = self.presence(session_id) if admitted else []
+        presence = self.mag.presence.connected(session_id) if admitted else []
         now = datetime.now(UTC).isoformat()  # browsers time the turns on the server's clock
         if view is not None:
             return {"ok": True, "state": view, "seq": seq, "presence": presence, "now": now}

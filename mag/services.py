@@ -308,10 +308,9 @@ _LAST_SEQ = select(_SESSIONS.c.last_seq).where(_SESSIONS.c.id == bindparam("b_id
 _LAST_SEQ_FOR_UPDATE = _LAST_SEQ.with_for_update()
 
 
-def events_after(db: Session, session_id: str, seq: int, limit: int | None = None) -> list[Event]:
-    """The session's events numbered after ``seq``, in order (at most ``limit``)."""
-    query = _EVENTS_AFTER if limit is None else _EVENTS_AFTER.limit(limit)
-    rows = db.connection().execute(query, {"b_id": session_id, "b_after": seq})
+def events_after(db: Session, session_id: str, seq: int) -> list[Event]:
+    """The session's events numbered after ``seq``, in order."""
+    rows = db.connection().execute(_EVENTS_AFTER, {"b_id": session_id, "b_after": seq})
     return [
         Event(seq=r.seq, type=r.type, data=r.data, actor=r.actor, at=r.at, audience=r.audience)
         for r in rows

@@ -256,16 +256,7 @@ class Typesetter:
 
     def content(self, node: HtmlElement) -> str:
         """The inline content of ``node`` as one Typst expression (blocks inside skipped)."""
-        parts = []
-        if node.text:
-            parts.append(self.text(node.text))
-        for child in node:
-            tag = _tag(child)
-            if tag and tag not in _BLOCKS:
-                parts.append(self.inline(child))
-            if child.tail:
-                parts.append(self.text(child.tail))
-        return _group(_trimmed(parts))
+        return _group(_trimmed(self._parts(node, keep_blocks=False)))
 
     def inline(self, node: HtmlElement) -> str:
         tag = _tag(node)
@@ -289,6 +280,10 @@ class Typesetter:
         return f"{anchor};{expression}" if anchor else expression
 
     def inner(self, node: HtmlElement) -> str:
+        """The content of an inline element (the words of a block inside it kept)."""
+        return _group(self._parts(node, keep_blocks=True))
+
+    def _parts(self, node: HtmlElement, *, keep_blocks: bool) -> "list[str]":
         parts = []
         if node.text:
             parts.append(self.text(node.text))
@@ -296,11 +291,11 @@ class Typesetter:
             tag = _tag(child)
             if tag and tag not in _BLOCKS:
                 parts.append(self.inline(child))
-            elif tag:  # a block inside an inline element: keep its words
+            elif tag and keep_blocks:
                 parts.append(self.text(" " + child.text_content() + " "))
             if child.tail:
                 parts.append(self.text(child.tail))
-        return _group(parts)
+        return parts
 
     def link(self, node: HtmlElement) -> str:
         inner = self.inner(node)

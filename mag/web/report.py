@@ -298,22 +298,18 @@ def archive(session_id: str):
 @bp.get("/animer/<session_id>/travaux/<job_id>")
 def job(session_id: str, job_id: str):
     """``{ok, job}``: where an export or archive job of this session stands."""
-    if _team(session_id) is None:
-        return _forbidden()
-    status = _job_of(session_id, job_id)
-    if status is None:
-        return _unknown_job()
+    status = _team_job(session_id, job_id)
+    if not isinstance(status, dict):
+        return status  # a refusal
     return _json({"ok": True, "job": _job_json(session_id, status)})
 
 
 @bp.get("/animer/<session_id>/travaux/<job_id>/fichier")
 def job_file(session_id: str, job_id: str):
     """The file a finished export job made, as an attachment."""
-    if _team(session_id) is None:
-        return _forbidden()
-    status = _job_of(session_id, job_id)
-    if status is None:
-        return _unknown_job()
+    status = _team_job(session_id, job_id)
+    if not isinstance(status, dict):
+        return status  # a refusal
     path = _runner().file(status)
     if path is None:
         if status["state"] in jobs.ACTIVE:
@@ -322,16 +318,14 @@ def job_file(session_id: str, job_id: str):
     return _file(path, status)
 
 
-def _job_of(session_id: str, job_id: str) -> jobs.Status | None:
-    """The job ``job_id``, if it is one of this session's."""
+def _team_job(session_id: str, job_id: str) -> jobs.Status | tuple[Response, int]:
+    """The job ``job_id`` of this session for its team, or the refusal to answer."""
+    if _team(session_id) is None:
+        return _forbidden()
     status = _runner().get(job_id)
     if status is None or status.get("session_id") != session_id:
-        return None
+        return _refusal(404, "unknown_job", _("Cette préparation n'existe pas ou plus."))
     return status
-
-
-def _unknown_job() -> tuple[Response, int]:
-    return _refusal(404, "unknown_job", _("Cette préparation n'existe pas ou plus."))
 
 
 def _job_answer(session_id: str, status: jobs.Status) -> tuple[Response, int]:

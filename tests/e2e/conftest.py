@@ -8,12 +8,6 @@ error expected (a network cut the test made on purpose, say).
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,30 +16,16 @@ from pathlib import Path
 import pytest
 from browsers import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from servers import Server
 
 from mag.domain.protocol import builtin_protocol
 
-SERVER_START_SECONDS = 30
 PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1280, "height": 900}
 DATABASE_FILE = "e2e.sqlite3"  # in the server's data folder
 
 # Auto-waiting assertions: long enough for a reconnection on a slow machine.
 expect.set_options(timeout=10_000)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @pytest.fixture(scope="session")
@@ -58,65 +38,26 @@ def server_data_dir(tmp_path_factory) -> Path:
 def server(server_data_dir) -> Iterator[str]:
     """Start ``mag serve`` (gunicorn, as in production) on a free port; yield its base URL."""
     data_dir = server_data_dir
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "MAG_DATABASE_URL": f"sqlite:///{data_dir / DATABASE_FILE}",
         "MAG_DATA_DIR": str(data_dir),
         "PYTHONUNBUFFERED": "1",
     }
-    log_path = data_dir / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "mag",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-demo",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def output() -> str:
-        return log_path.read_text(errors="replace")
-
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while not _answers(f"{base_url}/"):
-        if process.poll() is not None:
-            pytest.fail(
-                f"`mag serve` exited with code {process.returncode} before answering.\n"
-                f"Its output:\n{output()}",
-                pytrace=False,
-            )
-        if time.monotonic() > deadline:
-            process.kill()
-            process.wait()
-            pytest.fail(
-                f"`mag serve` did not answer on {base_url}/ within {SERVER_START_SECONDS} s.\n"
-                f"Its output:\n{output()}",
-                pytrace=False,
-            )
-        time.sleep(0.1)
-    yield base_url
-    crashed = process.poll()
-    process.terminate()
+    server = Server(env, data_dir / "server.log")
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        server.start()
+    except AssertionError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield server.url
+    crashed = server.process.poll()
+    server.stop()
+    server.wait()
+    output = server.output()
     if crashed is not None:
-        pytest.fail(f"`mag serve` stopped during the tests:\n{output()}", pytrace=False)
-    if re.search(r"Traceback|\[ERROR\]", output()):
-        pytest.fail(f"`mag serve` logged errors during the tests:\n{output()}", pytrace=False)
+        pytest.fail(f"`mag serve` stopped during the tests:\n{output}", pytrace=False)
+    if re.search(r"Traceback|\[ERROR\]", output):
+        pytest.fail(f"`mag serve` logged errors during the tests:\n{output}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

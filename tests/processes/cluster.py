@@ -5,35 +5,22 @@ here, so a test may stop and restart it). Browsers are python-socketio clients
 over WebSocket, carrying the cookies a real browser would hold.
 """
 
-import os
 import re
-import signal
 import socket
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Lock, Thread
 from typing import TypeVar
 
-import psutil
 import requests
 import socketio
+from servers import free_port
 
 T = TypeVar("T")
 REDIS_SERVER = Path("/usr/bin/redis-server")
-START_SECONDS = 30
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(check: Callable[[], bool], seconds: float = 10, message: str = "") -> None:
@@ -64,14 +51,6 @@ def in_own_thread(function: Callable[[], T]) -> T:
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 class Redis:
@@ -116,88 +95,6 @@ class Redis:
             self.process.kill()
             self.process.wait()
             self.process = None
-
-
-@dataclass
-class Server:
-    """One `mag serve` command (which may itself run several processes)."""
-
-    env: dict[str, str]
-    log_path: Path
-    extra: list[str] = field(default_factory=list)
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> "Server":
-        self.log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "mag",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--no-demo",
-                *self.extra,
-            ],
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + START_SECONDS
-        while not _answers(f"{self.url}/rejoindre"):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"mag serve did not start:\n{self.output()}")
-            time.sleep(0.1)
-        return self
-
-    def workers(self) -> list[int]:
-        """The gunicorn worker processes' ids."""
-        out = subprocess.run(
-            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
-        ).stdout
-        return [int(pid) for pid in out.split()]
-
-    def live_connections(self) -> dict[int, int]:
-        """Each worker's established connections on the server's port."""
-        counts = {}
-        for pid in self.workers():
-            connections = psutil.Process(pid).net_connections(kind="tcp")
-            counts[pid] = sum(
-                1
-                for c in connections
-                if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == self.port
-            )
-        return counts
-
-    def kill(self) -> None:
-        """Kill the whole server at once, as a crash would (no graceful shutdown)."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self) -> None:
-        """Ask for a quick shutdown (SIGINT); :meth:`wait` for it."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
-
-    def wait(self) -> None:
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        self.log.close()
-
-    def output(self) -> str:
-        return self.log_path.read_text(errors="replace")
 
 
 # -- people in a session, over HTTP and WebSocket

@@ -4,8 +4,9 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
-from cluster import REDIS_SERVER, Redis, Server
+from cluster import REDIS_SERVER, Redis
 from databases import POSTGRESQL_URL, fresh_postgresql_database
+from servers import Server
 
 
 @pytest.fixture

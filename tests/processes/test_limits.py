@@ -9,7 +9,8 @@ import urllib.request
 import aiohttp
 import pytest
 import socketio
-from cluster import Server, create_session, in_own_thread, join, wait_until
+from cluster import create_session, in_own_thread, join, wait_until
+from servers import Server
 
 
 @pytest.fixture
