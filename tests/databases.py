@@ -1,12 +1,14 @@
 """The test PostgreSQL server (``MAG_TEST_POSTGRESQL_URL``, set by scripts/test): fresh databases."""
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 # PostgreSQL runs too when scripts/test found or started a server and set this URL (to a
 # database the tests may create databases from); SQLite always runs.
@@ -23,6 +25,23 @@ def fresh_postgresql_database() -> Iterator[str]:
     try:
         yield make_url(POSTGRESQL_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        _drop(admin, name)
         admin.dispose()
+
+
+def _drop(admin, name: str) -> None:
+    """Drop a test database, its remaining connections closed by force.
+
+    A connection still authenticating (a server process stopped as it connected)
+    belongs to no role yet, and PostgreSQL lets no one but a superuser end it: the
+    drop is tried again for a few seconds.
+    """
+    for attempt in range(20):
+        try:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+            return
+        except DBAPIError:
+            if attempt == 19:
+                raise
+            time.sleep(0.5)
