@@ -121,7 +121,24 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.extensions["mag"] = mag
     mag.namespace = realtime.register(socketio, mag)
     web.register(app)
+    # Flask-SocketIO runs each Socket.IO message in a request context made from the
+    # connection's request. With no rule for its path, every message would build a
+    # NotFound exception whose traceback holds a cycle of frames, left for the garbage
+    # collector: under load, its pauses. The view never runs (engine.io answers there).
+    for websocket, methods in ((False, ["GET", "POST"]), (True, ["GET"])):
+        app.add_url_rule(
+            "/socket.io/",
+            f"socketio_{'websocket' if websocket else 'polling'}",
+            _not_found,
+            methods=methods,
+            strict_slashes=False,
+            websocket=websocket,
+        )
     return app
+
+
+def _not_found():
+    return "", 404
 
 
 def _locale(app: Flask) -> str:
