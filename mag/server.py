@@ -76,13 +76,21 @@ def _post_fork(server, worker) -> None:
     _die_with_master()
 
 
+GC_THRESHOLDS = (10_000, 20, 50)
+
+
 def _post_worker_init(worker) -> None:
     """Start the worker's background work (catch-up, Redis listener) once it serves.
 
     What the app loaded at start lives as long as the process: it is moved out of
-    the garbage collector's reach, so full collections stay short under load.
+    the garbage collector's reach. With thousands of connections, a collection of
+    the older generations walks every live object (about 280,000 at 1,500 screens,
+    150 ms and more, with every room waiting): the young generation is collected
+    every 10,000 allocations instead of 700, so that a command's short-lived objects
+    are freed before they are promoted, and the older ones far less often.
     """
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
     app = worker.wsgi
     mag = getattr(app, "extensions", {}).get("mag")
     if mag is not None:
