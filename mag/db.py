@@ -7,6 +7,7 @@ busy timeout. Any other database comes from ``MAG_DATABASE_URL``; nothing else
 in the code depends on SQLite.
 """
 
+import logging
 import os
 import sqlite3
 import sys
@@ -21,6 +22,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 SQLITE_SYNCHRONOUS = ("FULL", "NORMAL")
@@ -33,7 +35,7 @@ def make_engine(url: str) -> Engine:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
-            connect_args={"timeout": 30, "check_same_thread": False, "factory": _SQLiteConnection},
+            connect_args={"timeout": 30, "check_same_thread": False},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -45,6 +47,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     # The WAL is synced at checkpoints only; Writes syncs it before acknowledging.
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # A commit only appends to the WAL: Writes copies it into the database beside the
+    # writers (a checkpoint inside a commit would hold every writer behind its fsyncs).
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
@@ -60,19 +65,10 @@ def _native_threads():
     return gevent.get_hub().threadpool
 
 
-class _SQLiteConnection(sqlite3.Connection):
-    """sqlite3's connection, whose commit runs in a native thread under gevent.
-
-    A commit writes the WAL and, now and then, checkpoints it into the database
-    with an fsync. sqlite3 releases the GIL meanwhile, so in gevent's thread pool
-    the rest of the process goes on being served.
-    """
-
-    def commit(self) -> None:
-        threads = _native_threads()
-        if threads is None:
-            return super().commit()
-        return threads.apply(sqlite3.Connection.commit, (self,))
+# The WAL is copied into the database every so many commits, beside the writers; a WAL
+# that has not started over after this many frames is copied between two writers.
+CHECKPOINT_EVERY = 100
+WAL_FRAMES_LIMIT = 20_000
 
 
 class Writes:
@@ -90,18 +86,28 @@ class Writes:
     command is on the disk as with ``synchronous=FULL``. ``durable=False``
     (``MAG_SQLITE_SYNCHRONOUS=NORMAL``) skips the fsync: commands then survive a
     crash of mag, not a power cut. PostgreSQL needs neither the lock nor the fsync.
+
+    A commit only appends to the WAL (``wal_autocheckpoint=0``). Every
+    ``CHECKPOINT_EVERY`` commits, a passive checkpoint copies the WAL into the
+    database on a connection of its own, in a native thread under gevent, while
+    the writers go on; the WAL starts over once all of it is copied.
     """
 
     def __init__(self, engine: Engine, *, durable: bool = True) -> None:
         is_sqlite = engine.dialect.name == "sqlite"
         database = engine.url.database if is_sqlite else None
+        self._database = database or None  # None: PostgreSQL, or SQLite in memory
         self._lock = threading.Lock() if is_sqlite else nullcontext()
         self._wal = Path(f"{database}-wal") if durable and database else None
         self._guard = threading.Lock()
         self._sync_lock = threading.Lock()
         self._committed = 0  # commits so far, in order
         self._synced = 0  # commits known to be on disk
+        self._copied_at = 0  # commits when the last checkpoint began
+        self._copying = False
+        self._wal_frames = 0  # the WAL's length at the last checkpoint
         self.syncs = 0  # fsyncs made (the benchmark and the tests read it)
+        self.checkpoints = 0
 
     @contextmanager
     def turn(self) -> Iterator[None]:
@@ -111,8 +117,17 @@ class Writes:
             with self._guard:
                 self._committed += 1
                 ticket = self._committed
+                due = (
+                    self._database is not None
+                    and not self._copying
+                    and ticket - self._copied_at >= CHECKPOINT_EVERY
+                )
+                if due:
+                    self._copying, self._copied_at = True, ticket
         if self._wal is not None:
             self._wait_for_disk(ticket)
+        if due:
+            self._checkpoint()
 
     def _wait_for_disk(self, ticket: int) -> None:
         with self._sync_lock:
@@ -127,6 +142,34 @@ class Writes:
                 threads.apply(_fsync, (self._wal,))
             self.syncs += 1
             self._synced = covered
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL into the database, beside the writers (between two, if it keeps growing)."""
+        threads = _native_threads()
+        if self._wal_frames > WAL_FRAMES_LIMIT:
+            # Writers kept adding to it while it was copied, so it never started over.
+            with self._lock:
+                self._copy_wal() if threads is None else threads.apply(self._copy_wal)
+        elif threads is None:
+            self._copy_wal()
+        else:
+            threads.spawn(self._copy_wal)  # not waited for
+
+    def _copy_wal(self) -> None:
+        try:
+            connection = sqlite3.connect(self._database, timeout=30)
+            try:
+                _busy, frames, _copied = connection.execute(
+                    "PRAGMA wal_checkpoint(PASSIVE)"
+                ).fetchone()
+            finally:
+                connection.close()
+            self._wal_frames = frames
+            self.checkpoints += 1
+        except sqlite3.Error as error:  # the next one tries again
+            log.warning("checkpoint of the WAL failed: %s", error)
+        finally:
+            self._copying = False
 
 
 def _fsync(path: Path) -> None:

@@ -283,6 +283,40 @@ def test_commands_committed_together_share_an_fsync(tmp_path, monkeypatch):
     engine.dispose()
 
 
+def test_the_wal_is_copied_into_the_database_beside_the_commits(tmp_path):
+    """A commit only appends to the WAL; every so many, a checkpoint copies it and it starts over."""
+    from mag.db import CHECKPOINT_EVERY, Writes, make_engine, make_sessionmaker, upgrade
+
+    path = tmp_path / "long.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    sessions = make_sessionmaker(engine)
+    live = Live(sessions, writes=Writes(engine, durable=False))
+    with live.transaction() as db:
+        session_id = services.create_session(
+            db,
+            title="T",
+            question="Q",
+            protocol_source=builtin_protocol("mag-court").source,
+            planned_dates=[],
+            convention_text="C",
+        ).session_id
+    run(live, session_id, FACILITATOR, "start_session")
+    note = "Une note du rapporteur, assez longue pour remplir une page. " * 60
+    largest = 0
+    commands = 8 * CHECKPOINT_EVERY
+    for n in range(commands):
+        run(live, session_id, FACILITATOR, "add_note", contribution_id=f"n-{n:07d}", body=note)
+        largest = max(largest, path.with_name("long.sqlite3-wal").stat().st_size)
+    assert live.writes.checkpoints >= 7
+    # Without them it would hold every note, about 8 pages a command (24 MB here).
+    assert largest < 3 * CHECKPOINT_EVERY * 8 * 4096
+    assert db_count(sessions) == 1 + 1 + commands
+    engine.dispose()
+
+
 def db_count(sessions) -> int:
     with sessions() as db:
         return db.scalar(select(func.count()).select_from(EventRecord))
