@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -61,9 +62,10 @@ class Live:
         writes: Writes | None = None,
     ) -> None:
         self._sessions = sessions
+        self._engine = sessions.kw["bind"]
         self.publish: Publish = publish or (lambda session_id, events: None)
         # One writer at a time per process, each commit on disk before its answer.
-        self.writes = writes or Writes(sessions.kw["bind"])
+        self.writes = writes or Writes(self._engine)
         self._cache: dict[str, _Cached] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -72,7 +74,7 @@ class Live:
         with self._locks_guard:
             return self._locks.setdefault(session_id, threading.Lock())
 
-    def _caught_up(self, db: Session, session_id: str, *, for_update: bool) -> _Cached:
+    def _caught_up(self, db: Connection, session_id: str, *, for_update: bool) -> _Cached:
         """The cached state of ``session_id`` with every committed event applied.
 
         One indexed read of the session's last seq (its row locked until the commit
@@ -98,16 +100,33 @@ class Live:
         SQLite one writer at a time waits its turn without stopping the process, and
         the transaction is on the disk when this block ends (:class:`mag.db.Writes`).
         """
-        with self.writes.turn(), self._sessions() as db, db.begin():
+        with self._writing() as (_connection, db):
             yield db
+
+    @contextmanager
+    def _writing(self) -> Iterator[tuple[Connection, Session]]:
+        """A transaction on one connection, and an ORM session joined to it.
+
+        The write path runs its prebuilt statements on the connection itself; the
+        ORM session (a participant's record, an archive's index) costs nothing
+        until used, and what it holds is flushed before the commit.
+        """
+        with (
+            self.writes.turn(),
+            self._engine.connect() as connection,
+            connection.begin(),
+            Session(bind=connection) as db,
+        ):
+            yield connection, db
+            db.flush()
 
     def read(self, session_id: str, look: Callable[[SessionState, Protocol], T]) -> T:
         """Return ``look(state, protocol)``, computed under the session's lock.
 
         ``look`` must not change the state, nor keep references into it.
         """
-        with self.lock(session_id), self._sessions() as db:
-            cached = self._caught_up(db, session_id, for_update=False)
+        with self.lock(session_id), self._engine.connect() as connection:
+            cached = self._caught_up(connection, session_id, for_update=False)
             return look(cached.state, cached.protocol)
 
     def write(
@@ -126,20 +145,20 @@ class Live:
         """
         with self.lock(session_id):
             try:
-                with self.transaction() as db:
-                    cached = self._caught_up(db, session_id, for_update=True)
+                with self._writing() as (connection, db):
+                    cached = self._caught_up(connection, session_id, for_update=True)
                     try:
                         new_events = make(db, cached.state, cached.protocol)
                     except DomainError:
                         # Refused: unless it is a retry of a command carried out before.
-                        raise self._retry(db, session_id, actor, command_id) from None
+                        raise self._retry(connection, session_id, actor, command_id) from None
                     stored = services.append_after(
-                        db, session_id, cached.state.seq, actor.key, new_events
+                        connection, session_id, cached.state.seq, actor.key, new_events
                     )
                     if command_id is not None:
                         # Its primary key refuses a command id carried out before.
                         services.record_command(
-                            db,
+                            connection,
                             session_id,
                             command_id,
                             actor.key,
@@ -152,8 +171,8 @@ class Live:
                 # A retry (the same command id), or another process took the seq first.
                 # Nothing of ours was kept, and the cached state holds only committed
                 # events (the next command catches it up); the caller may retry.
-                with self._sessions() as db:
-                    retry = self._retry(db, session_id, actor, command_id)
+                with self._engine.connect() as connection:
+                    retry = self._retry(connection, session_id, actor, command_id)
                 if isinstance(retry, _Retry):
                     return retry.outcome
                 if isinstance(retry, DomainError):
@@ -169,7 +188,7 @@ class Live:
 
     @staticmethod
     def _retry(
-        db: Session, session_id: str, actor: Actor, command_id: str | None
+        db: Connection, session_id: str, actor: Actor, command_id: str | None
     ) -> "_Retry | DomainError":
         """Why a command was not carried out now: done before (a retry), or the error raised.
 

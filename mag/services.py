@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from mag.domain import events as ev
@@ -237,7 +237,11 @@ def append(
 
 
 def append_after(
-    db: Session, session_id: str, last_seq: int, actor: str, new_events: Sequence[NewEvent]
+    db: Session | Connection,
+    session_id: str,
+    last_seq: int,
+    actor: str,
+    new_events: Sequence[NewEvent],
 ) -> list[Event]:
     """Store ``new_events`` numbered from ``last_seq + 1`` and move the session's ``last_seq``.
 
@@ -258,7 +262,7 @@ def append_after(
     ]
     if not stored:
         return stored
-    connection = db.connection()
+    connection = _connection(db)
     connection.execute(_INSERT_EVENTS, [event_row(session_id, event) for event in stored])
     connection.execute(_MOVE_LAST_SEQ, {"b_id": session_id, "b_seq": stored[-1].seq})
     return stored
@@ -306,11 +310,17 @@ _COMMAND_SEQ = select(_COMMANDS.c.seq, _COMMANDS.c.actor).where(
 _INSERT_COMMAND = insert(_COMMANDS)
 _LAST_SEQ = select(_SESSIONS.c.last_seq).where(_SESSIONS.c.id == bindparam("b_id"))
 _LAST_SEQ_FOR_UPDATE = _LAST_SEQ.with_for_update()
+_PROTOCOL_SOURCE = select(_SESSIONS.c.protocol_source).where(_SESSIONS.c.id == bindparam("b_id"))
 
 
-def events_after(db: Session, session_id: str, seq: int) -> list[Event]:
+def _connection(db: Session | Connection) -> Connection:
+    """The connection to run a prebuilt Core statement on (the write path passes its own)."""
+    return db.connection() if isinstance(db, Session) else db
+
+
+def events_after(db: Session | Connection, session_id: str, seq: int) -> list[Event]:
     """The session's events numbered after ``seq``, in order."""
-    rows = db.connection().execute(_EVENTS_AFTER, {"b_id": session_id, "b_after": seq})
+    rows = _connection(db).execute(_EVENTS_AFTER, {"b_id": session_id, "b_after": seq})
     return [
         Event(seq=r.seq, type=r.type, data=r.data, actor=r.actor, at=r.at, audience=r.audience)
         for r in rows
@@ -327,20 +337,24 @@ def event_at(db: Session, session_id: str, seq: int) -> Event | None:
     return Event(seq=r.seq, type=r.type, data=r.data, actor=r.actor, at=r.at, audience=r.audience)
 
 
-def command_seq(db: Session, session_id: str, command_id: str) -> tuple[int, str] | None:
+def command_seq(
+    db: Session | Connection, session_id: str, command_id: str
+) -> tuple[int, str] | None:
     """The seq a command already carried out reached and who sent it, or None.
 
     One indexed lookup: a retry is recognised here, whichever process it reaches.
     """
     row = (
-        db.connection().execute(_COMMAND_SEQ, {"b_id": session_id, "b_command": command_id}).first()
+        _connection(db).execute(_COMMAND_SEQ, {"b_id": session_id, "b_command": command_id}).first()
     )
     return (row.seq, row.actor) if row is not None else None
 
 
-def record_command(db: Session, session_id: str, command_id: str, actor: str, name: str, seq: int):
+def record_command(
+    db: Session | Connection, session_id: str, command_id: str, actor: str, name: str, seq: int
+) -> None:
     """Remember a command's id; its primary key refuses a second copy from another process."""
-    db.connection().execute(
+    _connection(db).execute(
         _INSERT_COMMAND,
         {
             "session_id": session_id,
@@ -353,19 +367,17 @@ def record_command(db: Session, session_id: str, command_id: str, actor: str, na
     )
 
 
-def last_seq(db: Session, session_id: str, *, for_update: bool = False) -> int:
+def last_seq(db: Session | Connection, session_id: str, *, for_update: bool = False) -> int:
     """The session's last seq; ``for_update`` locks its row (PostgreSQL) until the commit."""
     query = _LAST_SEQ_FOR_UPDATE if for_update else _LAST_SEQ
-    seq = db.connection().execute(query, {"b_id": session_id}).scalar()
+    seq = _connection(db).execute(query, {"b_id": session_id}).scalar()
     if seq is None:
         raise DomainError("unknown_session", N_("Cette séance n'existe pas."))
     return seq
 
 
-def protocol_source(db: Session, session_id: str) -> str:
-    return db.execute(
-        select(SessionRecord.protocol_source).where(SessionRecord.id == session_id)
-    ).scalar_one()
+def protocol_source(db: Session | Connection, session_id: str) -> str:
+    return _connection(db).execute(_PROTOCOL_SOURCE, {"b_id": session_id}).scalar_one()
 
 
 def last_seqs(db: Session, session_ids: Sequence[str]) -> dict[str, int]:
