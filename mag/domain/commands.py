@@ -898,6 +898,7 @@ def start_round(state, protocol, actor, args) -> list[NewEvent]:
     if not order:
         raise DomainError("nobody", N_("Personne n'a encore rejoint la séance."))
     step_index, recit = state.place
+    narrator = state.narrator(state.recit_index)
     return [
         NewEvent(
             ev.ROUND_STARTED,
@@ -906,6 +907,8 @@ def start_round(state, protocol, actor, args) -> list[NewEvent]:
                 "recit": recit,
                 "order": order,
                 "turn_seconds": int(step.options["turn_minutes"]) * 60,  # type: ignore[arg-type]
+                # Who keeps the last place when others pass and come back: the narrator.
+                "last": narrator if step.options.get("narrator_last") and narrator in order else None,
             },
         )
     ]

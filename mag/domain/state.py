@@ -149,7 +149,8 @@ class Round:
     """A tour de table: the speaking order and whose turn it is, with its timer.
 
     ``order`` grows when someone passes for the first time: they come back at
-    the end. ``position`` points at the current speaker; past the end, the
+    the end, before ``last`` (the narrator, who speaks last) if ``last`` has not
+    spoken yet. ``position`` points at the current speaker; past the end, the
     round is over.
     """
 
@@ -164,6 +165,7 @@ class Round:
     paused_at: datetime | None = None
     paused_seconds: float = 0.0
     extra_seconds: int = 0
+    last: str | None = None
 
     @property
     def speaker(self) -> str | None:
@@ -609,6 +611,7 @@ def _round_started(state: SessionState, event: Event) -> None:
         order=[str(x) for x in data["order"]],  # type: ignore[union-attr]
         turn_seconds=int(data["turn_seconds"]),  # type: ignore[arg-type]
         turn_started_at=event.at,
+        last=_text_or_none(data, "last"),  # None in rounds logged before it existed
     )
     state.rounds[(round_.step_index, round_.recit)] = round_
 
@@ -621,7 +624,11 @@ def _turn_ended(state: SessionState, event: Event) -> None:
     outcome = str(event.data["outcome"])
     if outcome == "passed" and speaker not in round_.passed_once:
         round_.passed_once.add(speaker)
-        round_.order.append(speaker)  # comes back at the end of the round
+        # They come back at the end of the round, before the narrator still to speak.
+        at = len(round_.order)
+        if speaker != round_.last and round_.order[-1] == round_.last and at - 1 > round_.position:
+            at -= 1
+        round_.order.insert(at, speaker)
     else:
         round_.outcomes[speaker] = outcome
     round_.position += 1

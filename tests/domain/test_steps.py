@@ -279,16 +279,56 @@ def test_turns_pass_come_back_at_the_end_and_nobody_speaks_out_of_turn(story, ch
         story.do(by_id[second], "end_turn", speaker=first, outcome="spoke")
     with refused("turn_moved"):
         story.steer("end_turn", speaker=second, outcome="spoke")
+    narrator = round_.order[-1]
     story.do(by_id[first], "end_turn", speaker=first, outcome="passed")
-    assert round_.order[-1] == first and round_.speaker == second
+    # Back at the end of the round, before the narrator, who speaks last.
+    assert round_.order[-2:] == [first, narrator] and round_.speaker == second
     while round_.speaker != first:
         story.steer("end_turn", speaker=round_.speaker, outcome="spoke")
     story.steer("end_turn", speaker=first, outcome="passed")
+    assert round_.speaker == narrator
+    story.steer("end_turn", speaker=narrator, outcome="spoke")
     assert round_.is_over
     assert round_.outcomes[first] == "passed"
     assert all(round_.outcomes[p] == "spoke" for p in round_.outcomes if p != first)
     with refused("no_round"):
         story.steer("end_turn", speaker=first, outcome="spoke")
+
+
+def test_the_narrator_speaks_last_however_many_pass_and_whoever_passes(story, chosen):
+    awa, bruno, chloe, driss = chosen
+    round_ = go_to_first_round(story)
+    narrator = story.state.narrator(story.state.recit_index)
+    assert narrator == awa.participant_id and round_.order[-1] == narrator
+    others = round_.order[:-1]
+    for speaker in others[:2]:
+        story.steer("end_turn", speaker=speaker, outcome="passed")
+    assert round_.order == [*others, *others[:2], narrator]
+    story.steer("end_turn", speaker=others[2], outcome="spoke")
+    # Those who passed come back in the order they passed, the narrator still last.
+    assert [round_.speaker, round_.next_speaker] == others[:2]
+    story.steer("end_turn", speaker=others[0], outcome="spoke")
+    story.steer("end_turn", speaker=others[1], outcome="passed")  # a second pass: done
+    assert round_.speaker == narrator
+    # The narrator may pass too: they come back after everyone, so still last.
+    story.steer("end_turn", speaker=narrator, outcome="passed")
+    assert round_.speaker == narrator and round_.next_speaker is None
+    story.steer("end_turn", speaker=narrator, outcome="spoke")
+    assert round_.is_over
+    assert round_.outcomes == {
+        others[0]: "spoke",
+        others[1]: "passed",
+        others[2]: "spoke",
+        narrator: "spoke",
+    }
+
+
+def test_a_round_logged_before_the_narrator_kept_the_last_place_replays_as_it_ran(story, chosen):
+    round_ = go_to_first_round(story)
+    round_.last = None  # what a round_started event without "last" gives
+    first, narrator = round_.order[0], round_.order[-1]
+    story.steer("end_turn", speaker=first, outcome="passed")
+    assert round_.order[-2:] == [narrator, first]
 
 
 def test_the_timer_pauses_and_extends_but_never_cuts_anyone_off(story, chosen):
