@@ -37,6 +37,10 @@ class _Cached:
     protocol: Protocol
 
 
+class _Unsure(Exception):
+    """Leaves a transaction without writing: a refusal to check on the caught-up state."""
+
+
 class _Retry(Exception):
     """Leaves a transaction without writing: the command was carried out before."""
 
@@ -137,54 +141,86 @@ class Live:
         *,
         command_id: str | None = None,
         name: str = "",
+        trusting: bool = False,
     ) -> Outcome:
         """Run ``make`` on the caught-up state in one transaction, then apply and publish.
 
         ``make`` returns the events to append and may write other tables with the
         same database session (a participant's identity, an archive's search index).
+
+        ``trusting`` (a command's usual path): when this process holds the session's
+        state, ``make`` runs on it without first reading the session's last seq; moving
+        that seq checks that nobody wrote meanwhile. If someone did (another process),
+        or if ``make`` refused, the write runs again on the state caught up under the
+        session's row lock, so no answer comes from a stale state. ``make`` must then
+        have no effect outside the transaction.
         """
         with self.lock(session_id):
-            try:
-                with self._writing() as (connection, db):
+            if trusting and session_id in self._cache:
+                try:
+                    return self._write(session_id, actor, make, command_id, name, trusting=True)
+                except (_Unsure, services.SeqMoved):
+                    pass  # decided again below, on the state caught up from the log
+            return self._write(session_id, actor, make, command_id, name, trusting=False)
+
+    def _write(
+        self,
+        session_id: str,
+        actor: Actor,
+        make: Callable[[Session, SessionState, Protocol], list[NewEvent]],
+        command_id: str | None,
+        name: str,
+        *,
+        trusting: bool,
+    ) -> Outcome:
+        try:
+            with self._writing() as (connection, db):
+                if trusting:
+                    cached = self._cache[session_id]
+                else:
                     cached = self._caught_up(connection, session_id, for_update=True)
-                    try:
-                        new_events = make(db, cached.state, cached.protocol)
-                    except DomainError:
-                        # Refused: unless it is a retry of a command carried out before.
-                        raise self._retry(connection, session_id, actor, command_id) from None
-                    stored = services.append_after(
-                        connection, session_id, cached.state.seq, actor.key, new_events
+                try:
+                    new_events = make(db, cached.state, cached.protocol)
+                except DomainError:
+                    if trusting:
+                        raise _Unsure from None  # refused by a state perhaps behind the log
+                    # Refused: unless it is a retry of a command carried out before.
+                    raise self._retry(connection, session_id, actor, command_id) from None
+                stored = services.append_after(
+                    connection, session_id, cached.state.seq, actor.key, new_events
+                )
+                if command_id is not None:
+                    # Its primary key refuses a command id carried out before.
+                    services.record_command(
+                        connection,
+                        session_id,
+                        command_id,
+                        actor.key,
+                        name,
+                        cached.state.seq + len(stored),
                     )
-                    if command_id is not None:
-                        # Its primary key refuses a command id carried out before.
-                        services.record_command(
-                            connection,
-                            session_id,
-                            command_id,
-                            actor.key,
-                            name,
-                            cached.state.seq + len(stored),
-                        )
-            except _Retry as retry:
+        except _Retry as retry:
+            return retry.outcome
+        except (IntegrityError, services.SeqMoved) as error:
+            if trusting and isinstance(error, services.SeqMoved):
+                raise
+            # A retry (the same command id), or another process took the seq first.
+            # Nothing of ours was kept, and the cached state holds only committed
+            # events (the next command catches it up); the caller may retry.
+            with self._engine.connect() as connection:
+                retry = self._retry(connection, session_id, actor, command_id)
+            if isinstance(retry, _Retry):
                 return retry.outcome
-            except IntegrityError:
-                # A retry (the same command id), or another process took the seq first.
-                # Nothing of ours was kept, and the cached state holds only committed
-                # events (the next command catches it up); the caller may retry.
-                with self._engine.connect() as connection:
-                    retry = self._retry(connection, session_id, actor, command_id)
-                if isinstance(retry, _Retry):
-                    return retry.outcome
-                if isinstance(retry, DomainError):
-                    raise retry from None
-                raise DomainError(
-                    "conflict",
-                    N_("Conflit d'écriture : la commande n'a pas été enregistrée, réessayez."),
-                ) from None
-            for event in stored:
-                cached.state.apply(event)
-            self.publish(session_id, stored)
-            return Outcome(stored, cached.state.seq)
+            if isinstance(retry, DomainError):
+                raise retry from None
+            raise DomainError(
+                "conflict",
+                N_("Conflit d'écriture : la commande n'a pas été enregistrée, réessayez."),
+            ) from None
+        for event in stored:
+            cached.state.apply(event)
+        self.publish(session_id, stored)
+        return Outcome(stored, cached.state.seq)
 
     @staticmethod
     def _retry(
@@ -232,7 +268,7 @@ class Live:
             services.keep_retention(db, session_id, new_events)
             return new_events
 
-        return self.write(session_id, actor, make, command_id=command_id, name=name)
+        return self.write(session_id, actor, make, command_id=command_id, name=name, trusting=True)
 
     def join(self, session_id: str, pseudonym: object, function: object) -> tuple[str, str]:
         """Admit a new participant to the lobby; return their id and secret."""

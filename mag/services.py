@@ -245,8 +245,10 @@ def append_after(
 ) -> list[Event]:
     """Store ``new_events`` numbered from ``last_seq + 1`` and move the session's ``last_seq``.
 
-    One multi-row INSERT and one UPDATE, prepared once (this runs for every command).
-    The unique (session, seq) constraint refuses a number another process took first.
+    One UPDATE and one multi-row INSERT, prepared once (this runs for every command).
+    The UPDATE moves ``last_seq`` only from ``last_seq``: when another writer moved it
+    first, nothing is written and :class:`SeqMoved` is raised. The unique (session,
+    seq) constraint refuses a number another process took first all the same.
     """
     at = utcnow()
     stored = [
@@ -263,9 +265,17 @@ def append_after(
     if not stored:
         return stored
     connection = _connection(db)
+    moved = connection.execute(
+        _MOVE_LAST_SEQ, {"b_id": session_id, "b_from": last_seq, "b_seq": stored[-1].seq}
+    )
+    if moved.rowcount != 1:
+        raise SeqMoved(session_id)
     connection.execute(_INSERT_EVENTS, [event_row(session_id, event) for event in stored])
-    connection.execute(_MOVE_LAST_SEQ, {"b_id": session_id, "b_seq": stored[-1].seq})
     return stored
+
+
+class SeqMoved(Exception):
+    """A session's last seq was not the one a write started from: someone wrote meanwhile."""
 
 
 def event_row(session_id: str, event: Event) -> dict[str, object]:
@@ -290,7 +300,9 @@ _COMMANDS = CommandRecord.__table__
 _SESSIONS = SessionRecord.__table__
 _INSERT_EVENTS = insert(_EVENTS)
 _MOVE_LAST_SEQ = (
-    update(_SESSIONS).where(_SESSIONS.c.id == bindparam("b_id")).values(last_seq=bindparam("b_seq"))
+    update(_SESSIONS)
+    .where(_SESSIONS.c.id == bindparam("b_id"), _SESSIONS.c.last_seq == bindparam("b_from"))
+    .values(last_seq=bindparam("b_seq"))
 )
 _EVENTS_AFTER = (
     select(

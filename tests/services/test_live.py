@@ -127,6 +127,36 @@ def test_two_servers_on_one_database_stay_in_step(sessions, created, amina):
     assert state_of(first, sid).step_index == 2
 
 
+def test_a_command_on_a_state_another_server_moved_on_lands_after_its_events(
+    engine, sessions, created
+):
+    """The usual path reads nothing first; moving the last seq finds out who wrote meanwhile."""
+    sid = created.session_id
+    first, second = Live(sessions), Live(sessions)
+    run(first, sid, FACILITATOR, "start_session")
+    statements = []
+    sa_event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    run(first, sid, FACILITATOR, "add_note", contribution_id="note-0001", body="Un")
+    assert statements and not any(s.lstrip().upper().startswith("SELECT") for s in statements)
+
+    run(second, sid, FACILITATOR, "add_note", contribution_id="note-0002", body="Deux")
+    # first's state is one event behind: its note is decided again on the caught-up state.
+    outcome = run(first, sid, FACILITATOR, "add_note", contribution_id="note-0003", body="Trois")
+    stored = stored_events(sessions, sid)
+    assert [e.seq for e in stored] == list(range(1, len(stored) + 1))
+    assert [e.data["body"] for e in stored if e.type == "contribution_added"] == [
+        "Un",
+        "Deux",
+        "Trois",
+    ]
+    assert outcome.seq == stored[-1].seq
+    assert state_of(first, sid) == state_of(second, sid)
+    # A command the stale state would refuse is decided on the caught-up one too.
+    run(second, sid, FACILITATOR, "next_step", from_index=0)
+    run(first, sid, FACILITATOR, "next_step", from_index=1)
+    assert state_of(second, sid).step_index == 2
+
+
 def test_a_participant_identity_is_a_secret_checked_against_its_hash(live, sessions, created):
     pid, secret = live.join(created.session_id, "Bruno", "")
     with sessions() as db:
