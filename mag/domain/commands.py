@@ -172,11 +172,47 @@ def _check_recits_ready(state: SessionState, protocol: Protocol, target: int) ->
         )
 
 
-def _move(state: SessionState, protocol: Protocol, forward: bool) -> list[NewEvent]:
+def _leave_hidden_step(
+    state: SessionState, protocol: Protocol, args: Mapping[str, object]
+) -> list[NewEvent]:
+    """Leaving a hidden step whose contributions were never revealed happens only on purpose.
+
+    The animateur reveals them first, or confirms (``keep_hidden``) that they stay
+    hidden: the choice is kept in the log.
+    """
+    step = protocol.steps[state.step_index]
+    if not step.is_hidden or state.place in state.revealed:
+        return []
+    hidden = [c for c in state.contributions_here(state.place) if c.is_hidden]
+    if not hidden or state.kept_hidden.get(state.place) == len(hidden):
+        return []  # nothing hidden, or kept hidden on purpose already
+    if args.get("keep_hidden") is not True:
+        raise DomainError(
+            "unrevealed",
+            N_(
+                "Des contributions de cette étape n'ont pas été dévoilées (%(count)s) : "
+                "dévoilez-les, ou confirmez qu'elles restent cachées."
+            ),
+            count=len(hidden),
+        )
+    step_index, recit = state.place
+    return [
+        NewEvent(
+            ev.HIDDEN_KEPT,
+            {"step_index": step_index, "recit": recit, "count": len(hidden)},
+            audience=ev.AUDIENCE_STAFF,
+        )
+    ]
+
+
+def _move(
+    state: SessionState, protocol: Protocol, forward: bool, args: Mapping[str, object]
+) -> list[NewEvent]:
     index, recit = _place_after(state, protocol, forward)
     if forward:
         _check_recits_ready(state, protocol, index)
     return [
+        *_leave_hidden_step(state, protocol, args),
         NewEvent(
             ev.STEP_CHANGED,
             {
@@ -196,7 +232,7 @@ def next_step(state, protocol, actor, args) -> list[NewEvent]:
         raise DomainError(
             "last_step", N_("C'est la dernière étape : il reste à terminer la séance.")
         )
-    return _move(state, protocol, forward=True)
+    return _move(state, protocol, True, args)
 
 
 def previous_step(state, protocol, actor, args) -> list[NewEvent]:
@@ -204,12 +240,12 @@ def previous_step(state, protocol, actor, args) -> list[NewEvent]:
     _expect_step(state, args)
     if state.step_index == 0:
         raise DomainError("first_step", N_("C'est déjà la première étape."))
-    return _move(state, protocol, forward=False)
+    return _move(state, protocol, False, args)
 
 
 def end_session(state, protocol, actor, args) -> list[NewEvent]:
     current_step(state, protocol)
-    return [NewEvent(ev.SESSION_ENDED, {})]
+    return [*_leave_hidden_step(state, protocol, args), NewEvent(ev.SESSION_ENDED, {})]
 
 
 def close_joining(state, protocol, actor, args) -> list[NewEvent]:
@@ -753,6 +789,10 @@ def raise_hand(state, protocol, actor, args) -> list[NewEvent]:
 def add_note(state, protocol, actor, args) -> list[NewEvent]:
     step = current_step(state, protocol)
     body = clean_text(args.get("body"), N_("Note"), CONTRIBUTION_MAX)
+    narrator = state.narrator(state.recit_index)
+    if step.kind is StepKind.NARRATION and narrator is not None:
+        # What the narrator tells, typed by the rapporteur, is the narrator's.
+        actor = Actor(Role.PARTICIPANT, narrator, entered_by=actor.role.value)
     return _add_contribution(state, step, actor, ContributionKind.NOTE, {"body": body}, args)
 
 

@@ -32,6 +32,7 @@ CONTRIBUTION_ADDED = "contribution_added"
 CONTRIBUTION_EDITED = "contribution_edited"
 CONTRIBUTION_WITHDRAWN = "contribution_withdrawn"
 CONTRIBUTIONS_REVEALED = "contributions_revealed"
+HIDDEN_KEPT = "hidden_kept"
 QUESTION_MARKED = "question_marked"
 QUESTION_DEFERRED = "question_deferred"
 SEATING_SET = "seating_set"
@@ -86,6 +87,7 @@ ALL = frozenset(
         CONTRIBUTION_EDITED,
         CONTRIBUTION_WITHDRAWN,
         CONTRIBUTIONS_REVEALED,
+        HIDDEN_KEPT,
         QUESTION_MARKED,
         QUESTION_DEFERRED,
         SEATING_SET,

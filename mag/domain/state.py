@@ -297,6 +297,8 @@ class SessionState:
     current_question: str | None = None
     next_board_position: int = 0
     revealed: set[tuple[int, int | None]] = field(default_factory=set)
+    # Hidden steps left without a reveal, on the animateur's word: place -> how many.
+    kept_hidden: dict[tuple[int, int | None], int] = field(default_factory=dict)
     seating: list[str] = field(default_factory=list)
     rounds: dict[tuple[int, int | None], Round] = field(default_factory=dict)
     board: dict[str, BoardItem] = field(default_factory=dict)
@@ -717,6 +719,11 @@ def _evaluation_done(state: SessionState, event: Event) -> None:
     state.evaluated.append(str(event.data["participant_id"]))
 
 
+def _hidden_kept(state: SessionState, event: Event) -> None:
+    place = (int(event.data["step_index"]), _recit(event.data))  # type: ignore[arg-type]
+    state.kept_hidden[place] = int(event.data["count"])  # type: ignore[arg-type]
+
+
 def _evaluation_revealed(state: SessionState, event: Event) -> None:
     state.evaluation_summary = dict(event.data["summary"])  # type: ignore[arg-type]
 
@@ -822,6 +829,7 @@ _APPLY = {
     ev.CONTRIBUTION_EDITED: _contribution_edited,
     ev.CONTRIBUTION_WITHDRAWN: _contribution_withdrawn,
     ev.CONTRIBUTIONS_REVEALED: _contributions_revealed,
+    ev.HIDDEN_KEPT: _hidden_kept,
     ev.QUESTION_MARKED: _question_marked,
     ev.QUESTION_DEFERRED: _question_deferred,
     ev.SEATING_SET: _seating_set,

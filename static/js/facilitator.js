@@ -8,7 +8,7 @@
 import { Connection } from "./connection.js";
 import { $, show } from "./dom.js";
 import { t } from "./i18n.js";
-import { refused, renderStep, run, setStatus } from "./common.js";
+import { notify, refused, renderStep, run, setStatus } from "./common.js";
 import { currentStep } from "./store.js";
 import { boardPanel, perspectivesPanel } from "./console/analysis.js";
 import { renderClock, renderPlace, renderSteps } from "./console/clock.js";
@@ -109,16 +109,48 @@ function render(state, presence) {
   report.render(state);
 }
 
+// Leave the step (or end the session). When the step is hidden and what was
+// said in it was never revealed, the server asks first: reveal it, or confirm
+// that it stays hidden (kept in the log), or stay.
+let leaving = null;
+
+async function leave(name, args) {
+  notify("");
+  show($("#unrevealed"), false);
+  const answer = await connection.command(name, args);
+  if (answer.ok) return;
+  if (answer.error.code !== "unrevealed") {
+    notify(answer.error.message);
+    return;
+  }
+  leaving = { name, args };
+  $("#unrevealed-message").textContent = answer.error.message;
+  show($("#unrevealed"), true);
+  $("#unrevealed-reveal").focus();
+}
+
+function decide(choice) {
+  const pending = leaving;
+  leaving = null;
+  show($("#unrevealed"), false);
+  if (!pending) return;
+  if (choice === "reveal") ctx.run("reveal");
+  if (choice === "keep") leave(pending.name, { ...pending.args, keep_hidden: true });
+}
+
 function stepCommand(name) {
-  return () => ctx.run(name, { from_index: connection.state.session.step_index });
+  return () => leave(name, { from_index: connection.state.session.step_index });
 }
 
 $("#start").addEventListener("click", () => ctx.run("start_session"));
 $("#next").addEventListener("click", stepCommand("next_step"));
 $("#previous").addEventListener("click", stepCommand("previous_step"));
 $("#end").addEventListener("click", () => {
-  if (window.confirm(t("confirm_end"))) ctx.run("end_session");
+  if (window.confirm(t("confirm_end"))) leave("end_session", {});
 });
+$("#unrevealed-reveal").addEventListener("click", () => decide("reveal"));
+$("#unrevealed-keep").addEventListener("click", () => decide("keep"));
+$("#unrevealed-cancel").addEventListener("click", () => decide("cancel"));
 $("#joining").addEventListener("click", () =>
   ctx.run(connection.state.session.is_joining_open ? "close_joining" : "open_joining"),
 );

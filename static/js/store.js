@@ -129,6 +129,7 @@ const reducers = {
       state.contributions[item.contribution_id].is_hidden = false;
     }
   },
+  hidden_kept() {}, // the animateur left a hidden step without revealing it: nothing shows
   question_marked(state, data) {
     if (data.status === "current") {
       for (const c of Object.values(state.contributions)) {

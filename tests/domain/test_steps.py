@@ -4,6 +4,7 @@ import pytest
 from test_session import refused
 
 from mag.domain import events as ev
+from mag.domain.i18n import DomainError
 from mag.domain.roles import FACILITATOR, Actor, Role
 from mag.domain.state import ContributionKind
 from mag.domain.views import can_see, snapshot
@@ -166,22 +167,27 @@ def test_with_two_recits_the_block_runs_once_per_recit(story, people):
 # ---------------------------------------------------------------- narration, stakes, questions
 
 
-def test_the_rapporteurs_notes_are_timestamped_and_follow_the_step_visibility(story, chosen):
+def test_what_the_narrator_tells_typed_by_the_rapporteur_is_the_narrators(story, chosen):
     awa, bruno, *_ = chosen
     with refused("forbidden"):
         story.do(bruno, "add_note", contribution_id="note-0001", body="Je note")
     [note] = story.do(
-        RAPPORTEUR, "add_note", contribution_id="note-0001", body="Awa raconte le guichet."
+        RAPPORTEUR, "add_note", contribution_id="note-0001", body="Le guichet a fermé."
     )
     assert note.audience == ev.AUDIENCE_ALL
     stored = story.state.contributions["note-0001"]
     assert (stored.kind, stored.author_id, stored.entered_by, stored.recit) == (
         ContributionKind.NOTE,
-        None,
+        awa.participant_id,
         "rapporteur",
         0,
     )
     assert stored.at == story.now
+    # Elsewhere a note is the rapporteur's own.
+    story.next()  # enjeux
+    story.do(RAPPORTEUR, "add_note", contribution_id="note-0002", body="Silence dans la salle.")
+    own = story.state.contributions["note-0002"]
+    assert (own.author_id, own.entered_by) == (None, "rapporteur")
 
 
 def test_only_the_narrator_states_the_stakes_or_the_rapporteur_for_them(story, chosen):
@@ -373,6 +379,44 @@ def test_hidden_interpretations_reach_others_only_with_the_reveal(story, chosen)
         story.do(chloe, "edit_contribution", contribution_id="int-0001", body="À moi")
     with refused("already_revealed"):
         story.steer("reveal")
+
+
+def test_leaving_a_hidden_step_unrevealed_takes_the_animateurs_word(story, chosen):
+    awa, bruno, *_ = chosen
+    go_to_first_round(story)
+    index = story.state.step_index
+    story.do(bruno, "contribute", contribution_id="int-0001", body="C'est l'institution.")
+    for name, args in (("next_step", {"from_index": index}), ("end_session", {})):
+        with pytest.raises(DomainError) as caught:
+            story.steer(name, **args)
+        assert (caught.value.code, caught.value.params) == ("unrevealed", {"count": 1})
+    with refused("unrevealed"):
+        story.steer("next_step", from_index=index, keep_hidden="oui")  # only a real yes
+    assert story.state.step_index == index
+
+    kept, moved = story.steer("next_step", from_index=index, keep_hidden=True)
+    assert (kept.type, moved.type) == (ev.HIDDEN_KEPT, ev.STEP_CHANGED)
+    assert kept.audience == ev.AUDIENCE_STAFF
+    assert story.state.kept_hidden == {(index, 0): 1}
+    assert story.state.contributions["int-0001"].is_hidden
+    # Coming back and leaving again asks again only if something new is hidden.
+    story.steer("previous_step", from_index=index + 1)
+    [moved] = story.steer("next_step", from_index=index)
+    assert moved.type == ev.STEP_CHANGED
+    story.steer("previous_step", from_index=index + 1)
+    story.do(awa, "contribute", contribution_id="int-0002", body="Le guichet.")
+    with refused("unrevealed"):
+        story.steer("next_step", from_index=index)
+
+
+def test_a_revealed_or_empty_hidden_step_is_left_without_a_question(story, chosen):
+    awa, bruno, *_ = chosen
+    go_to_first_round(story)
+    index = story.state.step_index
+    story.do(bruno, "contribute", contribution_id="int-0001", body="C'est l'institution.")
+    story.steer("reveal")
+    [moved] = story.steer("next_step", from_index=index)
+    assert moved.type == ev.STEP_CHANGED and story.state.kept_hidden == {}
 
 
 def test_the_second_round_answers_earlier_interpretations(story, chosen):
