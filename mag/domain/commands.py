@@ -221,7 +221,7 @@ def _move(
                 "from": state.step_index,
                 "from_recit": state.recit_index,
             },
-        )
+        ),
     ]
 
 
@@ -874,6 +874,40 @@ def _question(state: SessionState, args: Mapping[str, object]) -> Contribution:
     return contribution
 
 
+def answer_question(state, protocol, actor, args) -> list[NewEvent]:
+    """The narrator answers a question of this step, or the rapporteur types their answer."""
+    step = _check_step_accepts(state, protocol, StepKind.QUESTIONS)
+    question = _question(state, {"contribution_id": args.get("question_id")})
+    if (question.step_index, question.recit) != state.place:
+        raise DomainError("unknown_question", N_("Cette question n'existe pas."))
+    narrator = state.narrator(state.recit_index)
+    if narrator is None or (actor.role is Role.PARTICIPANT and actor.participant_id != narrator):
+        raise DomainError(
+            "narrator_only",
+            N_("À l'étape « %(step)s », seule la personne qui a raconté s'exprime."),
+            step=step.title,
+        )
+    if any(
+        c.kind is ContributionKind.ANSWER and c.replies_to == [question.id]
+        for c in state.contributions_here(state.place)
+    ):
+        raise DomainError(
+            "already_answered", N_("Cette question a déjà sa réponse : modifiez-la si besoin.")
+        )
+    body = clean_text(args.get("body"), N_("Réponse"), CONTRIBUTION_MAX)
+    said_by = Actor(Role.PARTICIPANT, narrator, entered_by=_typist(actor))
+    fields = {"body": body, "replies_to": [question.id]}
+    events = _add_contribution(state, step, said_by, ContributionKind.ANSWER, fields, args)
+    if question.status != QuestionStatus.ANSWERED:
+        events.append(
+            NewEvent(
+                ev.QUESTION_MARKED,
+                {"contribution_id": question.id, "status": QuestionStatus.ANSWERED.value},
+            )
+        )
+    return events
+
+
 def mark_question(state, protocol, actor, args) -> list[NewEvent]:
     _check_step_accepts(state, protocol, StepKind.QUESTIONS)
     question = _question(state, args)
@@ -948,7 +982,9 @@ def start_round(state, protocol, actor, args) -> list[NewEvent]:
                 "order": order,
                 "turn_seconds": int(step.options["turn_minutes"]) * 60,  # type: ignore[arg-type]
                 # Who keeps the last place when others pass and come back: the narrator.
-                "last": narrator if step.options.get("narrator_last") and narrator in order else None,
+                "last": narrator
+                if step.options.get("narrator_last") and narrator in order
+                else None,
             },
         )
     ]
@@ -1498,6 +1534,7 @@ COMMANDS: dict[str, Command] = {
     "withdraw_contribution": Command(withdraw_contribution, _EVERYONE, on_behalf=True),
     "add_note": Command(add_note, _STAFF),
     "reveal": Command(reveal, _STEER),
+    "answer_question": Command(answer_question, _EVERYONE),
     "mark_question": Command(mark_question, _STAFF),
     "defer_question": Command(defer_question, _STAFF),
     "set_seating": Command(set_seating, _STEER),

@@ -66,6 +66,7 @@ class ContributionKind(StrEnum):
     NOTE = "note"  # the rapporteur's running notes, in any step
     STAKES = "stakes"
     QUESTION = "question"
+    ANSWER = "answer"  # the narrator's answer to an information question (``replies_to``)
     INTERPRETATION = "interpretation"  # what someone said or wrote in a round
     REACTION = "reaction"
     SUGGESTION = "suggestion"  # a participant's suggestion for the analysis board

@@ -47,6 +47,7 @@ def round_view(round_: Round) -> dict[str, object]:
         "position": round_.position,
         "outcomes": dict(round_.outcomes),
         "passed_once": sorted(round_.passed_once),
+        "last": round_.last,
         "turn_seconds": round_.turn_seconds,
         "turn_started_at": iso(round_.turn_started_at),
         "paused_at": iso(round_.paused_at),

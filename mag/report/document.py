@@ -44,6 +44,7 @@ _KIND_LABELS = {
     ContributionKind.NOTE: N_("note"),
     ContributionKind.STAKES: N_("enjeux"),
     ContributionKind.QUESTION: N_("question"),
+    ContributionKind.ANSWER: N_("réponse"),
     ContributionKind.INTERPRETATION: N_("interprétation"),
     ContributionKind.REACTION: N_("réaction"),
     ContributionKind.SUGGESTION: N_("suggestion pour le tableau"),

@@ -318,8 +318,30 @@ def _score(material: Material, score: int) -> str:
 
 
 def _questions(material: Material) -> str:
+    """Each question with the narrator's answer beneath it."""
     indexes = steps_where(material, lambda s: s.kind is StepKind.QUESTIONS)
-    return _by_step_and_recit(material, indexes, _plain(material))
+
+    def render(place: Place, contributions: list[Contribution]) -> list[str]:
+        answers = {
+            c.replies_to[0]: c
+            for c in contributions
+            if c.kind is ContributionKind.ANSWER and c.replies_to
+        }
+        return [
+            _said(material, c, [_answer(material, answers[c.id])] if c.id in answers else [])
+            for c in contributions
+            if c.kind is not ContributionKind.ANSWER
+        ]
+
+    return _by_step_and_recit(material, indexes, render)
+
+
+def _answer(material: Material, answer: Contribution) -> str:
+    return _(
+        "**Réponse de %(who)s** : %(text)s",
+        who=who(material, answer.author_id, answer.entered_by),
+        text=escape(answer.body),
+    )
 
 
 def _is_interpretation_step(step: Step) -> bool:

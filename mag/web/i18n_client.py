@@ -30,6 +30,7 @@ def _steps_messages() -> dict[str, str]:
         "kind_note": _("Note du rapporteur"),
         "kind_stakes": _("Enjeux"),
         "kind_question": _("Question"),
+        "kind_answer": _("Réponse du narrateur"),
         "kind_interpretation": _("Interprétation"),
         "kind_reaction": _("Réaction du narrateur"),
         "kind_suggestion": _("Suggestion pour le tableau"),
@@ -81,6 +82,11 @@ def _steps_messages() -> dict[str, str]:
         "deferred": _("Question reportée au tour de table"),
         "linked_interpretations": _("Interprétations liées"),
         "in_reply_to": _("En réponse à"),
+        "answer_by": _("Réponse de %(who)s :"),
+        "answer_save": _("Enregistrer la réponse"),
+        "answer_save_named": _("Enregistrer la réponse à : %(text)s"),
+        "answer_label": _("Votre réponse à : %(text)s"),
+        "answer_label_for": _("Réponse de %(pseudonym)s à : %(text)s"),
     }
 
 

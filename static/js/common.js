@@ -2,6 +2,7 @@
 
 import { $, h, show } from "./dom.js";
 import { t } from "./i18n.js";
+import { newId } from "./connection.js";
 import { currentStep } from "./store.js";
 
 export function setStatus(status) {
@@ -97,4 +98,53 @@ export function proposalItem(proposal, state, actions = []) {
     proposal.entered_by ? h("p", { class: "meta", text: t(`entered_by_${proposal.entered_by}`) }) : null,
     actions.length ? h("div", { class: "actions" }, actions) : null,
   );
+}
+
+// The narrator's answer to an information question, if given.
+export function answerOf(state, question) {
+  return Object.values(state.contributions).find(
+    (c) => c.kind === "answer" && !c.is_withdrawn && c.replies_to[0] === question.contribution_id,
+  );
+}
+
+// "Réponse de Awa · saisi par le rapporteur : …", under its question.
+export function answerBlock(state, answer) {
+  return h(
+    "p",
+    { class: "answer" },
+    h("strong", { text: t("answer_by", { who: authorLabel(state, answer) }) }),
+    " ",
+    answer.body,
+  );
+}
+
+// A form to answer one question, kept per question so that what is typed
+// survives the renders that rebuild the list around it.
+const answerForms = new Map();
+
+export function answerForm(connection, question, label) {
+  const text = excerpt(question.body || t("raised_hand"), 50);
+  const key = question.contribution_id;
+  const kept = answerForms.get(key);
+  if (kept) return kept;
+  const id = `answer-${key}`;
+  const input = h("textarea", { id, rows: 2, maxlength: 4000, required: true, "data-focus-key": id });
+  const save = async (event) => {
+    event.preventDefault();
+    const args = { contribution_id: newId(), question_id: key, body: input.value };
+    if (await run(connection, "answer_question", args)) input.value = "";
+  };
+  const form = h(
+    "form",
+    { class: "stack answer-form", onsubmit: save },
+    h("label", { for: id, text: label }),
+    input,
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "submit", "data-focus-key": `${id}:save`, "aria-label": t("answer_save_named", { text }) }, t("answer_save")),
+    ),
+  );
+  answerForms.set(key, form);
+  return form;
 }

@@ -8,6 +8,9 @@ import { Connection, newId } from "./connection.js";
 import { $, h, replaceKeepingFocus, show } from "./dom.js";
 import { t, tn } from "./i18n.js";
 import {
+  answerBlock,
+  answerForm,
+  answerOf,
   authorLabel,
   clockTime,
   excerpt,
@@ -214,6 +217,12 @@ function ownActions(state, c, form) {
   ];
 }
 
+// The narrator takes back an answer (and may give another one).
+function withdrawButton(c) {
+  const text = excerpt(c.body, 40);
+  return h("button", { type: "button", class: "secondary", "data-focus-key": `withdraw:${c.contribution_id}`, "aria-label": t("withdraw_contribution_named", { text }), onclick: () => withdrawContribution(c.contribution_id, questionForm) }, t("withdraw"));
+}
+
 async function withdrawContribution(id, form) {
   if (!window.confirm(t("confirm_withdraw_contribution"))) return;
   const ok = await run(connection, "withdraw_contribution", { contribution_id: id });
@@ -299,12 +308,16 @@ function renderRecit(state, step) {
   $("#recit-narrator").textContent = t("narrated_by", { pseudonym: pseudonym(state, recit.narrator_id) });
 }
 
-// The rapporteur's running notes at this place, oldest first.
+// The rapporteur's running notes at this place, oldest first; at the narration
+// they are the narrator's words, typed for them, and say so.
 function renderNotes(state, step) {
   const notes = step ? contributionsHere(state, "note") : [];
   show($("#notes"), notes.length > 0);
   $("#notes-list").replaceChildren(
-    ...notes.map((n) => h("li", { class: "card" }, h("p", { class: "body", text: n.body }), h("p", { class: "meta", text: clockTime(n.at) }))),
+    ...notes.map((n) => {
+      const meta = [n.author_id ? authorLabel(state, n) : "", clockTime(n.at)].filter(Boolean).join(" · ");
+      return h("li", { class: "card" }, h("p", { class: "body", text: n.body }), h("p", { class: "meta", text: meta }));
+    }),
   );
 }
 
@@ -522,11 +535,18 @@ function renderQuestions(state, step, { me, isNarrator, contributes }) {
     questions.map((c) => {
       const isDeferred = c.kind !== "question";
       const status = isDeferred ? "deferred" : c.status;
+      const answer = isDeferred ? null : answerOf(state, c);
+      const mayAnswer = isNarrator && !isDeferred && !answer;
       return contributionItem(state, c, {
         cls: `p-question p-${status}`,
         current: status === "current",
         badge: isDeferred ? t("deferred") : t(`question_${status}`),
-        extra: c.is_hand ? h("p", { class: "p-hand", text: t("raised_hand") }) : null,
+        extra: [
+          c.is_hand ? h("p", { class: "p-hand", text: t("raised_hand") }) : null,
+          answer ? answerBlock(state, answer) : null,
+          answer && answer.author_id === me ? h("div", { class: "actions" }, withdrawButton(answer)) : null,
+          mayAnswer ? answerForm(connection, c, t("answer_label", { text: excerpt(c.body || t("raised_hand"), 50) })) : null,
+        ],
         actions: c.author_id === me && status === "queued" ? ownActions(state, c, questionForm) : [],
       });
     }),

@@ -12,7 +12,7 @@
 import { Connection } from "./connection.js";
 import { $, h, show } from "./dom.js";
 import { t, tn } from "./i18n.js";
-import { authorLabel, pseudonym, recitTitle, refused, setStatus } from "./common.js";
+import { answerBlock, answerOf, authorLabel, pseudonym, recitTitle, refused, setStatus } from "./common.js";
 import { byTime, contributionsHere, currentStep, isRevealedHere, secondsSpent } from "./store.js";
 import { formatSeconds, renderRound } from "./round.js";
 import { renderBoard } from "./board.js";
@@ -171,7 +171,7 @@ function visibleInRecit(state, kind) {
 }
 
 // A card of a list: a title, the text, a line in bold (a count), smaller lines (who, what it links to).
-function card({ title = "", body = "", strong = "", meta = [], cls = "" }) {
+function card({ title = "", body = "", strong = "", meta = [], cls = "", extra = null }) {
   return h(
     "li",
     { class: `card projection-card ${cls}`.trim() },
@@ -179,6 +179,7 @@ function card({ title = "", body = "", strong = "", meta = [], cls = "" }) {
     body ? h("p", { class: "body", text: body }) : null,
     strong ? h("p", { class: "projection-strong", text: strong }) : null,
     meta.filter(Boolean).map((text) => h("p", { class: "meta", text })),
+    extra,
   );
 }
 
@@ -305,7 +306,7 @@ function viewNarrator(kind, headingKey) {
     );
     const said = kind === "note" ? [] : visibleHere(state, kind).map((c) => card({ body: c.body, meta: [authorLabel(state, c)] }));
     fill(part(view, "said"), kind === "note" ? null : block(t(headingKey), said));
-    const notes = visibleHere(state, "note").map((c) => card({ body: c.body }));
+    const notes = visibleHere(state, "note").map((c) => card({ body: c.body, meta: [c.author_id ? authorLabel(state, c) : ""] }));
     fill(part(view, "notes"), kind === "note" || notes.length ? block(t("projection_notes"), notes) : null);
   };
 }
@@ -316,6 +317,10 @@ function questionText(c) {
 
 function viewQuestions(state, view) {
   const questions = visibleHere(state, "question");
+  const answered = (c) => {
+    const answer = answerOf(state, c);
+    return answer ? answerBlock(state, answer) : null;
+  };
   const of = (status) => questions.filter((c) => c.status === status);
   const current = of("current");
   fill(
@@ -325,7 +330,7 @@ function viewQuestions(state, view) {
       { class: "projection-block" },
       h("h2", { text: t("question_current") }),
       current.length
-        ? h("ul", { class: "cards projection-list" }, current.map((c) => card({ body: questionText(c), meta: [authorLabel(state, c)], cls: "projection-question-current" })))
+        ? h("ul", { class: "cards projection-list" }, current.map((c) => card({ body: questionText(c), meta: [authorLabel(state, c)], cls: "projection-question-current", extra: answered(c) })))
         : h("p", { class: "projection-empty", text: t("projection_no_current_question") }),
     ),
   );
@@ -336,11 +341,11 @@ function viewQuestions(state, view) {
       ? block(tn("projection_questions_queued", queued.length), queued.map((c) => card({ body: questionText(c), meta: [authorLabel(state, c)] })))
       : null,
   );
-  const answered = of("answered");
+  const done = of("answered");
   fill(
     part(view, "answered"),
-    answered.length
-      ? block(tn("projection_questions_answered", answered.length), answered.map((c) => card({ body: questionText(c), cls: "projection-question-answered" })))
+    done.length
+      ? block(tn("projection_questions_answered", done.length), done.map((c) => card({ body: questionText(c), cls: "projection-question-answered", extra: answered(c) })))
       : null,
   );
 }

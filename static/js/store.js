@@ -161,6 +161,7 @@ const reducers = {
       position: 0,
       outcomes: {},
       passed_once: [],
+      last: data.last ?? null, // the narrator, who keeps the last place
       turn_seconds: data.turn_seconds,
       turn_started_at: event.at,
       paused_at: null,
@@ -173,7 +174,10 @@ const reducers = {
     const speaker = round.order[round.position];
     if (data.outcome === "passed" && !round.passed_once.includes(speaker)) {
       round.passed_once.push(speaker);
-      round.order.push(speaker);
+      // Back at the end of the round, before the narrator still to speak (as mag/domain/state.py).
+      let at = round.order.length;
+      if (speaker !== round.last && round.order[at - 1] === round.last && at - 1 > round.position) at -= 1;
+      round.order.splice(at, 0, speaker);
     } else {
       round.outcomes[speaker] = data.outcome;
     }

@@ -245,6 +245,65 @@ def test_questions_queue_hands_and_a_question_moved_to_the_round(story, chosen):
     )
 
 
+def test_the_narrator_answers_each_question_and_the_rapporteur_may_type_it(story, chosen):
+    awa, bruno, chloe, _ = chosen
+    story.go_to_kind("questions")
+    story.do(bruno, "contribute", contribution_id="q-000001", body="Qui était au guichet ?")
+    story.do(chloe, "contribute", contribution_id="q-000002", body="Et après ?")
+    with refused("narrator_only"):
+        story.do(
+            bruno, "answer_question", contribution_id="a-000001", question_id="q-000001", body="Moi"
+        )
+    with refused("unknown_question"):
+        story.do(
+            awa, "answer_question", contribution_id="a-000001", question_id="nope-0001", body="?"
+        )
+    with refused("text_empty"):
+        story.do(
+            awa, "answer_question", contribution_id="a-000001", question_id="q-000001", body=" "
+        )
+
+    added, marked = story.do(
+        awa,
+        "answer_question",
+        contribution_id="a-000001",
+        question_id="q-000001",
+        body="Une stagiaire.",
+    )
+    assert added.audience == ev.AUDIENCE_ALL and marked.type == ev.QUESTION_MARKED
+    answer = story.state.contributions["a-000001"]
+    assert (answer.kind, answer.author_id, answer.entered_by, answer.replies_to) == (
+        ContributionKind.ANSWER,
+        awa.participant_id,
+        None,
+        ["q-000001"],
+    )
+    assert story.state.contributions["q-000001"].status == "answered"
+    with refused("already_answered"):
+        story.do(
+            awa, "answer_question", contribution_id="a-000002", question_id="q-000001", body="Bis"
+        )
+
+    # Said aloud, typed by the rapporteur: the narrator's words all the same.
+    story.do(
+        RAPPORTEUR,
+        "answer_question",
+        contribution_id="a-000002",
+        question_id="q-000002",
+        body="Rien.",
+    )
+    typed = story.state.contributions["a-000002"]
+    assert (typed.author_id, typed.entered_by) == (awa.participant_id, "rapporteur")
+    # The narrator corrects their answer during the step, like any contribution of theirs.
+    story.do(awa, "edit_contribution", contribution_id="a-000002", body="Rien du tout.")
+    assert typed.body == "Rien du tout."
+    story.next()
+    with refused("wrong_step"):
+        story.do(
+            awa, "answer_question", contribution_id="a-000003", question_id="q-000002", body="?"
+        )
+
+
 # ---------------------------------------------------------------- rounds
 
 

@@ -91,10 +91,12 @@ class RecitPlan:
     notes: list[str]
     stakes: str
     answered_question: tuple[str, str]  # (who, question): marked current, then answered
+    answer: str  # the narrator's answer to it
     hand: tuple[str, str]  # (who, question said aloud after raising a hand)
     deferred_question: tuple[str, str]  # (who, question that is really an interpretation)
     seat_moves: list[str]  # « Avancer X d'une place », before the first round
     order: list[str]  # the speaking order of both rounds: the narrator last
+    passer: str  # passes in the second round, comes back before the narrator
     first_round: dict[str, str]  # who writes what (hidden until the reveal)
     ends_own_turn: str  # the one who clicks « J'ai terminé » on their own device
     peeker: str  # someone with a device who must not see the others' words before the reveal
@@ -178,15 +180,23 @@ def go_next(room: Room, step_id: str, recit: int | None = None) -> None:
 # ---------------------------------------------------------------- what people say
 
 
-def take_note(room: Room, body: str) -> None:
-    """The rapporteur writes down what is said aloud; everyone can read it."""
+def take_note(room: Room, body: str, narrator: str | None = None) -> None:
+    """The rapporteur writes down what is said aloud; everyone can read it.
+
+    At the narration, what the rapporteur writes is what the narrator tells: theirs.
+    """
     submit_in_console(
         room, "Notes du rapporteur", {"Note (ce qui se dit, à garder)": body}, "Ajouter la note"
     )
     expect(room.desk.get_by_role("list", name="Notes de cette étape")).to_contain_text(body)
     for page in room.participant_pages():
-        expect(page.get_by_role("list", name="Notes du rapporteur")).to_contain_text(body)
-    room.record("note", body, author=None, entered_by="rapporteur")
+        notes = page.get_by_role("list", name="Notes du rapporteur")
+        expect(notes).to_contain_text(body)
+        if narrator:
+            expect(notes.get_by_role("listitem").filter(has_text=body)).to_contain_text(
+                f"{narrator} · saisi par le rapporteur"
+            )
+    room.record("note", body, author=narrator, entered_by="rapporteur")
 
 
 def speak_in_round(room: Room, who: str, body: str, replies_to: str = "") -> Said:
@@ -305,6 +315,30 @@ def raise_hand(room: Room, who: str, body: str) -> Said:
     return said
 
 
+def answer(room: Room, narrator: str, question: Said, body: str) -> None:
+    """The narrator answers the question: on their device, or said aloud and typed for them."""
+    device = room.devices.get(narrator)
+    if device:
+        form_label = f"Votre réponse à : {excerpt(question.body, 50)}"
+        device.page.get_by_label(form_label).fill(body)
+        device.page.get_by_role(
+            "button", name=f"Enregistrer la réponse à : {excerpt(question.body, 50)}"
+        ).click()
+    else:
+        room.desk.get_by_label(f"Réponse de {narrator} à : {excerpt(question.body, 50)}").fill(body)
+        room.desk.get_by_role(
+            "button", name=f"Enregistrer la réponse à : {excerpt(question.body, 50)}"
+        ).click()
+    for page in (*room.participant_pages(), room.projection, room.console):
+        item = page.get_by_role("listitem").filter(has_text=question.body)
+        expect(item).to_contain_text(f"Réponse de {signed(narrator)} : {body}")
+    for page in room.participant_pages():
+        expect(item_with(page, "Les questions", question.body)).to_contain_text("Répondue")
+    room.record(
+        "answer", body, narrator, None if device else "rapporteur", replies_to=question.body
+    )
+
+
 def mark_question(room: Room, said: Said, action: str, badge: str) -> None:
     room.console.get_by_role("button", name=f"{action} : {excerpt(said.body, 40)}").click()
     for page in room.participant_pages():
@@ -363,11 +397,24 @@ def take_turn(room: Room, speaker: str, after: str | None, how: str = "console")
             expect(page.get_by_text("Le tour de table est terminé.")).to_be_visible()
 
 
-def play_round(room: Room, order: list[str], self_ending: str = "") -> None:
-    """Each speaker in turn; ``self_ending`` ends their own turn from their device."""
-    for position, speaker in enumerate(order):
-        after = order[position + 1] if position + 1 < len(order) else None
-        take_turn(room, speaker, after, "done" if speaker == self_ending else "console")
+def play_round(room: Room, order: list[str], self_ending: str = "", passer: str = "") -> None:
+    """Each speaker in turn; ``self_ending`` ends their own turn from their device.
+
+    ``passer`` passes from their device when first called: they speak again at the end
+    of the round, before the narrator (``order``'s last), who always speaks last.
+    """
+    turns = [(name, "pass" if name == passer else "console") for name in order]
+    if passer:
+        turns.insert(len(turns) - 1, (passer, "console"))
+    for position, (speaker, how) in enumerate(turns):
+        after = turns[position + 1][0] if position + 1 < len(turns) else None
+        take_turn(room, speaker, after, "done" if speaker == self_ending else how)
+        if how == "pass":
+            comes_back = [name for name, _ in turns]
+            for page in (room.console, room.projection, *room.participant_pages()):
+                expect(speaking_order(page)).to_have_text(
+                    [re.compile(f"^{name}") for name in comes_back]
+                )
 
 
 # ---------------------------------------------------------------- the analysis board
@@ -466,7 +513,7 @@ def analyse_recit(room: Room, recit: int, narrator: str, plan: RecitPlan) -> Non
     go_next(room, "narration", recit)
     expect(room.console.locator("#step-recit")).to_contain_text(f"raconté par {narrator}")
     for note in plan.notes:
-        take_note(room, note)
+        take_note(room, note, narrator)
 
     # 1.4 Enjeux: what the narrator sees at stake.
     go_next(room, "enjeux", recit)
@@ -481,7 +528,7 @@ def analyse_recit(room: Room, recit: int, narrator: str, plan: RecitPlan) -> Non
     for page in room.participant_pages():
         current = page.get_by_role("list", name="Les questions").locator("[aria-current=true]")
         expect(current).to_contain_text(answered.body)
-    mark_question(room, answered, "Marquer répondue", "Répondue")
+    answer(room, narrator, answered, plan.answer)
     defer_question(room, deferred)
 
     # 2.2 First round, hidden: the seating is arranged, the narrator still speaks last.
@@ -534,7 +581,7 @@ def analyse_recit(room: Room, recit: int, narrator: str, plan: RecitPlan) -> Non
         item = page.get_by_role("listitem").filter(has_text=text)
         expect(item).to_contain_text(f"En réponse à {signed(answered_author)} : « ")
         expect(item).to_contain_text(first_words(reply.replies_to, 4))
-    play_round(room, plan.order)
+    play_round(room, plan.order, passer=plan.passer)
 
     # 3.1 The board: the rapporteur drafts, a participant suggests, the animateur accepts.
     go_next(room, "analyse", recit)
@@ -633,10 +680,12 @@ FIRST_RECIT = RecitPlan(
     ],
     stakes="Ne pas devenir le technicien de service au lieu d'accompagner les gens.",
     answered_question=("Alice", "Combien de personnes attendaient ce lundi-là ?"),
+    answer="Une quinzaine, dont trois familles avec des enfants.",
     hand=("Chloé", "Le lecteur appartenait-il au CPAS ou à l'EPN ?"),
     deferred_question=(NO_DEVICE, "N'est-ce pas parce que personne n'est formé à la maintenance ?"),
     seat_moves=["Bob"],  # Bob sits first in the room, yet narrates: he speaks last
     order=["Alice", "Chloé", NO_DEVICE, "Bob"],
+    passer="Alice",
     first_round={
         "Alice": "On demande aux travailleurs sociaux de réparer ce que l'administration casse.",
         "Chloé": "La panne montre que tout le service repose sur un seul appareil fragile.",
@@ -681,10 +730,12 @@ SECOND_RECIT = RecitPlan(
     notes=["Fatou raconte : le monsieur lui donne son téléphone et son code d'accès."],
     stakes="Je ne veux pas tenir les codes des gens, mais sans moi il n'aurait rien eu.",
     answered_question=("Bob", "Le monsieur avait-il une adresse e-mail ?"),
+    answer="Non, il n'en avait jamais eu besoin avant.",
     hand=("Alice", "La commune proposait-elle un rendez-vous au guichet ?"),
     deferred_question=("Chloé", "N'est-ce pas la commune qui se décharge sur les associations ?"),
     seat_moves=[NO_DEVICE],  # seats since the first récit: Bob, Alice, Fatou, Chloé
     order=["Bob", "Alice", "Chloé", NO_DEVICE],
+    passer="",
     first_round={
         "Alice": "Prendre le code de quelqu'un, c'est prendre une part de sa vie privée.",
         "Bob": "L'aide devient une responsabilité que personne ne nous a confiée.",

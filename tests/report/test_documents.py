@@ -180,6 +180,27 @@ def test_draft_says_when_a_step_left_nothing(app_context):
     assert "la séance n'est pas terminée" in sections["Note de méthode"]
 
 
+def test_draft_puts_each_answer_under_its_question(app_context):
+    story = Story()
+    awa, bruno = story.group(2)
+    story.go_to_kind("proposals")
+    story.choose(story.propose(awa, "Un récit"))
+    story.go_to_kind("questions")
+    story.do(bruno, "contribute", contribution_id="q-000001", body="Qui tenait le guichet ?")
+    story.do(bruno, "contribute", contribution_id="q-000002", body="Et ensuite ?")
+    story.do(
+        awa, "answer_question", contribution_id="a-000001", question_id="q-000001", body="Personne."
+    )
+    text = {s.title: s.text for s in markdown.sections(synthesis.draft(material_of(story)))}[
+        "Questions d'information"
+    ]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    asked = next(n for n, line in enumerate(lines) if "Qui tenait le guichet ?" in line)
+    assert lines[asked + 1].endswith("Personne.") and "Réponse de" in lines[asked + 1]
+    assert sum("Personne." in line for line in lines) == 1  # not listed again on its own
+    assert "Et ensuite ?" in lines[asked + 2]
+
+
 def test_draft_quotes_the_interpretations_behind_each_board_item(material):
     board = {s.title: s.text for s in markdown.sections(synthesis.draft(material))}[
         "Convergences, divergences et nœuds"

@@ -2,6 +2,7 @@
 // and the information questions: the queue, raised hands written down,
 // questions that are really interpretations deferred to the round.
 
+import { answerBlock, answerForm, answerOf } from "../common.js";
 import { newId } from "../connection.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
@@ -18,10 +19,15 @@ import {
   onBehalf,
   pseudonym,
   renderList,
+  withdraw,
 } from "./ui.js";
 
 function narratorOf(state) {
   return state.recits[state.session.recit_index ?? -1]?.narrator_id ?? "";
+}
+
+function answerNames(state, question) {
+  return { pseudonym: pseudonym(state, narratorOf(state)), text: excerpt(question.body || t("raised_hand"), 50) };
 }
 
 // Stakes (kind "stakes") or reactions (kind "reaction"): the narrator's words.
@@ -80,7 +86,7 @@ export function questionsPanel(ctx) {
     );
   }
 
-  function item({ c }, state) {
+  function item({ c, answer }, state) {
     const id = c.contribution_id;
     const text = { text: c.is_hand ? pseudonym(state, c.author_id) : excerpt(c.body, 40) };
     const mark = (status, label, key) =>
@@ -102,6 +108,18 @@ export function questionsPanel(ctx) {
       h("p", {}, h("span", { class: `badge console-question-${c.status}`, text: t(`question_${c.status}`) })),
       c.is_hand ? h("p", { class: "meta", text: t("raised_hand") }) : null,
       c.is_hand ? writeDown(c, state) : null,
+      answer ? answerBlock(state, answer) : null,
+      answer
+        ? h(
+            "div",
+            { class: "actions" },
+            button(t("withdraw"), () => withdraw(ctx, answer), {
+              name: t("console_withdraw_entry", { text: excerpt(answer.body) }),
+              secondary: true,
+              focusKey: `withdraw:${answer.contribution_id}`,
+            }),
+          )
+        : answerForm(ctx.connection, c, t("answer_label_for", answerNames(state, c))),
       h(
         "div",
         { class: "actions" },
@@ -126,7 +144,7 @@ export function questionsPanel(ctx) {
       questions.sort((a, b) => QUEUE_ORDER[a.status] - QUEUE_ORDER[b.status]);
       renderList(
         queue,
-        questions.map((c) => entryData(c, state)),
+        questions.map((c) => entryData(c, state, { answer: answerOf(state, c) ?? null })),
         (data) => item(data, state),
       );
     },

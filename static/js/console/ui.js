@@ -185,7 +185,7 @@ export function entryItem(c, state, ...children) {
   );
 }
 
-function withdraw(ctx, c) {
+export function withdraw(ctx, c) {
   if (window.confirm(t("console_confirm_withdraw"))) {
     ctx.run("withdraw_contribution", { contribution_id: c.contribution_id });
   }
