@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import markdown as md
 import nh3
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from mag.report.folding import slug
 
@@ -37,9 +39,96 @@ _EXTENSIONS = ["tables", "sane_lists", "attr_list", "toc"]
 
 
 def render(text: str) -> str:
-    """The HTML of Markdown ``text``, sanitised."""
+    """The HTML of Markdown ``text``, sanitised, every word of it inside a block.
+
+    Nothing typed is lost on the way: the text of an element the allow-list drops
+    with its content (MathML, SVG, a script) stays as text, and text left loose
+    between blocks (from a raw ``<details>``, say) becomes a paragraph, so that the
+    preview, the HTML, the PDF and the DOCX all hold the same words.
+    """
     html = md.markdown(text, extensions=_EXTENSIONS, output_format="html")
-    return sanitize(html)
+    if _DROPPED_WITH_CONTENT.search(html):
+        html = _as_text(html)
+    return _in_blocks(sanitize(html))
+
+
+# Elements nh3 removes with everything inside them.
+_TEXT_ONLY = (
+    "math", "svg", "script", "style", "template", "noscript", "title", "textarea",
+    "xmp", "noembed", "noframes", "iframe", "object",
+)  # fmt: skip
+_DROPPED_WITH_CONTENT = re.compile(rf"<({'|'.join(_TEXT_ONLY)})\b", re.IGNORECASE)
+_BLOCKS = frozenset(
+    {
+        "blockquote", "dd", "div", "dl", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+        "li", "ol", "p", "pre", "table", "ul",
+    }
+)  # fmt: skip
+
+
+def _fragment(html: str) -> HtmlElement:
+    return lxml_html.fragment_fromstring(html, create_parent="div")
+
+
+def _inner(root: HtmlElement) -> str:
+    return lxml_html.tostring(root, encoding="unicode")[len("<div>") : -len("</div>")]
+
+
+def _as_text(html: str) -> str:
+    """``html`` with each element of ``_TEXT_ONLY`` replaced by its text."""
+    root = _fragment(html)
+    for element in list(root.iter(*_TEXT_ONLY)):
+        parent = element.getparent()
+        if parent is None or not any(a is root for a in element.iterancestors()):
+            continue  # inside one replaced already
+        words = element.text_content() + (element.tail or "")
+        before = element.getprevious()
+        if before is not None:
+            before.tail = (before.tail or "") + words
+        else:
+            parent.text = (parent.text or "") + words
+        parent.remove(element)
+    return _inner(root)
+
+
+def _in_blocks(html: str) -> str:
+    """``html`` with text and inline elements at its top level gathered into paragraphs."""
+    root = _fragment(html)
+    loose = (root.text or "").strip() or any(
+        child.tag not in _BLOCKS or (child.tail or "").strip() for child in root
+    )
+    if not loose:
+        return html
+    rebuilt = lxml_html.Element("div")
+    paragraph = None
+
+    def add_inline(node_or_text) -> None:
+        nonlocal paragraph
+        if paragraph is None:
+            paragraph = lxml_html.Element("p")
+            rebuilt.append(paragraph)
+        if isinstance(node_or_text, str):
+            last = paragraph[-1] if len(paragraph) else None
+            if last is not None:
+                last.tail = (last.tail or "") + node_or_text
+            else:
+                paragraph.text = (paragraph.text or "") + node_or_text
+        else:
+            paragraph.append(node_or_text)
+
+    if (root.text or "").strip():
+        add_inline(root.text.lstrip())
+    for child in list(root):
+        tail, child.tail = child.tail, None
+        if child.tag in _BLOCKS:
+            paragraph = None
+            rebuilt.append(child)
+            child.tail = "\n"
+        else:
+            add_inline(child)
+        if tail and tail.strip():
+            add_inline(tail if paragraph is not None else tail.lstrip())
+    return _inner(rebuilt)
 
 
 def sanitize(html: str) -> str:

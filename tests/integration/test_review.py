@@ -112,11 +112,12 @@ def test_the_draft_is_sanitised_and_pseudonymised_as_it_will_leave_the_server(ro
     assert len({s["id"] for s in body["sections"]}) == 3
     intro, recits, hypotheses = (s["html"] for s in body["sections"])
     assert intro == "<p>Synthèse de la séance (v1).</p>"
-    # What Awa typed is shown as text; what was pasted raw is dropped; no handler survives.
+    # What Awa typed is shown as text; a script pasted raw loses its tags, not its words
+    # (nothing typed vanishes without a word); no handler survives.
     everything = "".join(s["html"] for s in body["sections"])
     assert "<script" not in everything and "onerror" not in everything
     assert "&lt;script&gt;alert('mag')&lt;/script&gt;" in recits
-    assert "document.title" not in hypotheses
+    assert "document.title = 'pris'" in hypotheses
     # The replacement list applies; Bruno withdrew, so his words are gone.
     assert "Dupont" not in everything
     assert "chez la directrice" in recits

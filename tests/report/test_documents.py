@@ -408,6 +408,33 @@ def test_docx_keeps_the_script_tag_as_literal_text(exports, material):
     assert doc.core_properties.title == material.state.title
 
 
+KEPT_AS_TEXT = {
+    "Avant <math><mi>E</mi><mo>=</mo><mi>mc²</mi></math> et après.": ["E=mc²", "et après."],
+    "<svg><text>Schéma du guichet</text></svg>": ["Schéma du guichet"],
+    "<details>\nUn détail replié\n</details>\n## Après le détail\n\nLa suite.": [
+        "Un détail replié",
+        "Après le détail",
+        "La suite.",
+    ],
+}
+
+
+def test_markup_the_exports_cannot_show_keeps_its_words_everywhere(app_context, played):
+    [saved] = [e for e in played.log if e.type == "synthesis_saved"]
+    saved.data["text"] += "\n\n## Ajouts\n\n" + "\n\n".join(KEPT_AS_TEXT)
+    material = material_of(played)
+    preview = markdown.render(saved.data["text"])
+    html = to_html.export(material).decode()
+    docx = "\n".join(p.text for p in Document(io.BytesIO(to_docx.export(material))).paragraphs)
+    pdf = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(to_pdf.export(material))).pages
+    )
+    for words in KEPT_AS_TEXT.values():
+        for word in words:
+            assert word in preview and word in html and word in docx, word
+            assert word in " ".join(pdf.split()), word
+
+
 def test_docx_uses_real_word_structure(app_context, played):
     doc = Document(io.BytesIO(to_docx.export(material_of(without_draft(played)))))
     styles = {p.style.name for p in doc.paragraphs}
