@@ -22,8 +22,9 @@ from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 from docx.table import _Cell
+from flask_babel import get_locale, gettext
 from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
@@ -312,6 +313,11 @@ class Writer:
             return
         table = parent.add_table(rows=len(rows), cols=width)
         table.style = self.document.styles["Table Grid"]
+        # Columns as wide as their content needs (equal widths broke words mid-way).
+        table.autofit = True
+        for width_ in table._tbl.iter(qn("w:tcW")):
+            width_.set(qn("w:type"), "auto")
+            width_.set(qn("w:w"), "0")
         grid = table._cells  # the whole grid at once: table.cell() walks it on every call
         for r, (tr, row) in enumerate(zip(rows, table.rows, strict=True)):
             cells = [c for c in tr if c.tag in ("td", "th")]
@@ -350,8 +356,11 @@ def _repeat_header(row) -> None:
 def document_of(material: Material) -> DocxDocument:
     document = Document()
     document.styles["Normal"].font.size = Pt(11)
+    _a4_with_page_numbers(document)
+    _language(document, _word_language())
     root = lxml_html.fragment_fromstring(body(material), create_parent="div")
     Writer(document).blocks(document, root)
+    _contents(document)
     properties = document.core_properties
     properties.title = title_of(material)
     properties.author = ""
@@ -362,6 +371,74 @@ def document_of(material: Material) -> DocxDocument:
     if material.events:
         properties.modified = material.events[-1].at
     return document
+
+
+def _a4_with_page_numbers(document: DocxDocument) -> None:
+    """A4 paper (the template is US Letter), margins of 2.2 cm, the page number below."""
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(22)
+        section.top_margin = section.bottom_margin = Mm(22)
+        footer = section.footer.paragraphs[0]
+        footer.alignment = 1  # centred
+        _field(footer._p, "PAGE", "1")
+
+
+def _word_language() -> str:
+    """The report's language as Word names it (« fr-BE »): spelling and hyphenation."""
+    locale = get_locale()
+    return f"{locale.language}-{locale.territory or 'BE'}"
+
+
+def _language(document: DocxDocument, tag: str) -> None:
+    """``tag`` on every style (the template says en-US) and for the theme's fonts."""
+    for lang in document.styles.element.iter(qn("w:lang")):
+        lang.set(qn("w:val"), tag)
+        lang.set(qn("w:eastAsia"), tag)
+    for lang in document.settings.element.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:val"), tag)
+
+
+def _contents(document: DocxDocument) -> None:
+    """A table of contents after the title, filled in by Word or LibreOffice when opened."""
+    body_ = document.element.body
+    first = body_.find(_P)
+    title = gettext("Table des matières")
+    heading = etree.Element(_P)
+    _write_inline(heading, [(title, Look(bold=True))])
+    contents = etree.Element(_P)
+    _field(
+        contents,
+        'TOC \\o "1-3" \\h \\z \\u',
+        gettext("Mettez à jour les champs pour voir la table."),
+    )
+    at = 1 if first is not None else 0
+    body_.insert(at, heading)
+    body_.insert(at + 1, contents)
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def _field(p: etree._Element, instruction: str, shown: str) -> None:
+    """A Word field (page number, table of contents) at the end of paragraph ``p``."""
+    for kind, text in (
+        ("begin", None),
+        ("instr", instruction),
+        ("separate", None),
+        ("text", shown),
+        ("end", None),
+    ):
+        run = etree.SubElement(p, _R)
+        if kind == "instr":
+            instr = etree.SubElement(run, f"{_W}instrText")
+            instr.set(_XML_SPACE, "preserve")
+            instr.text = text
+        elif kind == "text":
+            etree.SubElement(run, _T).text = text
+        else:
+            etree.SubElement(run, f"{_W}fldChar").set(f"{_W}fldCharType", kind)
 
 
 def export(material: Material) -> bytes:

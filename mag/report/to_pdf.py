@@ -79,6 +79,8 @@ PREAMBLE = """\
 """
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# Tables of up to this many rows are never split across two pages.
+_UNSPLIT_ROWS = 12
 _BLOCKS = frozenset(
     {"p", "ul", "ol", "table", "blockquote", "pre", "hr", "div", "dl", "dt", "dd", *_HEADINGS}
 )
@@ -241,6 +243,8 @@ class Typesetter:
             else:
                 out.extend(written)
         table = f"table(columns:{width},{','.join(out)})"
+        if len(rows) <= _UNSPLIT_ROWS:  # a short table stays on one page, no lone row
+            table = f"block(breakable:false,{table})"
         return _group([*anchors, table])
 
     def cell(self, node: HtmlElement) -> str:

@@ -445,6 +445,38 @@ def test_docx_uses_real_word_structure(app_context, played):
     assert header.bold
 
 
+def test_docx_is_a4_in_the_sessions_language_with_page_numbers_and_contents(exports):
+    from docx.oxml.ns import qn
+
+    doc = Document(io.BytesIO(exports["docx"]))
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    languages = {lang.get(qn("w:val")) for lang in doc.styles.element.iter(qn("w:lang"))}
+    assert languages == {"fr-BE"}
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "fldChar" in footer
+    assert doc.paragraphs[1].text == "Table des matières"
+    assert 'TOC \\o "1-3"' in doc.paragraphs[2]._p.xml
+    assert doc.settings.element.find(qn("w:updateFields")) is not None
+    # Tables are sized by their content, not split into equal columns.
+    for table in doc.tables:
+        assert {w.get(qn("w:type")) for w in table._tbl.iter(qn("w:tcW"))} == {"auto"}
+
+
+def test_pdf_keeps_a_short_table_on_one_page_and_lets_a_long_one_break(app_context, played):
+    rows = lambda word, n: "\n".join(f"| {i} | {word} {i} |" for i in range(n))  # noqa: E731
+    text = f"# Synthèse\n\n| n | texte |\n|---|---|\n{rows('court', 3)}\n\nEntre.\n\n"
+    text += f"| n | texte |\n|---|---|\n{rows('long', 40)}\n"
+    played.do(RAPPORTEUR, "save_synthesis", text=text, base_version=1)
+    typst = to_pdf.source(material_of(played))
+
+    def kept_whole(word: str) -> bool:
+        before = typst[: typst.index(f"{word} 0")]
+        return before[: before.rindex("table(columns:")].endswith("block(breakable:false,")
+
+    assert kept_whole("court") and not kept_whole("long")
+
+
 def test_docx_nested_and_numbered_lists(app_context, played):
     text = (
         "# Synthèse\n\n## Liste\n\n1. un\n2. deux\n    - sous-point\n\nEntre.\n\n"
@@ -452,7 +484,8 @@ def test_docx_nested_and_numbered_lists(app_context, played):
     )
     played.do(RAPPORTEUR, "save_synthesis", text=text, base_version=1)
     doc = Document(io.BytesIO(to_docx.export(material_of(played))))
-    found = [(p.style.name, p.text) for p in doc.paragraphs[:8]]
+    paragraphs = [doc.paragraphs[0], *doc.paragraphs[3:]]  # 1 and 2: the table of contents
+    found = [(p.style.name, p.text) for p in paragraphs[:8]]
     assert found == [
         ("Heading 1", "Synthèse"),
         ("Heading 2", "Liste"),
@@ -463,10 +496,10 @@ def test_docx_nested_and_numbered_lists(app_context, played):
         ("List Number", "encore un"),
         ("Quote", "Citée et grasse"),
     ]
-    first, second = doc.paragraphs[2], doc.paragraphs[6]
+    first, second = paragraphs[2], paragraphs[6]
     num_id = lambda p: p._p.pPr.numPr.numId.val  # noqa: E731
     assert num_id(first) != num_id(second)  # the second list starts again at 1
-    quote = doc.paragraphs[7].runs
+    quote = paragraphs[7].runs
     assert quote[0].italic and quote[-1].bold
 
 
