@@ -15,7 +15,8 @@ What this export holds:
 - the researchers as users (the typist of a selection is its creating user);
 - one case per participant, named as the exports name them, with their function
   as a variable, referring to the selections of their words;
-- the synthesis and the method note as notes.
+- the synthesis and the method note as dated notes, each also a file in ``sources/``
+  (importers read a note's text from its ``plainTextPath``).
 
 Selections count positions in characters (Unicode code points) of the source
 text, from 0, the end position excluded, as QualCoder does. GUIDs are derived
@@ -30,6 +31,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 from flask_babel import gettext as _
 from lxml import etree
@@ -58,6 +60,7 @@ def export(material: Material) -> bytes:
     files = [
         (PROJECT_FILE, project_xml(project)),
         (f"sources/{project.source_guid}.txt", project.transcript.text.encode()),
+        *((f"sources/{note.guid}.txt", note.text.encode()) for note in project.notes),
     ]
     stamp = _zip_date(project.modified_at)
     buffer = io.BytesIO()
@@ -199,6 +202,15 @@ def transcript(material: Material) -> Transcript:
 # ------------------------------------------------------------------ the project
 
 
+@dataclass(frozen=True)
+class NoteText:
+    guid: str
+    name: str
+    text: str
+    author: str | None
+    at: datetime
+
+
 class Project:
     """What goes into project.qde, with the stable GUID of everything in it."""
 
@@ -212,6 +224,33 @@ class Project:
 
     def guid(self, name: str) -> str:
         return str(uuid.uuid5(_GUIDS, f"{self.material.session_id}/{name}"))
+
+    @cached_property
+    def notes(self) -> list[NoteText]:
+        """The synthesis (saved, else the draft) and the method note, dated."""
+        text, author, at = self.synthesis()
+        version = self.state.synthesis_version
+        name = (
+            _("Synthèse (version %(version)s)", version=version)
+            if version
+            else _("Synthèse (brouillon)")
+        )
+        return [
+            NoteText(
+                self.guid("note/synthesis"),
+                name,
+                text,
+                self.user_of(author),
+                at or self.modified_at,
+            ),
+            NoteText(
+                self.guid("note/method"),
+                _("Note de méthode"),
+                method_note(self.material),
+                self.creator,
+                self.modified_at,
+            ),
+        ]
 
     # Users: the session's creator and the team members who run it with them.
 
@@ -434,26 +473,25 @@ def _sources(root, project: Project) -> None:
 
 
 def _notes(root, project: Project) -> list[str]:
-    """The synthesis and the method note; their GUIDs."""
+    """The synthesis and the method note; their GUIDs.
+
+    Each note is dated and stored twice: as a file beside the transcript (what
+    importers read) and inline (what the schema's readers may prefer).
+    """
     notes = _el(root, "Notes")
-    text, author, at = project.synthesis()
-    version = project.state.synthesis_version
-    synthesis = project.guid("note/synthesis")
-    note = _el(
-        notes,
-        "Note",
-        guid=synthesis,
-        name=_("Synthèse (version %(version)s)", version=version)
-        if version
-        else _("Synthèse (brouillon)"),
-        creatingUser=project.user_of(author),
-        creationDateTime=_iso(at) if at else None,
-    )
-    _el(note, "PlainTextContent", text)
-    method = project.guid("note/method")
-    note = _el(notes, "Note", guid=method, name=_("Note de méthode"), creatingUser=project.creator)
-    _el(note, "PlainTextContent", method_note(project.material))
-    return [synthesis, method]
+    for note in project.notes:
+        element = _el(
+            notes,
+            "Note",
+            guid=note.guid,
+            name=note.name,
+            plainTextPath=f"internal://{note.guid}.txt",
+            creatingUser=note.author,
+            creationDateTime=_iso(note.at),
+            modifiedDateTime=_iso(note.at),
+        )
+        _el(element, "PlainTextContent", note.text)
+    return [note.guid for note in project.notes]
 
 
 def _links(root, project: Project) -> None:

@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,9 +81,12 @@ def test_project_is_valid_against_the_refi_qda_schema(qdpx):
     assert schema.validate(qdpx.root), schema.error_log
 
 
-def test_the_zip_holds_the_project_and_its_one_source(qdpx):
+def test_the_zip_holds_the_project_its_source_and_its_notes(qdpx):
     source = qdpx.root.find("q:Sources/q:TextSource", NS)
-    assert sorted(qdpx.files) == ["project.qde", f"sources/{source.get('guid')}.txt"]
+    notes = [n.get("guid") for n in qdpx.all("q:Notes/q:Note")]
+    assert sorted(qdpx.files) == sorted(
+        ["project.qde", f"sources/{source.get('guid')}.txt", *(f"sources/{g}.txt" for g in notes)]
+    )
     assert qdpx.files["project.qde"].startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
     assert qdpx.root.get("name") == "Numérique et travail social"
     assert qdpx.root.get("origin") == "mag"
@@ -204,6 +208,13 @@ def test_the_synthesis_and_the_method_note_are_notes(material, qdpx):
     assert synthesis == material.state.synthesis_text
     method = notes["Note de méthode"].findtext("q:PlainTextContent", namespaces=NS)
     assert "mag-complet" in method and "01/12/2026" in method
+    # As importers read a note: a dated element whose text is a file beside the sources.
+    for note in notes.values():
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", note.get("creationDateTime"))
+        path = note.get("plainTextPath")
+        assert path == f"internal://{note.get('guid')}.txt"
+        stored = qdpx.files["sources/" + path.removeprefix("internal://")].decode()
+        assert stored == note.findtext("q:PlainTextContent", namespaces=NS)
     refs = [r.get("targetGUID") for r in qdpx.all("q:NoteRef")]
     assert refs == [n.get("guid") for n in notes.values()]
 
