@@ -51,6 +51,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     # writers (a checkpoint inside a commit would hold every writer behind its fsyncs).
     cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # What is deleted or rewritten is zeroed in the file, not left in free space: an
+    # evaluation pool rewritten or withdrawn words erased leave no earlier copy behind.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 

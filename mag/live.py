@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mag import services
 from mag.db import Writes
+from mag.domain import events as ev
 from mag.domain.commands import ADD_PARTICIPANT, ID_PATTERN, decide, invite_member, join
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
@@ -92,8 +93,12 @@ class Live:
             cached = self._cache[session_id] = _Cached(SessionState(session_id), protocol)
         if cached.state.seq < last_seq:
             state = cached.state
+            answered = state.seq == 0  # a new cache: the pool is read once
             for event in services.events_after(db, session_id, state.seq):
                 state.apply(event)
+                answered = answered or event.type == ev.EVALUATION_DONE
+            if answered:  # the answers kept apart from the log (ev.KEPT_APART)
+                state.evaluation_answers = services.pooled_answers(db, session_id)
         return cached
 
     @contextmanager
@@ -186,6 +191,10 @@ class Live:
                         raise _Unsure from None  # refused by a state perhaps behind the log
                     # Refused: unless it is a retry of a command carried out before.
                     raise self._retry(connection, session_id, actor, command_id) from None
+                apart = [dict(e.data) for e in new_events if e.type in ev.KEPT_APART]
+                if apart:
+                    new_events = [e for e in new_events if e.type not in ev.KEPT_APART]
+                    services.pool_answers(connection, session_id, [a["answers"] for a in apart])
                 stored = services.append_after(
                     connection, session_id, cached.state.seq, actor.key, new_events
                 )
@@ -219,6 +228,7 @@ class Live:
             ) from None
         for event in stored:
             cached.state.apply(event)
+        cached.state.evaluation_answers.extend(a["answers"] for a in apart)
         self.publish(session_id, stored)
         return Outcome(stored, cached.state.seq)
 

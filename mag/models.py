@@ -133,6 +133,21 @@ class CommandRecord(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class EvaluationPoolRecord(Base):
+    """A session's evaluation answers: one list, kept sorted by content, naming nobody.
+
+    Apart from the log on purpose: nothing stored says which answer came when, or
+    from whom (the log says only who answered).
+    """
+
+    __tablename__ = "evaluation_pools"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    answers: Mapped[list] = mapped_column(JSON)
+
+
 class SearchEntryRecord(Base):
     """One archived text the archive search finds: a contribution, a récit, a board item.
 

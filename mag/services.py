@@ -7,6 +7,7 @@ everything it wrote is committed.
 
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol, parse_protocol
 from mag.models import (
     CommandRecord,
+    EvaluationPoolRecord,
     EventRecord,
     MemberRecord,
     ParticipantRecord,
@@ -322,6 +324,8 @@ _COMMAND_SEQ = select(_COMMANDS.c.seq, _COMMANDS.c.actor).where(
 _INSERT_COMMAND = insert(_COMMANDS)
 _LAST_SEQ = select(_SESSIONS.c.last_seq).where(_SESSIONS.c.id == bindparam("b_id"))
 _LAST_SEQ_FOR_UPDATE = _LAST_SEQ.with_for_update()
+_POOLS = EvaluationPoolRecord.__table__
+_POOL = select(_POOLS.c.answers).where(_POOLS.c.session_id == bindparam("b_id"))
 _PROTOCOL_SOURCE = select(_SESSIONS.c.protocol_source).where(_SESSIONS.c.id == bindparam("b_id"))
 
 
@@ -405,6 +409,26 @@ def as_date(value: object) -> date | None:
     if value is None or value == "":
         return None
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def pooled_answers(db: Session | Connection, session_id: str) -> list[dict]:
+    """The session's evaluation answers (see :class:`mag.models.EvaluationPoolRecord`)."""
+    answers = _connection(db).execute(_POOL, {"b_id": session_id}).scalar()
+    return list(answers or [])
+
+
+def pool_answers(db: Session | Connection, session_id: str, answers: Sequence[dict]) -> None:
+    """Add evaluation answers to the session's pool, which stays sorted by content."""
+    connection = _connection(db)
+    pooled = pooled_answers(connection, session_id)
+    merged = sorted(
+        [*pooled, *answers], key=lambda a: json.dumps(a, sort_keys=True, ensure_ascii=False)
+    )
+    values = {"session_id": session_id, "answers": merged}
+    if pooled:
+        connection.execute(update(_POOLS).where(_POOLS.c.session_id == session_id), values)
+    else:
+        connection.execute(insert(_POOLS), values)
 
 
 def keep_retention(db: Session, session_id: str, new_events: Sequence[NewEvent]) -> None:

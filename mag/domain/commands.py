@@ -851,16 +851,17 @@ def reveal(state, protocol, actor, args) -> list[NewEvent]:
         raise DomainError("not_hidden", N_("Les contributions de cette étape sont déjà visibles."))
     if state.place in state.revealed or state.evaluation_summary is not None:
         raise DomainError("already_revealed", N_("Les contributions ont déjà été dévoilées."))
-    if step.kind is StepKind.EVALUATION:
-        return [NewEvent(ev.EVALUATION_REVEALED, {"summary": evaluation_summary(state, step)})]
     hidden = [contribution_data(c) for c in state.contributions_here(state.place) if c.is_hidden]
     step_index, recit = state.place
-    return [
-        NewEvent(
-            ev.CONTRIBUTIONS_REVEALED,
-            {"step_index": step_index, "recit": recit, "contributions": hidden},
-        )
-    ]
+    revealed = NewEvent(
+        ev.CONTRIBUTIONS_REVEALED,
+        {"step_index": step_index, "recit": recit, "contributions": hidden},
+    )
+    if step.kind is StepKind.EVALUATION:
+        # The summary of the answers, and the notes taken meanwhile, if any.
+        summary = NewEvent(ev.EVALUATION_REVEALED, {"summary": evaluation_summary(state, step)})
+        return [summary, revealed] if hidden else [summary]
+    return [revealed]
 
 
 def _question(state: SessionState, args: Mapping[str, object]) -> Contribution:

@@ -125,6 +125,9 @@ AUDIENCE_ALL = "all"
 AUDIENCE_STAFF = "staff"
 # Kept in the log, sent to no one (evaluation answers: only their summary is shown).
 AUDIENCE_NOBODY = "none"
+# Kept apart from the log by the server, linked to nobody and to no moment: a session's
+# evaluation answers (mag.models.EvaluationPoolRecord). The log says only who answered.
+KEPT_APART = frozenset({EVALUATION_ANSWERED})
 ANONYMOUS = "anonyme"
 """Stored as the actor of events that must not say who caused them (evaluation answers)."""
 

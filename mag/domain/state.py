@@ -713,7 +713,8 @@ def _perspective_unsupported(state: SessionState, event: Event) -> None:
 
 
 def _evaluation_answered(state: SessionState, event: Event) -> None:
-    state.evaluation_answers.append(dict(event.data["answers"]))  # type: ignore[arg-type]
+    if "answers" in event.data:  # moved out of the log (mag.models.EvaluationPoolRecord)
+        state.evaluation_answers.append(dict(event.data["answers"]))  # type: ignore[arg-type]
 
 
 def _evaluation_done(state: SessionState, event: Event) -> None:

@@ -7,12 +7,14 @@ join code and a new facilitator link; participants' own links do not travel.
 """
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 import jsonschema
 from sqlalchemy.orm import Session
 
 from mag import services
+from mag.domain import events as ev
 from mag.domain.events import Event
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import parse_protocol
@@ -85,6 +87,11 @@ def import_session(db: Session, raw: bytes) -> services.CreatedSession:
     )
     db.add(record)
     db.flush()
+    # Evaluation answers go to the session's pool, linked to nobody (ev.KEPT_APART).
+    apart = [e.data["answers"] for e in events if e.type in ev.KEPT_APART and "answers" in e.data]
+    events = [replace(e, data={}) if e.type in ev.KEPT_APART else e for e in events]
     db.add_all(services.event_record(record.id, e) for e in events)
     db.flush()
+    if apart:
+        services.pool_answers(db, record.id, apart)
     return services.CreatedSession(record.id, record.join_code, secret)

@@ -643,6 +643,18 @@ def test_perspectives_have_a_level_and_supporters(story, chosen):
     assert story.state.contributions["per-0001"].supporters == [driss.participant_id]
 
 
+def test_notes_taken_during_the_evaluation_are_revealed_with_its_summary(story, chosen):
+    awa, *_ = chosen
+    story.go_to_kind("evaluation")
+    story.do(awa, "answer_evaluation", answers={"methode": 4})
+    story.do(RAPPORTEUR, "add_note", contribution_id="note-0009", body="Rires dans la salle.")
+    assert story.state.contributions["note-0009"].is_hidden
+    summary, revealed = story.steer("reveal")
+    assert (summary.type, revealed.type) == (ev.EVALUATION_REVEALED, ev.CONTRIBUTIONS_REVEALED)
+    assert not story.state.contributions["note-0009"].is_hidden
+    story.steer("end_session")  # nothing left hidden: no question asked
+
+
 def test_evaluation_answers_are_anonymous_and_shown_summarised(story, chosen):
     awa, bruno, chloe, driss = chosen
     story.go_to_kind("evaluation")

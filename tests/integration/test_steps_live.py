@@ -1,6 +1,9 @@
 """The steps over real Socket.IO: who receives what, on behalf entries, retries, refusals."""
 
+from pathlib import Path
+
 import pytest
+from sqlalchemy import inspect, text
 
 
 @pytest.fixture
@@ -137,3 +140,48 @@ def test_evaluation_answers_reach_no_screen_only_the_revealed_summary(room, grou
     [summary] = chloe.received_events()
     methode = summary["data"]["summary"]["questions"][0]
     assert (methode["id"], methode["count"], methode["mean"]) == ("methode", 1, 5.0)
+
+
+def test_nothing_stored_ties_an_evaluation_answer_to_who_gave_it(app, room, group):
+    """Read as someone holding the database would: every table, and the SQLite file."""
+    awa, bruno, chloe, *_ = group
+    room.go_to("evaluation")
+    answered = [(awa, "zebre-4411"), (bruno, "abeille-2202"), (chloe, "mouette-3303")]
+    for person, token in answered:
+        assert person.send("answer_evaluation", answers={"methode": 3, "utile": token})["ok"]
+    engine = app.extensions["mag"].engine
+    people = [p.participant_id for p, _ in answered]
+    tokens = [t for _, t in answered]
+    with engine.connect() as connection:
+        tables = {
+            name: [
+                " ".join(map(str, row)) for row in connection.execute(text(f"SELECT * FROM {name}"))
+            ]
+            for name in inspect(connection).get_table_names()
+            if not name.startswith("search_fts")
+        }
+        answer_commands = connection.execute(
+            text("SELECT seq FROM commands WHERE name = 'answer_evaluation'")
+        ).all()
+        seqs = {r.seq: r.type for r in connection.execute(text("SELECT seq, type FROM events"))}
+    holding = {
+        name for name, rows in tables.items() for row in rows if any(t in row for t in tokens)
+    }
+    assert holding == {"evaluation_pools"}
+    [pool] = tables["evaluation_pools"]
+    assert not any(pid in pool for pid in people)
+    assert [pool.index(t) for t in sorted(tokens)] == sorted(pool.index(t) for t in tokens)
+    # What the log and the commands keep: who answered, at which seq; no answer near it.
+    for (seq,) in answer_commands:
+        assert seqs[seq] == "evaluation_done"
+        assert seqs.get(seq - 1) != "evaluation_answered"
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        path = Path(engine.url.database)
+        assert not path.with_name(path.name + "-wal").exists() or (
+            path.with_name(path.name + "-wal").stat().st_size == 0
+        )
+        raw = path.read_bytes()
+        for token in tokens:
+            assert raw.count(token.encode()) == 1, token  # no earlier copy of the pool

@@ -362,3 +362,46 @@ def test_the_migrations_match_the_models(engine):
         context = MigrationContext.configure(connection, opts={"include_name": include_name})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
+
+
+def test_evaluation_answers_already_in_the_log_move_to_the_pool(tmp_path):
+    """Sessions evaluated before the pool existed: their answers leave the log."""
+    from alembic import command
+    from alembic.config import Config
+
+    from mag.db import MIGRATIONS, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+        connection.execute(
+            text(
+                "INSERT INTO sessions (id, join_code, facilitator_secret_hash, protocol_source,"
+                " title, is_demo, last_seq, created_at) VALUES ('s1', 'ABCDEF', 'h', '', 'T', 0,"
+                " 4, '2026-12-01 10:00:00')"
+            )
+        )
+        for seq, type_, data in (
+            (1, "evaluation_answered", '{"answers": {"utile": "zebre"}}'),
+            (2, "evaluation_done", '{"participant_id": "p1"}'),
+            (3, "evaluation_answered", '{"answers": {"utile": "abeille"}}'),
+            (4, "evaluation_done", '{"participant_id": "p2"}'),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO events (session_id, seq, type, actor, audience, data, at)"
+                    " VALUES ('s1', :seq, :type, 'x', 'none', :data, '2026-12-01 10:00:00')"
+                ),
+                {"seq": seq, "type": type_, "data": data},
+            )
+        command.upgrade(config, "head")
+        answered = connection.execute(
+            text("SELECT data FROM events WHERE type = 'evaluation_answered'")
+        ).all()
+        pool = connection.execute(text("SELECT answers FROM evaluation_pools")).scalar_one()
+    assert [row.data for row in answered] == ["{}", "{}"]
+    assert "zebre" in pool and "abeille" in pool and pool.index("abeille") < pool.index("zebre")
+    engine.dispose()
