@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from mag import services
 from mag.db import Writes
 from mag.domain import events as ev
+from mag.domain import redaction
 from mag.domain.commands import ADD_PARTICIPANT, ID_PATTERN, decide, invite_member, join
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
@@ -230,6 +231,8 @@ class Live:
             cached.state.apply(event)
         cached.state.evaluation_answers.extend(a["answers"] for a in apart)
         self.publish(session_id, stored)
+        if any(event.type == ev.CONSENT_WITHDRAWN for event in stored):
+            self._cache.pop(session_id, None)  # rebuilt from the log, their words erased
         return Outcome(stored, cached.state.seq)
 
     @staticmethod
@@ -276,6 +279,10 @@ class Live:
         def make(db: Session, state: SessionState, protocol: Protocol) -> list[NewEvent]:
             new_events = decide(state, protocol, actor, name, args)
             services.keep_retention(db, session_id, new_events)
+            for new in new_events:
+                if new.type == ev.CONSENT_WITHDRAWN:  # their words leave the stored log
+                    words = redaction.words_of(state, str(new.data["participant_id"]))
+                    services.redact_words(db, session_id, words)
             return new_events
 
         return self.write(session_id, actor, make, command_id=command_id, name=name, trusting=True)

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from mag.domain import events as ev
+from mag.domain import redaction
 from mag.domain.commands import (
     CONVENTION_MAX,
     DATE_MAX,
@@ -409,6 +410,27 @@ def as_date(value: object) -> date | None:
     if value is None or value == "":
         return None
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def redact_words(db: Session | Connection, session_id: str, words: redaction.Words) -> int:
+    """Rewrite the session's stored log without a withdrawn person's ``words``.
+
+    A pass over the whole log (the synthesis and notes may quote them): a
+    withdrawal is rare. Returns how many rows were rewritten.
+    """
+    connection = _connection(db)
+    rows = connection.execute(
+        select(_EVENTS.c.id, _EVENTS.c.type, _EVENTS.c.data).where(
+            _EVENTS.c.session_id == session_id
+        )
+    ).all()
+    changed = 0
+    for row in rows:
+        cleaned = redaction.redacted(row.type, row.data, words)
+        if cleaned is not None:
+            connection.execute(update(_EVENTS).where(_EVENTS.c.id == row.id).values(data=cleaned))
+            changed += 1
+    return changed
 
 
 def pooled_answers(db: Session | Connection, session_id: str) -> list[dict]:

@@ -26,6 +26,7 @@ from functools import cached_property
 from flask_babel import gettext as _
 
 from mag.domain import events as ev
+from mag.domain import redaction
 from mag.domain.events import Event
 from mag.domain.protocol import Protocol, StepKind
 from mag.domain.roles import FACILITATOR
@@ -58,7 +59,7 @@ _AUTHORED = {
 _EDITS = {ev.CONTRIBUTION_EDITED: "contribution_id", ev.PROPOSAL_EDITED: "proposal_id"}
 # A withdrawn participant's words are also looked for in texts others wrote
 # (the synthesis quotes them); shorter ones would match ordinary phrases.
-_QUOTE_MIN = 12
+_QUOTE_MIN = redaction.QUOTE_MIN
 
 
 class Replacer:

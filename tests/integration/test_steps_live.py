@@ -185,3 +185,64 @@ def test_nothing_stored_ties_an_evaluation_answer_to_who_gave_it(app, room, grou
         raw = path.read_bytes()
         for token in tokens:
             assert raw.count(token.encode()) == 1, token  # no earlier copy of the pool
+
+
+def raw_tables(engine) -> dict[str, list[str]]:
+    """Every row of every table as text, as someone holding the database would read it."""
+    with engine.connect() as connection:
+        return {
+            name: [
+                " ".join(map(str, row)) for row in connection.execute(text(f"SELECT * FROM {name}"))
+            ]
+            for name in inspect(connection).get_table_names()
+            if not name.startswith("search_fts")
+        }
+
+
+def test_a_participant_who_withdraws_leaves_no_word_in_the_database(app, room):
+    awa = room.join("Awa", "AS en CPAS")
+    bruno = room.join("Bruno", "animateur EPN")
+    room.go_to("proposals")
+    said = {
+        "proposal": "ornithorynque-proposition",
+        "edited": "ornithorynque-corrige",
+        "question": "ornithorynque-question",
+        "hidden": "ornithorynque-interpretation",
+    }
+    assert bruno.send(
+        "submit_proposal", proposal_id="prop-0002", title=said["proposal"], body=said["proposal"]
+    )["ok"]
+    assert bruno.send("edit_proposal", proposal_id="prop-0002", title="T", body=said["edited"])[
+        "ok"
+    ]
+    assert awa.send("submit_proposal", proposal_id="prop-0001", title="Le guichet", body="…")["ok"]
+    room.go_to("vote")
+    room.steer("close_vote")
+    room.steer("choose_recits", recits=[{"proposal_id": "prop-0001"}])
+    assert awa.send("accept_narration", recit=0)["ok"]
+    room.go_to("questions")
+    assert bruno.send("contribute", contribution_id="q-0000001", body=said["question"])["ok"]
+    room.go_to("round")  # the first tour de table, hidden
+    assert bruno.send("contribute", contribution_id="i-0000001", body=said["hidden"])["ok"]
+    assert awa.send("contribute", contribution_id="i-0000002", body="Les mots d'Awa restent.")["ok"]
+    room.steer("reveal")
+    before = room.facilitator.sync()["seq"]
+
+    assert bruno.send("withdraw_consent")["ok"]
+
+    engine = app.extensions["mag"].engine
+    rows = "\n".join(row for table in raw_tables(engine).values() for row in table)
+    assert "ornithorynque" not in rows
+    assert "Les mots d'Awa restent." in rows and "Le guichet" in rows
+    # The log stays whole: every seq, a replay that works, Awa's words in it.
+    state = room.facilitator.sync()["state"]
+    assert room.facilitator.sync()["seq"] == before + 1
+    assert state["contributions"]["i-0000002"]["body"] == "Les mots d'Awa restent."
+    with engine.connect() as connection:
+        seqs = [r.seq for r in connection.execute(text("SELECT seq FROM events ORDER BY seq"))]
+    assert seqs == list(range(1, len(seqs) + 1))
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        path = Path(engine.url.database)
+        assert b"ornithorynque" not in path.read_bytes()
