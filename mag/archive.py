@@ -266,7 +266,10 @@ def _write_temporary(
 
 
 def consent_csv(material: Material) -> bytes:
-    """Who accepted which version of the convention, when, and who withdrew, when (UTC)."""
+    """Who accepted which version of the convention, when, and who withdrew, when (UTC).
+
+    Only people who accepted: someone who joined and never accepted gave no consent.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(
@@ -277,7 +280,10 @@ def consent_csv(material: Material) -> bytes:
             _("consentement retiré le"),
         ]
     )
-    people = sorted(material.state.participants.values(), key=lambda p: p.joined_at)
+    people = sorted(
+        (p for p in material.state.participants.values() if p.accepted_at is not None),
+        key=lambda p: p.joined_at,
+    )
     for person in people:
         writer.writerow(
             [

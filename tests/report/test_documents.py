@@ -435,6 +435,21 @@ def test_markup_the_exports_cannot_show_keeps_its_words_everywhere(app_context, 
             assert word in " ".join(pdf.split()), word
 
 
+def test_the_consent_record_lists_only_who_accepted_and_when_each_withdrew(app_context):
+    from mag.archive import consent_csv
+
+    story = Story()
+    awa = story.join("Awa", "AS en CPAS")
+    story.join("Bruno", "éducateur", accept=False)  # joined, never accepted
+    chloe = story.join("Chloé", "médiatrice")
+    story.wait(minutes=30)
+    story.do(chloe, "withdraw_consent")
+    rows = list(csv.reader(io.StringIO(consent_csv(material_of(story)).decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["AS en CPAS", "participant·e retiré·e"]
+    assert rows[1][3] == "" and rows[2][3] != ""
+    assert awa.participant_id not in str(rows)
+
+
 def test_docx_uses_real_word_structure(app_context, played):
     doc = Document(io.BytesIO(to_docx.export(material_of(without_draft(played)))))
     styles = {p.style.name for p in doc.paragraphs}
