@@ -225,6 +225,18 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(tmp_path):
     engine.dispose()
 
 
+def short_session(db) -> str:
+    """A new mag-court session's id."""
+    return services.create_session(
+        db,
+        title="T",
+        question="Q",
+        protocol_source=builtin_protocol("mag-court").source,
+        planned_dates=[],
+        convention_text="C",
+    ).session_id
+
+
 def fsyncs(monkeypatch) -> list[tuple[str, int]]:
     """Every fsync mag.db makes: the file, and how many events were stored when it began."""
     from mag import db as db_module
@@ -250,22 +262,15 @@ def test_an_answered_command_is_on_disk_first(tmp_path, monkeypatch):
     upgrade(engine)
     sessions = make_sessionmaker(engine)
     with sessions() as db, db.begin():
-        created = services.create_session(
-            db,
-            title="T",
-            question="Q",
-            protocol_source=builtin_protocol("mag-court").source,
-            planned_dates=[],
-            convention_text="C",
-        )
+        session_id = short_session(db)
     made = fsyncs(monkeypatch)
     live = Live(sessions)
-    outcome = live.execute(created.session_id, FACILITATOR, "start_session", {}, "durable-0001")
+    outcome = live.execute(session_id, FACILITATOR, "start_session", {}, "durable-0001")
     # One fsync of the WAL, begun once the command's events were committed.
     assert made == [("durable.sqlite3-wal", outcome.seq)]
 
     quick = Live(sessions, writes=Writes(engine, durable=False))  # MAG_SQLITE_SYNCHRONOUS=NORMAL
-    quick.execute(created.session_id, FACILITATOR, "end_session", {}, "durable-0002")
+    quick.execute(session_id, FACILITATOR, "end_session", {}, "durable-0002")
     assert len(made) == 1
     engine.dispose()
 
@@ -279,18 +284,9 @@ def test_commands_committed_together_share_an_fsync(tmp_path, monkeypatch):
     made = fsyncs(monkeypatch)
     live = Live(sessions)
     ids = []
-    for n in range(8):
+    for _ in range(8):
         with live.transaction() as db:
-            ids.append(
-                services.create_session(
-                    db,
-                    title=f"T{n}",
-                    question="Q",
-                    planned_dates=[],
-                    convention_text="C",
-                    protocol_source=builtin_protocol("mag-court").source,
-                ).session_id
-            )
+            ids.append(short_session(db))
     for session_id in ids:
         run(live, session_id, FACILITATOR, "start_session")
     made.clear()
@@ -325,14 +321,7 @@ def test_the_wal_is_copied_into_the_database_beside_the_commits(tmp_path):
     sessions = make_sessionmaker(engine)
     live = Live(sessions, writes=Writes(engine, durable=False))
     with live.transaction() as db:
-        session_id = services.create_session(
-            db,
-            title="T",
-            question="Q",
-            protocol_source=builtin_protocol("mag-court").source,
-            planned_dates=[],
-            convention_text="C",
-        ).session_id
+        session_id = short_session(db)
     run(live, session_id, FACILITATOR, "start_session")
     note = "Une note du rapporteur, assez longue pour remplir une page. " * 60
     largest = 0
