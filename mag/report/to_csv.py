@@ -1,16 +1,24 @@
-"""The transcript as CSV: one row per contribution or proposal, for a spreadsheet.
+"""The transcript as CSV: one row per contribution, proposal and board item, for a spreadsheet.
 
-RFC 4180 (comma, double quotes, CRLF), UTF-8 with a byte order mark so that
-Excel opens the accents right. Times are ISO 8601 in UTC.
+Semicolons and a byte order mark, as French and Belgian spreadsheets open a CSV
+without asking; quotes and CRLF as in RFC 4180. Times are the organisation's local
+time, to the second, as in the documents. Each participant has a stable
+pseudonymous id (P01, P02… in the order they joined), so a researcher can count
+and cross rows by person without a name. The columns are described in
+docs/archive-format.md.
 """
 
 import csv
 import io
+from datetime import datetime
 
 from flask_babel import gettext as _
 
 from mag.report.document import kind_label, transcript_rows
 from mag.report.material import Material
+from mag.report.synthesis import level_label
+
+DELIMITER = ";"
 
 
 def header() -> list[str]:
@@ -20,10 +28,16 @@ def header() -> list[str]:
         _("titre de l'étape"),
         _("tour"),
         _("récit"),
+        _("participant"),
         _("intervenant·e"),
         _("saisi par"),
         _("type"),
         _("texte"),
+        _("niveau"),
+        _("soutiens"),
+        _("en réponse à"),
+        _("éléments du tableau liés"),
+        _("identifiant"),
     ]
 
 
@@ -32,23 +46,38 @@ def _text(value: object) -> str:
 
 
 def export(material: Material) -> bytes:
+    state = material.state
+    joined = sorted(state.participants.values(), key=lambda p: p.joined_at)
+    pseudonymous = {p.id: f"P{n:02d}" for n, p in enumerate(joined, start=1)}
+    titles = {item_id: item.title for item_id, item in state.board.items()}
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=DELIMITER, lineterminator="\r\n")
     writer.writerow(header())
     for row in transcript_rows(material):
-        if row["kind"] == "board_item":
-            continue
+        entry_id = str(row["id"])
+        contribution = state.contributions.get(entry_id)
+        proposal = state.proposals.get(entry_id)
+        author = (contribution or proposal).author_id if (contribution or proposal) else None
+        at = material.local(datetime.fromisoformat(str(row["at"])))
         writer.writerow(
             [
-                row["at"],
+                at.strftime("%Y-%m-%d %H:%M:%S"),
                 row["step"],
                 row["step_title"],
                 _text(row["round"]),
                 _text(row["recit"]),
+                pseudonymous.get(author or "", ""),
                 row["speaker"],
                 _text(row["entered_by"]),
                 kind_label(str(row["kind"])),
                 row["text"],
+                level_label(contribution.level) if contribution and contribution.level else "",
+                len(contribution.supporters) if contribution and contribution.supporters else "",
+                " ".join(contribution.replies_to) if contribution else "",
+                " | ".join(
+                    titles[i] for i in material.board_links.get(entry_id, ()) if i in titles
+                ),
+                entry_id,
             ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -238,7 +238,9 @@ def test_times_are_in_the_organisation_time_zone(app_context, played):
     assert "11:07 · tour 1" in text  # 10:07 UTC
     assert "Europe/Brussels" in synthesis.draft(material)
     rows = document.transcript_rows(material)
-    assert rows[0]["at"] == "2026-12-01T09:40:00+00:00"  # the CSV keeps UTC
+    assert rows[0]["at"] == "2026-12-01T09:40:00+00:00"  # records keep UTC
+    csv_rows = to_csv.export(material).decode("utf-8-sig").splitlines()
+    assert csv_rows[1].startswith("2026-12-01 10:40:00;")  # the spreadsheet, local time
 
 
 # ---------------------------------------------------------------- the report
@@ -518,22 +520,35 @@ def test_docx_nested_and_numbered_lists(app_context, played):
     assert quote[0].italic and quote[-1].bold
 
 
-def test_csv_has_one_row_per_contribution_in_utc(exports, material):
+def test_csv_opens_in_a_french_spreadsheet_with_every_row_in_local_time(exports, material):
     data = exports["csv"]
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0] == [
-        "heure", "étape", "titre de l'étape", "tour", "récit", "intervenant·e",
-        "saisi par", "type", "texte",
+        "heure", "étape", "titre de l'étape", "tour", "récit", "participant", "intervenant·e",
+        "saisi par", "type", "texte", "niveau", "soutiens", "en réponse à",
+        "éléments du tableau liés", "identifiant",
     ]  # fmt: skip
+    assert all(len(r) == len(rows[0]) for r in rows)
     shown = [p for p in material.state.proposals.values() if not p.is_withdrawn]
-    assert len(rows) - 1 == len(material.contributions()) + len(shown)
-    assert all(r[0].endswith("+00:00") for r in rows[1:])
-    assert "élément du tableau d'analyse" not in {r[7] for r in rows[1:]}
-    script_row = next(r for r in rows if SCRIPT in r[8])
-    assert script_row[1:6] == [
-        "2.2", "Premier tour de table des interprétations", "1", "1", "éducateur de rue",
-    ]  # fmt: skip
+    board = len(material.state.board)
+    assert len(rows) - 1 == len(material.contributions()) + len(shown) + board
+    # Local time (here the material's, UTC), to the second, as in the documents.
+    first = next(r for r in rows[1:] if r[8] == "proposition de récit")
+    assert first[0] == "2026-12-01 09:40:00"
+    assert "élément du tableau d'analyse" in {r[8] for r in rows[1:]}
+    script_row = next(r for r in rows if SCRIPT in r[9])
+    assert script_row[1:5] == ["2.2", "Premier tour de table des interprétations", "1", "1"]
+    assert script_row[6] == "éducateur de rue" and re.fullmatch(r"P\d\d", script_row[5])
+    # One person, one id on every row of theirs; the team's own rows have none.
+    by_person = {}
+    for r in rows[1:]:
+        if r[5]:
+            by_person.setdefault(r[5], set()).add(r[6])
+    assert all(len(names) == 1 for names in by_person.values())
+    perspectives = [r for r in rows[1:] if r[8] == "perspective"]
+    assert perspectives and all(r[10] for r in perspectives)
+    assert any(r[13] for r in rows[1:])  # interpretations linked to board items say which
 
 
 # ---------------------------------------------------------------- what must not leave
