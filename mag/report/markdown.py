@@ -46,10 +46,39 @@ def render(text: str) -> str:
     between blocks (from a raw ``<details>``, say) becomes a paragraph, so that the
     preview, the HTML, the PDF and the DOCX all hold the same words.
     """
-    html = md.markdown(text, extensions=_EXTENSIONS, output_format="html")
+    html = md.markdown(_unclosed_as_text(text), extensions=_EXTENSIONS, output_format="html")
     if _DROPPED_WITH_CONTENT.search(html):
         html = _as_text(html)
     return _in_blocks(sanitize(html))
+
+
+# A line opening an HTML block: Markdown takes all that follows as HTML until it closes.
+_BLOCK_OPENING = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9]*)(?=[\s/>])", re.MULTILINE)
+_BLOCK_TAGS = frozenset(md.Markdown().block_level_elements) - {"hr"}  # hr never closes
+
+
+def _unclosed_as_text(text: str) -> str:
+    """``text`` with every HTML block opened and never closed shown as text.
+
+    Left as it was, such a block would swallow the Markdown after it (a heading
+    would come out as ``## Titre``); escaped, its tag reads as typed and the rest
+    stays Markdown.
+    """
+    unclosed = {
+        tag.lower()
+        for tag in _BLOCK_OPENING.findall(text)
+        if tag.lower() in _BLOCK_TAGS
+        and len(re.findall(rf"<{tag}(?=[\s/>])", text, re.IGNORECASE))
+        > len(re.findall(rf"</{tag}\s*>", text, re.IGNORECASE))
+    }
+    if not unclosed:
+        return text
+    return _BLOCK_OPENING.sub(
+        lambda m: (
+            m.group(0).replace("<", "&lt;", 1) if m.group(1).lower() in unclosed else m.group(0)
+        ),
+        text,
+    )
 
 
 # Elements nh3 removes with everything inside them.

@@ -11,6 +11,7 @@ import os
 import re
 import textwrap
 import zipfile
+from html import escape as escape_html
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -418,6 +419,13 @@ KEPT_AS_TEXT = {
         "Après le détail",
         "La suite.",
     ],
+    # An HTML block never closed: its tag reads as typed, the Markdown after stays Markdown.
+    "<div>\nUn bloc jamais fermé\n## Un titre après le bloc\n\nEt la fin.": [
+        "<div>",
+        "Un bloc jamais fermé",
+        "Un titre après le bloc",
+        "Et la fin.",
+    ],
 }
 
 
@@ -433,8 +441,10 @@ def test_markup_the_exports_cannot_show_keeps_its_words_everywhere(app_context, 
     )
     for words in KEPT_AS_TEXT.values():
         for word in words:
-            assert word in preview and word in html and word in docx, word
-            assert word in " ".join(pdf.split()), word
+            assert escape_html(word) in preview and escape_html(word) in html, word
+            assert word in docx and word in " ".join(pdf.split()), word
+    assert '<h2 id="un-titre-apres-le-bloc">Un titre après le bloc</h2>' in preview
+    assert "## Un titre" not in preview
 
 
 def test_the_consent_record_lists_only_who_accepted_and_when_each_withdrew(app_context):
