@@ -20,7 +20,7 @@ OMITTED = "[…]"
 # Shorter texts would match ordinary phrases in others' words (mag.report.material too).
 QUOTE_MIN = 12
 # The fields that hold someone's words in a contribution or a proposal.
-_WORDS = ("body", "title", "reference")
+WORDS = ("body", "title", "reference")
 # The events whose data may hold a contribution's or a proposal's words.
 CARRYING_WORDS = frozenset(
     {
@@ -83,4 +83,4 @@ def _id_of(data: Mapping[str, object]) -> str:
 
 
 def _emptied(data: Mapping[str, object]) -> dict[str, object]:
-    return {key: ("" if key in _WORDS and value else value) for key, value in data.items()}
+    return {key: ("" if key in WORDS and value else value) for key, value in data.items()}

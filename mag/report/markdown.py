@@ -107,9 +107,9 @@ def _as_text(html: str) -> str:
     """``html`` with each element of ``_TEXT_ONLY`` replaced by its text."""
     root = _fragment(html)
     for element in list(root.iter(*_TEXT_ONLY)):
-        parent = element.getparent()
-        if parent is None or not any(a is root for a in element.iterancestors()):
+        if not any(a is root for a in element.iterancestors()):
             continue  # inside one replaced already
+        parent = element.getparent()
         words = element.text_content() + (element.tail or "")
         before = element.getprevious()
         if before is not None:

@@ -292,7 +292,7 @@ def _withdraw(event: Event, withdrawn: set[str], authors: Mapping[str, str | Non
 def _marked(data: Mapping[str, object], marker: str) -> dict[str, object]:
     return {
         key: (marker if value else value)
-        if key in ("body", "title", "reference") and isinstance(value, str)
+        if key in redaction.WORDS and isinstance(value, str)
         else value
         for key, value in data.items()
     }

@@ -56,8 +56,8 @@ def export(material: Material) -> bytes:
     for row in transcript_rows(material):
         entry_id = str(row["id"])
         contribution = state.contributions.get(entry_id)
-        proposal = state.proposals.get(entry_id)
-        author = (contribution or proposal).author_id if (contribution or proposal) else None
+        entry = contribution or state.proposals.get(entry_id)  # None: a board item
+        author = entry.author_id if entry else None
         at = material.local(datetime.fromisoformat(str(row["at"])))
         writer.writerow(
             [

@@ -122,6 +122,7 @@ export function answerBlock(state, answer) {
 // survives the renders that rebuild the list around it.
 const answerForms = new Map();
 
+// label(text): the field's label, from the question's opening words.
 export function answerForm(connection, question, label) {
   const text = excerpt(question.body || t("raised_hand"), 50);
   const key = question.contribution_id;
@@ -137,7 +138,7 @@ export function answerForm(connection, question, label) {
   const form = h(
     "form",
     { class: "stack answer-form", onsubmit: save },
-    h("label", { for: id, text: label }),
+    h("label", { for: id, text: label(text) }),
     input,
     h(
       "div",

@@ -545,7 +545,7 @@ function renderQuestions(state, step, { me, isNarrator, contributes }) {
           c.is_hand ? h("p", { class: "p-hand", text: t("raised_hand") }) : null,
           answer ? answerBlock(state, answer) : null,
           answer && answer.author_id === me ? h("div", { class: "actions" }, withdrawButton(answer)) : null,
-          mayAnswer ? answerForm(connection, c, t("answer_label", { text: excerpt(c.body || t("raised_hand"), 50) })) : null,
+          mayAnswer ? answerForm(connection, c, (text) => t("answer_label", { text })) : null,
         ],
         actions: c.author_id === me && status === "queued" ? ownActions(state, c, questionForm) : [],
       });

@@ -26,10 +26,6 @@ function narratorOf(state) {
   return state.recits[state.session.recit_index ?? -1]?.narrator_id ?? "";
 }
 
-function answerNames(state, question) {
-  return { pseudonym: pseudonym(state, narratorOf(state)), text: excerpt(question.body || t("raised_hand"), 50) };
-}
-
 // Stakes (kind "stakes") or reactions (kind "reaction"): the narrator's words.
 export function narratorPanel(ctx, kind) {
   const forNarrator = h("p", { class: "console-for" });
@@ -119,7 +115,7 @@ export function questionsPanel(ctx) {
               focusKey: `withdraw:${answer.contribution_id}`,
             }),
           )
-        : answerForm(ctx.connection, c, t("answer_label_for", answerNames(state, c))),
+        : answerForm(ctx.connection, c, (text) => t("answer_label_for", { pseudonym: pseudonym(state, narratorOf(state)), text })),
       h(
         "div",
         { class: "actions" },
