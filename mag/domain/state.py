@@ -334,6 +334,29 @@ class SessionState:
         return any(p.pseudonym.casefold() == key for p in self.participants.values())
 
     @property
+    def automatic_replacements(self) -> list[tuple[str, str]]:
+        """Each pseudonym → its person's function, when exports name people by function.
+
+        Otherwise a pseudonym left in someone's words (« je rejoins Luc ») would undo
+        the attribution by function. A line of the replacement list for the same name
+        overrides its automatic line; a withdrawn participant has none (exports name
+        them « participant·e retiré·e »).
+        """
+        if self.settings.attribution is not Attribution.FUNCTION:
+            return []
+        listed = {find.casefold() for find, _replace in self.replacements}
+        return [
+            (p.pseudonym, p.function)
+            for p in sorted(self.participants.values(), key=lambda p: p.joined_at)
+            if p.function and p.withdrawn_at is None and p.pseudonym.casefold() not in listed
+        ]
+
+    @property
+    def replacement_list(self) -> list[tuple[str, str]]:
+        """What the exports replace: the automatic lines, then the list as the team wrote it."""
+        return [*self.automatic_replacements, *self.replacements]
+
+    @property
     def place(self) -> tuple[int, int | None]:
         """Where the session is: the step and, in the récit block, the récit."""
         return (self.step_index if self.step_index is not None else -1, self.recit_index)

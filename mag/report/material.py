@@ -6,7 +6,8 @@ an export may contain:
 
 - only events the researchers may see (no secret ballot, no evaluation answer
   that could be paired with its author, not the replacement list itself);
-- the session's replacement list applied to every text;
+- the session's replacement list applied to every text (with, when people are
+  named by function, each pseudonym replaced by its person's function);
 - the words of a participant who withdrew their consent replaced by
   "contribution retirée" (and left out altogether when the session's convention
   says so, by :meth:`Material.shows`).
@@ -256,7 +257,7 @@ def build(
     quotes += [p.body for p in raw.proposals.values() if p.author_id in withdrawn]
     # Others may have named them (the synthesis, a note): their pseudonym goes too.
     names = [(raw.participants[pid].pseudonym, _("participant·e retiré·e")) for pid in withdrawn]
-    replacer = Replacer([*raw.replacements, *names], quotes, marker)
+    replacer = Replacer([*raw.replacement_list, *names], quotes, marker)
     staff = FACILITATOR
     events = []
     for event in log:

@@ -282,6 +282,7 @@ def _publication() -> dict[str, str]:
         "console_replacement_find": _("Nom à remplacer, ligne %(number)s"),
         "console_replacement_replace": _("Remplacement, ligne %(number)s"),
         "console_remove_row": _("Retirer"),
+        "console_replacement_automatic": _("automatique : pseudonyme remplacé par la fonction"),
         "console_remove_row_named": _("Retirer la ligne %(number)s (%(name)s)"),
         "console_replacements_saved_one": _("Liste enregistrée : %(count)s nom."),
         "console_replacements_saved_other": _("Liste enregistrée : %(count)s noms."),

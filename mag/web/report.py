@@ -201,7 +201,7 @@ def verification(session_id: str):
     if _team(session_id) is None:
         return _forbidden()
     mag = current_app.extensions["mag"]
-    replacements = mag.live.read(session_id, lambda state, protocol: list(state.replacements))
+    replacements = mag.live.read(session_id, lambda state, protocol: state.replacement_list)
     hits = check.check(_material(session_id), replacements)
     return _json([hit.to_json() for hit in hits])
 

@@ -292,6 +292,16 @@ const reducers = {
   },
 };
 
+// Each pseudonym → its person's function when exports name people by function;
+// mirrors SessionState.automatic_replacements (mag/domain/state.py).
+export function automaticReplacements(state) {
+  if ((state.settings?.attribution ?? "function") !== "function") return [];
+  const listed = new Set((state.replacements ?? []).map((r) => r.find.toLowerCase()));
+  return Object.values(state.participants)
+    .filter((p) => p.function && !p.withdrawn && !listed.has(p.pseudonym.toLowerCase()))
+    .map((p) => ({ find: p.pseudonym, replace: p.function }));
+}
+
 export function applyEvent(state, event) {
   if (event.seq <= state.seq) return false; // already applied: replays are harmless
   const reducer = reducers[event.type];

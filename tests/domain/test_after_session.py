@@ -196,6 +196,24 @@ def test_settings_are_checked_and_only_the_animateur_changes_them(ended):
     assert story.state.settings.retention_until is None
 
 
+def test_by_function_each_pseudonym_is_replaced_by_its_function_unless_the_list_says_otherwise():
+    story = Story("mag-court")
+    awa = story.join("Awa", "AS en CPAS")
+    story.join("Bruno", "éducateur de rue")
+    story.join("Chloé")  # no function: exports name her by her pseudonym anyway
+    story.join("Driss", "juriste")
+    assert story.state.automatic_replacements == [
+        ("Awa", "AS en CPAS"),
+        ("Bruno", "éducateur de rue"),
+        ("Driss", "juriste"),
+    ]
+    story.do(awa, "withdraw_consent")  # exports call her « participant·e retiré·e »
+    story.do(RAPPORTEUR, "set_replacements", replacements=[{"find": "bruno", "replace": "B."}])
+    assert story.state.replacement_list == [("Driss", "juriste"), ("bruno", "B.")]
+    story.steer("change_settings", attribution="pseudonym")
+    assert story.state.automatic_replacements == []
+
+
 def test_the_replacement_list_is_checked_whole(ended):
     story, _ = ended
     story.do(

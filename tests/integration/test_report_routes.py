@@ -155,6 +155,20 @@ def test_the_verification_finds_names_the_list_missed(room):
     assert dupond["place"] == f"{first.number} {first.title}"
 
 
+def test_the_verification_looks_for_pseudonyms_when_people_are_named_by_function(room):
+    room.join("Karim", "éducateur de rue")
+    room.steer("start_session")
+    for number, body in enumerate(["Je rejoins karim.", "Pour Karime, c'est autre chose."]):
+        sent = room.facilitator.send("add_note", contribution_id=f"note-{number:04d}", body=body)
+        assert sent["ok"], sent
+    verification = f"/animer/{room.session_id}/pseudonymisation/verification"
+    hits = room.facilitator.http.get(verification).json
+    # The list is empty, yet each pseudonym is replaced by a function: a typo is left.
+    assert [(hit["found"], hit["name"]) for hit in hits] == [("Karime", "Karim")]
+    room.steer("change_settings", attribution="pseudonym")
+    assert room.facilitator.http.get(verification).json == []
+
+
 @pytest.mark.parametrize(
     ("listed", "written", "found"),
     [

@@ -28,8 +28,10 @@ from mag.report import (
     to_csv,
     to_docx,
     to_html,
+    to_json,
     to_markdown,
     to_pdf,
+    to_qdpx,
 )
 from mag.report.formats import FORMATS
 
@@ -306,6 +308,19 @@ def test_transcript_rows_include_board_items_and_their_kinds(material):
 
 
 # ---------------------------------------------------------------- exports
+
+
+def test_by_function_no_export_names_anyone_by_pseudonym(played, material, exports):
+    """Named by function, nobody's pseudonym is left to pair with it, in any format."""
+    texts = dict(readable(exports))
+    texts["json"] = to_json.export(material).decode("utf-8")
+    with zipfile.ZipFile(io.BytesIO(to_qdpx.export(material))) as qdpx:
+        texts.update({name: qdpx.read(name).decode("utf-8") for name in qdpx.namelist()})
+    for person in played.state.participants.values():
+        if person.withdrawn_at is None:
+            named = [f for f, t in texts.items() if re.search(rf"\b{person.pseudonym}\b", t)]
+            assert named == [], person.pseudonym
+            assert person.function in texts["md"]
 
 
 def test_html_is_a_standalone_page_without_script(exports):

@@ -1,6 +1,7 @@
 """What may leave the server: visibility, replacements, withdrawn words."""
 
 import json
+import re
 
 from story import PLACE, PLACE_PSEUDONYM, PSEUDONYM, REAL_NAME, WITHDRAWN_WORDS, material_of
 
@@ -56,11 +57,32 @@ def test_withdrawn_words_show_as_a_marker_or_not_at_all(app_context, played):
 
 
 def test_speakers_are_named_by_function_or_pseudonym(app_context, played):
-    by_function = material_of(played)
-    awa = next(p for p in by_function.state.participants.values() if p.pseudonym == "Awa")
-    assert by_function.speaker(awa.id) == "AS en CPAS"
+    awa = next(p for p in played.state.participants.values() if p.pseudonym == "Awa")
+    assert material_of(played).speaker(awa.id) == "AS en CPAS"
     played.steer("change_settings", attribution="pseudonym")
     assert material_of(played).speaker(awa.id) == "Awa"
+
+
+def test_by_function_no_pseudonym_is_left_in_anyones_words_nor_paired(app_context, played):
+    """« Je rejoins Awa » would name the AS en CPAS: by function, her pseudonym goes too."""
+    pseudonyms = [p.pseudonym for p in played.state.participants.values()]
+
+    def synthesis(text: str) -> str:
+        played.steer("save_synthesis", base_version=played.state.synthesis_version, text=text)
+        return material_of(played).state.synthesis_text
+
+    bruno = next(p for p in played.state.participants.values() if p.pseudonym == "Bruno")
+    assert synthesis("Je rejoins Awa, et bruno aussi.") == (
+        f"Je rejoins AS en CPAS, et {bruno.function} aussi."
+    )
+    dumped = json.dumps([e.data for e in material_of(played).events], ensure_ascii=False)
+    assert [name for name in pseudonyms if re.search(rf"\b{re.escape(name)}\b", dumped)] == []
+    # A line of the team's list for a pseudonym overrides its automatic line.
+    played.steer("set_replacements", replacements=[{"find": "Awa", "replace": "une collègue"}])
+    assert material_of(played).state.synthesis_text.startswith("Je rejoins une collègue,")
+    # By pseudonym, pseudonyms are how the exports name people: they stay.
+    played.steer("change_settings", attribution="pseudonym")
+    assert synthesis("Je rejoins Bruno.") == "Je rejoins Bruno."
 
 
 def test_a_name_is_replaced_even_with_its_punctuation_escaped_in_markdown(app_context, played):

@@ -134,7 +134,7 @@ def test_selections_are_coded_with_their_step_round_recit_and_board_items(qdpx):
         recit,
         "Le travail invisible",
     }
-    assert qdpx.coded(qdpx.selection("Je rejoins Bruno : la machine fixe les règles.")) == {
+    assert qdpx.coded(qdpx.selection("Je rejoins éducateur de rue : la machine fixe les règles.")) == {
         "2.4 Deuxième tour de table",
         "Tour 2",
         recit,
@@ -156,7 +156,7 @@ def test_researchers_are_users_and_the_typist_creates_the_selection(qdpx):
     assert users.keys() == {"animation", "Lucie (rapporteur·rice)"}
     assert qdpx.root.get("creatingUserGUID") == users["animation"]
     note = qdpx.selection(
-        "Le rendez-vous ne se prend plus qu'en ligne ; Awa l'aide sur son propre téléphone."
+        "Le rendez-vous ne se prend plus qu'en ligne ; AS en CPAS l'aide sur son propre téléphone."
     )
     assert note.get("creatingUser") == users["Lucie (rapporteur·rice)"]
     theory = qdpx.selection("Ne pas obtenir un droit faute d'y accéder.")

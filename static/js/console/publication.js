@@ -3,6 +3,7 @@
 // settings, the exports (exports.js), and archiving the session for good.
 
 import { $, h, replaceKeepingFocus, show } from "../dom.js";
+import { automaticReplacements } from "../store.js";
 import { t, tn } from "../i18n.js";
 import { exportsPart } from "./exports.js";
 import { followJob, getJSON, isArchived, postJSON, reportUrl, say, send } from "./report.js";
@@ -17,11 +18,18 @@ function replacementsPart(ctx) {
   const message = $("#replacements-message");
   const results = $("#check-results");
   let state = null;
-  let rows = []; // what the table shows, typed or not
+  let rows = []; // what the table shows, typed or not; automatic lines have ``automatic``
   let touched = false; // someone typed here since the list was last saved or loaded
   let locked = false;
 
   const saved = () => state.replacements ?? [];
+  // The table as the server sees it: each pseudonym's automatic line, then the saved list.
+  const stored = (list = saved()) => [
+    ...automaticReplacements({ ...state, replacements: list }).map((r) => ({ ...r, automatic: r.replace })),
+    ...list.map((r) => ({ ...r })),
+  ];
+  // What to save: the team's lines, and an automatic line only once its replacement changed.
+  const toSave = () => cleaned(rows.filter((r) => !r.automatic || r.replace.trim() !== r.automatic));
 
   function input(row, index, field, label) {
     return h("input", {
@@ -30,12 +38,22 @@ function replacementsPart(ctx) {
       maxlength: 200,
       autocomplete: "off",
       disabled: locked,
+      readonly: field === "find" && Boolean(row.automatic),
       "aria-label": t(label, { number: index + 1 }),
       "data-focus-key": `${field}:${index}`,
       oninput: (event) => {
         rows[index][field] = event.target.value;
         touched = true;
       },
+    });
+  }
+
+  function actions(row, index) {
+    if (row.automatic) return h("span", { class: "meta", text: t("console_replacement_automatic") });
+    if (locked) return null;
+    return button(t("console_remove_row"), () => removeRow(index), {
+      name: t("console_remove_row_named", { number: index + 1, name: row.find }),
+      secondary: true,
     });
   }
 
@@ -48,16 +66,7 @@ function replacementsPart(ctx) {
           {},
           h("td", {}, input(row, index, "find", "console_replacement_find")),
           h("td", {}, input(row, index, "replace", "console_replacement_replace")),
-          h(
-            "td",
-            {},
-            locked
-              ? null
-              : button(t("console_remove_row"), () => removeRow(index), {
-                  name: t("console_remove_row_named", { number: index + 1, name: row.find }),
-                  secondary: true,
-                }),
-          ),
+          h("td", {}, actions(row, index)),
         ),
       ),
     );
@@ -80,11 +89,11 @@ function replacementsPart(ctx) {
   });
 
   $("#replacements-save").addEventListener("click", async () => {
-    const list = cleaned(rows);
+    const list = toSave();
     const answer = await send(ctx, message, "set_replacements", { replacements: list });
     if (answer.ok) {
       touched = false;
-      rows = list.map((r) => ({ ...r }));
+      rows = stored(list);
       build();
       say(message, tn("console_replacements_saved", list.length));
     }
@@ -92,11 +101,11 @@ function replacementsPart(ctx) {
 
   $("#replacements-check").addEventListener("click", async () => {
     results.replaceChildren();
-    if (touched && !same(cleaned(rows), saved())) {
+    if (touched && !same(toSave(), saved())) {
       say(message, t("console_check_save_first"), { error: true });
       return;
     }
-    if (saved().length === 0) {
+    if (stored().length === 0) {
       say(message, t("console_check_empty_list"));
       return;
     }
@@ -116,9 +125,9 @@ function replacementsPart(ctx) {
       const wasLocked = locked;
       locked = isArchived(state);
       for (const id of ["#replacement-add", "#replacements-save"]) show($(id), !locked);
-      // Follow the saved list (a colleague's change) unless someone is typing here.
-      if ((!touched && !same(rows, saved())) || wasLocked !== locked) {
-        if (!touched) rows = saved().map((r) => ({ ...r }));
+      // Follow the saved list (a colleague's change, a newcomer) unless someone is typing here.
+      if ((!touched && !same(rows, stored())) || wasLocked !== locked) {
+        if (!touched) rows = stored();
         build();
       }
     },
