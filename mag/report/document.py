@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import cache, wraps
 
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from mag.domain.commands import KIND_OF_STEP
@@ -148,14 +148,8 @@ def validation(material: Material) -> str:
             )
         )
     review = state.validation_version
-    if review is None:
-        facts.append(_("**Validation :** la synthèse n'a pas été soumise aux participant·es."))
-    elif state.is_validation_open:
-        facts.append(
-            _("**Validation :** version %(version)s, validation en cours.", version=review)
-        )
-    else:
-        facts.append(_("**Validation :** version %(version)s, validation close.", version=review))
+    people = [p for p in state.participants.values() if p.withdrawn_at is None and p.has_accepted]
+    facts.append(_validation_status(material, review, people))
     parts = ["\n".join(item(f) for f in facts)]
     if review is not None and state.synthesis_versions and review != state.synthesis_version:
         parts.append(
@@ -164,7 +158,6 @@ def validation(material: Material) -> str:
                 version=review,
             )
         )
-    people = [p for p in state.participants.values() if p.withdrawn_at is None and p.has_accepted]
     rows = []
     for person in people:
         approvals = [a for a in state.approvals if a.participant_id == person.id]
@@ -195,11 +188,49 @@ def validation(material: Material) -> str:
                     who=", ".join(waiting),
                 )
             )
-        elif people:
-            parts.append(
-                _("Tous les participant·es ont approuvé la version %(version)s.", version=review)
-            )
     return "\n\n".join(parts)
+
+
+def _validation_status(material: Material, review: int | None, people: list) -> str:
+    """Where the review stands, in one sentence: what was submitted, who approved, open or not."""
+    state = material.state
+    if review is None:
+        return _("**Validation :** la synthèse n'a pas été soumise aux participant·es.")
+    approved = sum(1 for p in people if state.has_approved(p.id, review))
+    if people and approved == len(people):
+        if state.is_validation_open:
+            return _(
+                "**Validation :** version %(version)s approuvée par tous les participant·es ; "
+                "la relecture reste ouverte.",
+                version=review,
+            )
+        return _(
+            "**Validation :** version %(version)s approuvée par tous les participant·es, "
+            "relecture close.",
+            version=review,
+        )
+    counted = (
+        ngettext(
+            "%(num)s participant·e sur %(total)s l'a approuvée",
+            "%(num)s participant·es sur %(total)s l'ont approuvée",
+            approved,
+            total=len(people),
+        )
+        if approved
+        else _("personne ne l'a encore approuvée")
+    )
+    if state.is_validation_open:
+        return _(
+            "**Validation :** version %(version)s soumise aux participant·es, relecture en "
+            "cours : %(counted)s.",
+            version=review,
+            counted=counted,
+        )
+    return _(
+        "**Validation :** version %(version)s, relecture close : %(counted)s.",
+        version=review,
+        counted=counted,
+    )
 
 
 # ---------------------------------------------------------------- consents

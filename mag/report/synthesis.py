@@ -400,16 +400,27 @@ def board_kind_label(kind: str) -> str:
     return labels.get(kind, kind)  # type: ignore[call-overload]
 
 
-def _quote(material: Material, contribution: Contribution) -> str:
-    """A linked contribution as a quote: the whole text, then who said it and where."""
-    text = escape(contribution.body) or material.marker
+EXCERPT_WORDS = 6
+
+
+def excerpt(text: str, words: int = EXCERPT_WORDS) -> str:
+    """The first ``words`` words of ``text``, ending in « … » when cut."""
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+def _cited(material: Material, contribution: Contribution) -> str:
+    """A linked interpretation by reference: who said it, where, its first words.
+
+    Its whole text is in « Interprétations »: the board does not say it twice.
+    """
     where = escape(material.step_label(contribution.step_index))
     rank = material.round_numbers.get(contribution.step_index)
     if rank is not None:
         where = _("tour %(number)s", number=rank)
     speaker = who(material, contribution.author_id, contribution.entered_by)
-    body = f"« {text} »  \n— {speaker}, {where}"
-    return "\n".join("> " + line for line in body.split("\n"))
+    words = escape(excerpt(contribution.body)) or material.marker
+    return item(f"{speaker}, {where} : « {words} »")
 
 
 def _board(material: Material) -> str:
@@ -435,27 +446,31 @@ def _board(material: Material) -> str:
                 parts.append(f"*{escape(material.recit_title(board_item.recit))}*")
             if board_item.formulation:
                 parts.append(escape(board_item.formulation))
-            quotes = [_quote(material, shown[cid]) for cid in board_item.links if cid in shown]
+            cited = [_cited(material, shown[cid]) for cid in board_item.links if cid in shown]
             related = [
                 c
                 for c in shown.values()
                 if board_item.id in c.links
                 and c.kind in (ContributionKind.THEORY, ContributionKind.HYPOTHESIS)
             ]
-            if quotes:
-                parts.append("\n>\n".join(quotes))
+            if cited:
+                parts.append(_("*Interprétations reliées :*") + "\n\n" + "\n".join(cited))
             elif not related:
                 parts.append(_("*Aucune interprétation reliée.*"))
             if related:
-                names = ", ".join(_link_name(c) for c in related)
+                names = " ; ".join(_link_name(material, c) for c in related)
                 parts.append(_("*Voir aussi :* %(names)s", names=names))
     return "\n\n".join(parts)
 
 
-def _link_name(contribution: Contribution) -> str:
-    if contribution.kind is ContributionKind.THEORY and contribution.title:
-        return escape(contribution.title)
-    return "« " + escape(contribution.body) + " »"
+def _link_name(material: Material, contribution: Contribution) -> str:
+    """What a linked theory or hypothesis is, and whose: « apport théorique « Non-recours » »."""
+    speaker = who(material, contribution.author_id, contribution.entered_by)
+    if contribution.kind is ContributionKind.THEORY:
+        name = escape(contribution.title or excerpt(contribution.body))
+        return _("apport théorique « %(name)s » (%(who)s)", name=name, who=speaker)
+    name = escape(excerpt(contribution.body))
+    return _("hypothèse « %(name)s » (%(who)s)", name=name, who=speaker)
 
 
 # ---------------------------------------------------------------- theory and hypotheses

@@ -204,13 +204,30 @@ def test_draft_puts_each_answer_under_its_question(app_context):
     assert "Et ensuite ?" in lines[asked + 2]
 
 
-def test_draft_quotes_the_interpretations_behind_each_board_item(material):
-    board = {s.title: s.text for s in markdown.sections(synthesis.draft(material))}[
+def test_draft_cites_the_interpretations_behind_each_board_item_by_reference(material):
+    draft = synthesis.draft(material)
+    board = {s.title: s.text for s in markdown.sections(draft)}[
         "Convergences, divergences et nœuds"
     ]
     assert "#### Le travail invisible" in board
-    assert f"> « {markdown.escape(CHLOE_WORDS)} »  \n> — médiatrice numérique" in board
+    assert f"- médiatrice numérique, tour 1 : « {markdown.escape(CHLOE_WORDS)} »" in board
+    assert "- éducateur de rue, tour 1 : « La borne décide à la place… »" in board
     assert "*Aucune interprétation reliée.*" in board  # the nœud came from a suggestion
+    # What the board links to says what it is and whose it is.
+    assert (
+        "*Voir aussi :* apport théorique « Non-recours » (animation) ; hypothèse « La "
+        "numérisation déplace le travail vers… » (éducateur de rue)" in board
+    )
+    # An interpretation is said in full once: under its round, not again on the board.
+    for contribution in material.contributions():
+        if contribution.kind == "interpretation" and len(contribution.body.split()) > 6:
+            assert draft.count(markdown.escape(contribution.body)) == 1, contribution.body
+
+
+def test_a_long_interpretation_is_cited_by_its_first_words():
+    words = "un deux trois quatre cinq six sept huit"
+    assert synthesis.excerpt(words) == "un deux trois quatre cinq six…"
+    assert synthesis.excerpt("court.") == "court."
 
 
 def test_draft_groups_perspectives_by_level_with_their_supports(material):
@@ -268,6 +285,10 @@ def test_validation_says_who_approved_which_version(material):
     assert "| AS en CPAS | version 1, le 01/12/2026 à 13:24 |" in text
     assert "**N'ont pas approuvé la version 1 :** éducateur de rue." in text
     assert "retiré" not in text  # the withdrawn participant is not listed
+    assert (
+        "**Validation :** version 1 soumise aux participant·es, relecture en cours : "
+        "2 participant·es sur 3 l'ont approuvée." in text
+    )
 
 
 def test_approval_typed_by_a_researcher_says_so(app_context, played):
@@ -275,7 +296,12 @@ def test_approval_typed_by_a_researcher_says_so(app_context, played):
     played.do(RAPPORTEUR, "approve_synthesis", version=1, on_behalf_of=bruno.id)
     text = document.validation(material_of(played))
     assert "| éducateur de rue | version 1, le 01/12/2026 à 13:24 (saisi par" in text
-    assert "Tous les participant·es ont approuvé la version 1." in text
+    status = "**Validation :** version 1 approuvée par tous les participant·es"
+    assert f"{status} ; la relecture reste ouverte." in text
+    assert "en cours" not in text and "N'ont pas approuvé" not in text
+    played.steer("close_validation")
+    closed = document.validation(material_of(played))
+    assert f"{status}, relecture close." in closed
 
 
 def test_consent_annex_lists_acceptances_and_withdrawals(material):
