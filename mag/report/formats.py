@@ -40,6 +40,13 @@ FORMATS = {
             "mag.report.to_docx",
         ),
         Format("csv", "csv", "text/csv; charset=utf-8", N_("CSV (une ligne par contribution)"), "mag.report.to_csv"),
+        Format(
+            "xlsx",
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            N_("Excel (XLSX, une feuille par type)"),
+            "mag.report.to_xlsx",
+        ),
         Format("json", "json", "application/json", N_("JSON (séance complète)"), "mag.report.to_json"),
         Format("qdpx", "qdpx", "application/zip", N_("REFI-QDA (.qdpx)"), "mag.report.to_qdpx"),
     )

@@ -550,23 +550,29 @@ def _number(value: float) -> str:
     return format_decimal(value, format="0.0")
 
 
-def _evaluation(material: Material) -> str:
-    indexes = steps_where(material, lambda s: s.kind is StepKind.EVALUATION)
+def evaluation_lead(material: Material) -> str:
+    """The evaluation's first line (Markdown): how many answered, or why there is no summary."""
     summary = material.state.evaluation_summary
     if summary is None:
+        indexes = steps_where(material, lambda s: s.kind is StepKind.EVALUATION)
         if not indexes:
             return _not_in_protocol()
         if any(visited(material, (i, None)) for i in indexes):
             return _("*Les réponses à l'évaluation n'ont pas été présentées.*")
         return _("*Étape non réalisée.*")
     respondents = int(summary.get("respondents", 0))  # type: ignore[call-overload]
-    parts = [
-        ngettext(
-            "%(num)s personne a répondu à l'évaluation.",
-            "%(num)s personnes ont répondu à l'évaluation.",
-            respondents,
-        )
-    ]
+    return ngettext(
+        "%(num)s personne a répondu à l'évaluation.",
+        "%(num)s personnes ont répondu à l'évaluation.",
+        respondents,
+    )
+
+
+def _evaluation(material: Material) -> str:
+    summary = material.state.evaluation_summary
+    parts = [evaluation_lead(material)]
+    if summary is None:
+        return parts[0]
     for question in summary.get("questions", []):  # type: ignore[attr-defined]
         parts.append(f"### {escape(str(question.get('text', '')))}")
         count = int(question.get("count", 0))
