@@ -12,13 +12,14 @@ line saying so: a reader must see that the step took place and left no trace.
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
 from mag.domain.protocol import Step, StepKind, VoteMode
 from mag.domain.state import BoardKind, Contribution, ContributionKind, Level, Withdrawal
+from mag.report import method
 from mag.report.markdown import escape
 from mag.report.material import Material
 
@@ -128,7 +129,7 @@ def _context(material: Material) -> str:
         lines.append(_("**Question de départ :** %(question)s", question=question))
     else:
         lines.append(_("Aucune question de départ n'a été formulée."))
-    start = _started_at(material)
+    start = method.facts(material).started_at
     if start is not None:
         lines.append(
             _(
@@ -610,16 +611,6 @@ def _evaluation(material: Material) -> str:
 # ---------------------------------------------------------------- method note
 
 
-def _started_at(material: Material) -> datetime | None:
-    visits = material.state.visits
-    return visits[0].started_at if visits else None
-
-
-def _ended_at(material: Material) -> datetime | None:
-    ends = [e.at for e in material.events if e.type == "session_ended"]
-    return ends[-1] if ends else None
-
-
 def _planned_date(text: str) -> str:
     try:
         return date.fromisoformat(text).strftime("%d/%m/%Y")
@@ -627,29 +618,19 @@ def _planned_date(text: str) -> str:
         return escape(text)
 
 
-def minutes_spent(material: Material) -> dict[Place, float]:
-    """Minutes spent at each place, from the visits (an open visit runs to the last event)."""
-    last = material.events[-1].at if material.events else datetime.now(UTC)
-    spent: dict[Place, float] = defaultdict(float)
-    for visit in material.state.visits:
-        spent[(visit.step_index, visit.recit)] += visit.seconds(last) / 60
-    return spent
-
-
 def _method(material: Material) -> str:
-    state = material.state
-    protocol = material.protocol
+    known = method.facts(material)
     facts = [
         _(
             "**Protocole :** %(title)s (%(name)s)",
-            title=escape(protocol.title),
-            name=escape(protocol.name),
+            title=escape(known.protocol_title),
+            name=escape(known.protocol_name),
         )
     ]
-    if state.planned_dates:
-        dates = ", ".join(_planned_date(d) for d in state.planned_dates)
+    if known.planned_dates:
+        dates = ", ".join(_planned_date(d) for d in known.planned_dates)
         facts.append(_("**Dates prévues :** %(dates)s", dates=dates))
-    start, end = _started_at(material), _ended_at(material)
+    start, end = known.started_at, known.ended_at
     facts.append(
         _("**Début :** %(when)s", when=moment(material, start))
         if start
@@ -661,44 +642,25 @@ def _method(material: Material) -> str:
             if end
             else _("**Fin :** la séance n'est pas terminée")
         )
-    people = len([p for p in state.participants.values() if p.has_accepted])
-    withdrawn = _withdrawn_count(material)
-    count = ngettext("%(num)s participant·e", "%(num)s participant·es", people)
-    if withdrawn:
-        count += " " + ngettext(
-            "(dont %(num)s a retiré son consentement)",
-            "(dont %(num)s ont retiré leur consentement)",
-            withdrawn,
-        )
-    facts.append(_("**Participants :** %(count)s", count=count))
+    facts.append(_("**Participants :** %(count)s", count=method.participants_text(known)))
     facts.append(
         _(
             "Les heures sont celles du fuseau horaire de l'organisation (%(zone)s).",
-            zone=escape(str(material.timezone)),
+            zone=escape(known.timezone),
         )
     )
-    spent = minutes_spent(material)
-    block = protocol.recit_block
-    rows = []
-    planned_total = 0
-    spent_total = 0.0
-    recits: list[int | None] = list(range(len(state.recits))) or [None]
-    for index, step in enumerate(protocol.steps):
-        for recit in recits if index in block else [None]:
-            place = (index, recit)
-            planned_total += step.duration_minutes
-            real = spent.get(place)
-            spent_total += real or 0
-            rows.append(
-                [
-                    escape(step.number),
-                    escape(step.title),
-                    str(recit + 1) if recit is not None else "",
-                    str(step.duration_minutes),
-                    str(round(real)) if real is not None else "—",
-                ]
-            )
-    rows.append(["", _("**Total**"), "", str(planned_total), str(round(spent_total))])
+    steps = material.protocol.steps
+    rows = [
+        [
+            escape(steps[s.index].number),
+            escape(steps[s.index].title),
+            str(s.recit + 1) if s.recit is not None else "",
+            str(s.planned),
+            str(round(s.spent)) if s.spent is not None else "—",
+        ]
+        for s in known.steps
+    ]
+    rows.append(["", _("**Total**"), "", str(known.planned_total), str(round(known.spent_total))])
     steps = table(
         [_("N°"), _("Étape"), _("Récit"), _("Prévu (min)"), _("Réel (min)")],
         rows,
