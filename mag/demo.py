@@ -10,8 +10,8 @@ with a browser-made id, so every rule of the method applies to it. What is said 
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import TypeVar
+from datetime import datetime, timedelta
+from typing import ClassVar, TypeVar
 
 from flask import Flask
 from sqlalchemy import select
@@ -19,11 +19,11 @@ from sqlalchemy import select
 from mag import demo_script as script
 from mag import services
 from mag.domain.i18n import DomainError
-from mag.domain.protocol import builtin_protocols
+from mag.domain.protocol import Protocol, builtin_protocols
 from mag.domain.roles import FACILITATOR, Actor, Role
 from mag.domain.state import SessionState
 from mag.live import Live, Outcome
-from mag.models import SessionRecord
+from mag.models import SessionRecord, utcnow
 from mag.report import formats, markdown
 from mag.report.synthesis import draft
 from mag.services import CreatedSession
@@ -98,19 +98,23 @@ def play_demo_session(app: Flask) -> PlayedSession:
     Needs an app context.
     """
     mag = app.extensions["mag"]
+    protocol = builtin_protocols()[DEMO_PROTOCOL]
+    clock = _Clock.ending_now(protocol, len(script.CHOSEN))
+    live = Live(mag.sessions, mag.live.publish, mag.live.writes, clock=clock)
     with mag.sessions() as db, db.begin():
         created = services.create_session(
             db,
             title=script.TITLE,
             question=demo_question(),
-            protocol_source=builtin_protocols()[DEMO_PROTOCOL].source,
-            planned_dates=[date.today().isoformat()],
+            protocol_source=protocol.source,
+            planned_dates=[clock.now.astimezone().date().isoformat()],
             convention_text=default_convention(),
+            at=clock(),
         )
-    member_id, member_secret = mag.live.invite(
+    member_id, member_secret = live.invite(
         created.session_id, FACILITATOR, "rapporteur", script.RAPPORTEUR
     )
-    room = _Room(mag.live, created.session_id, Actor(Role.RAPPORTEUR, member_id=member_id))
+    room = _Room(live, created.session_id, Actor(Role.RAPPORTEUR, member_id=member_id), clock)
     _play_session(room)
     _review(room, lambda: _synthesis_text(mag, created.session_id))
     return PlayedSession(
@@ -128,12 +132,48 @@ def _new_id() -> str:
 
 
 @dataclass
+class _Clock:
+    """The example's time: as if it had been held in the hours before ``mag demo`` ran.
+
+    Each command takes a moment (:data:`COMMAND_SECONDS`), and each step lasts about
+    its planned duration, a little more or less (:data:`PACE`), so the method note
+    shows real minutes. Days are not split: the example runs in one stretch.
+    """
+
+    now: datetime
+
+    COMMAND_SECONDS: ClassVar[timedelta] = timedelta(seconds=20)
+    PACE: ClassVar[tuple[float, ...]] = (1.0, 1.2, 0.85, 1.1, 0.9, 1.3, 0.95)
+
+    @classmethod
+    def ending_now(cls, protocol: Protocol, recits: int) -> "_Clock":
+        planned = sum(
+            step.duration_minutes * (recits if index in protocol.recit_block else 1)
+            for index, step in enumerate(protocol.steps)
+        )
+        pace = sum(cls.PACE) / len(cls.PACE)
+        start = utcnow() - timedelta(minutes=planned * pace)
+        return cls(start.replace(second=0, microsecond=0))
+
+    def __call__(self) -> datetime:
+        self.now += self.COMMAND_SECONDS
+        return self.now
+
+    def spend(self, started: datetime, minutes: int, rank: int) -> None:
+        """Move on to the end of a step begun at ``started``, ``minutes`` long as planned."""
+        self.now = max(
+            self.now, started + timedelta(minutes=minutes * self.PACE[rank % len(self.PACE)])
+        )
+
+
+@dataclass
 class _Room:
     """The session seen from the devices in the room: who is who, and the ids they made."""
 
     live: Live
     session_id: str
     rapporteur: Actor
+    clock: _Clock
     people: dict[str, str] = field(default_factory=dict)  # key -> participant id
     devices: set[str] = field(default_factory=set)  # keys of those who have a device
     ids: dict[str, str] = field(default_factory=dict)  # a script key -> the id made for it
@@ -194,8 +234,17 @@ class _Room:
             self.by(who, "contribute", contribution_id=contribution_id, **fields)
         return contribution_id
 
+    def spend_step(self) -> None:
+        """Let the step the session is at take about its planned time."""
+        index, started, visits = self.look(
+            lambda state: (state.step_index, state.step_started_at, len(state.visits))
+        )
+        minutes = builtin_protocols()[DEMO_PROTOCOL].steps[index].duration_minutes
+        self.clock.spend(started, minutes, visits)
+
     def enter(self, step_id: str, recit: int | None = None) -> None:
         """The animateur moves to the next step, which must be ``step_id`` (and ``recit``)."""
+        self.spend_step()
         index = self.look(lambda state: state.step_index)
         self.steer("next_step", from_index=index)
         self.check_place(step_id, recit)
@@ -327,6 +376,7 @@ def _play_session(room: _Room) -> None:
         room.by(key, "answer_evaluation", answers=answers)
     room.notes(script.EVALUATION_NOTES)
     room.steer("reveal")
+    room.spend_step()
     room.steer("end_session")
 
 

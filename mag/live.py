@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import Connection
@@ -28,6 +29,7 @@ from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol, parse_protocol
 from mag.domain.roles import Actor, Role
 from mag.domain.state import SessionState
+from mag.models import utcnow
 
 Publish = Callable[[str, Sequence[Event]], None]
 T = TypeVar("T")
@@ -66,8 +68,11 @@ class Live:
         sessions: sessionmaker,
         publish: Publish | None = None,
         writes: Writes | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._sessions = sessions
+        # When events happen: now, but for the demo, which plays its example hours long.
+        self.clock = clock
         self._engine = sessions.kw["bind"]
         self.publish: Publish = publish or (lambda session_id, events: None)
         # One writer at a time per process, each commit on disk before its answer.
@@ -197,7 +202,7 @@ class Live:
                     new_events = [e for e in new_events if e.type not in ev.KEPT_APART]
                     services.pool_answers(connection, session_id, [a["answers"] for a in apart])
                 stored = services.append_after(
-                    connection, session_id, cached.state.seq, actor.key, new_events
+                    connection, session_id, cached.state.seq, actor.key, new_events, self.clock()
                 )
                 if command_id is not None:
                     # Its primary key refuses a command id carried out before.

@@ -12,7 +12,7 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -93,8 +93,12 @@ def create_session(
     planned_dates: Sequence[object],
     convention_text: object,
     is_demo: bool = False,
+    at: datetime | None = None,
 ) -> CreatedSession:
-    """Create a session in its lobby; return its id, join code and facilitator secret."""
+    """Create a session in its lobby; return its id, join code and facilitator secret.
+
+    ``at``: when it was created, now unless said (the demo dates its example session).
+    """
     clean_title = clean_text(title, N_("Titre"), SESSION_TITLE_MAX)
     fields = {
         "title": clean_title,
@@ -119,6 +123,7 @@ def create_session(
         title=clean_title,
         is_demo=is_demo,
         last_seq=0,
+        created_at=at or utcnow(),
     )
     db.add(record)
     db.flush()
@@ -127,6 +132,7 @@ def create_session(
         record,
         "animateur",
         [NewEvent(ev.SESSION_CREATED, {**fields, "protocol": protocol.name})],
+        at=record.created_at,
     )
     return CreatedSession(record.id, record.join_code, secret)
 
@@ -231,10 +237,14 @@ def member_for_secret(
 
 
 def append(
-    db: Session, record: SessionRecord, actor: str, new_events: Sequence[NewEvent]
+    db: Session,
+    record: SessionRecord,
+    actor: str,
+    new_events: Sequence[NewEvent],
+    at: datetime | None = None,
 ) -> list[Event]:
     """Number ``new_events`` after the session's last one and store them."""
-    stored = append_after(db, record.id, record.last_seq, actor, new_events)
+    stored = append_after(db, record.id, record.last_seq, actor, new_events, at)
     record.last_seq += len(stored)
     return stored
 
@@ -245,6 +255,7 @@ def append_after(
     last_seq: int,
     actor: str,
     new_events: Sequence[NewEvent],
+    at: datetime | None = None,
 ) -> list[Event]:
     """Store ``new_events`` numbered from ``last_seq + 1`` and move the session's ``last_seq``.
 
@@ -253,7 +264,7 @@ def append_after(
     first, nothing is written and :class:`SeqMoved` is raised. The unique (session,
     seq) constraint refuses a number another process took first all the same.
     """
-    at = utcnow()
+    at = at or utcnow()
     stored = [
         Event(
             seq=last_seq + n,

@@ -1,5 +1,7 @@
 """`mag demo`: a complete example session, played through the real services on the configured database."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -112,6 +114,23 @@ def test_demo_plays_every_step_and_the_validation(database):
     assert {a.participant_id for a in state.approvals if a.version == latest} == set(
         state.participants
     )
+
+
+def test_demo_takes_its_steps_planned_time_and_has_just_ended(database):
+    """Its method note shows real minutes: each step about as long as the protocol plans."""
+    session_id = run_demo()[-1]
+    state = stored(database)[session_id]
+    last = max(v.ended_at or v.started_at for v in state.visits)
+    spent: dict[tuple[int, int | None], float] = {}
+    for visit in state.visits:
+        key = (visit.step_index, visit.recit)
+        spent[key] = spent.get(key, 0) + visit.seconds(last) / 60
+    for (index, recit), minutes in spent.items():
+        planned = STEPS[index].duration_minutes
+        assert 0.8 * planned <= minutes <= 1.5 * planned, (STEPS[index].id, recit, minutes)
+    # Played as if it had been held in the hours before the command ran.
+    assert datetime.now(UTC) - timedelta(hours=1) < last <= datetime.now(UTC) + timedelta(hours=1)
+    assert state.visits[0].started_at < last - timedelta(hours=8)
 
 
 def test_each_run_makes_a_new_session(database):
