@@ -8,20 +8,59 @@ What this export holds:
 
 - the transcript as one text source: one block per contribution and récit
   proposal, in the order they were made, each a selection over exactly its
-  words, coded with its step, its tour de table, its récit and the board items
-  it is linked to;
-- a codebook: « Étapes », « Tours », « Récits » and « Analyse » (convergences,
-  divergences, nœuds: one code per board item, its formulation as description);
+  words, dated (made, last changed), coded with its step, its tour de table, its
+  récit, the board items it is linked to and its speaker;
+- a codebook: « Étapes », « Tours », « Récits », « Analyse » (convergences,
+  divergences, nœuds: one code per board item, its formulation as description)
+  and « Participants » (one code per case, see below);
 - the researchers as users (the typist of a selection is its creating user);
-- one case per participant, named as the exports name them, with their function
-  as a variable, referring to the selections of their words;
+- one case per participant, named as the exports name them (made unique), with
+  their function as a variable, referring to the selections of their words;
+- « répond à » links from a contribution to the one it answers;
 - the synthesis and the method note as dated notes, each also a file in ``sources/``
   (importers read a note's text from its ``plainTextPath``).
 
-Selections count positions in characters (Unicode code points) of the source
-text, from 0, the end position excluded, as QualCoder does. GUIDs are derived
-from the session id, and the zip carries fixed dates, so exporting the same
-session twice gives the same bytes.
+Written for the importers as they are, not only for the schema:
+
+- Cases. The standard links a case to text by ``SelectionRef`` inside the
+  ``Case``, and each case keeps them, for the importers that follow it
+  (NVivo, ATLAS.ti and MAXQDA are closed: not checked here). QualCoder's importer
+  (``src/qualcoder/refi.py``) does not: ``parse_cases`` reads a case's name,
+  description and variables only, and ``clean_up_case_codes_and_case_text``
+  then turns the codings of any code whose GUID equals a case's GUID into that
+  case's text, deleting the code (how the exports it was written against hold
+  cases); it has no other way in. So each case also exists as a codable code
+  with the case's GUID and name, under the « Participants » group, and each
+  selection of the person's words is coded with it. Elsewhere that code is
+  simply a code per speaker; in QualCoder the empty « Participants » category
+  stays. The standard calls a GUID unique but its schema does not check it;
+  here one GUID names one person, as a case and as a code. QualCoder keeps one
+  case and one code per name, so a case's name differs from every other case
+  and codable code (« AS en CPAS (2) »).
+- Replies. QualCoder's ``parse_links`` keeps a ``Link`` only to attach a note's
+  text to a selection without codings (NVivo's annotations); a link between two
+  selections is dropped. So a reply also carries, as its selection's
+  ``Description``, whom and what it answers: QualCoder makes it the memo of
+  each of the selection's codings (and of its case text); for the standard it
+  is a comment on the selection. The ``Link`` stays for the importers that read
+  links between selections.
+- Positions. The standard (REFI-QDA 1.5, 10.2) counts a text selection in
+  Unicode code points of the UTF-8 source file, from 0; QualCoder slices the
+  decoded file (a Python ``str``) with ``[startPosition:endPosition]``. So
+  positions count code points, the end excluded: an emoji or « 𝔘 » outside
+  the Basic Multilingual Plane is one position, not two UTF-16 units. The
+  source breaks lines with a line feed alone (QualCoder reads CR LF as one
+  character, and makes up for it only when the first line ends so) and holds
+  no character XML cannot carry, lone surrogates included, so positions are
+  the same in the XML, the file and the importer.
+- Dates. Where the schema has them: the project, the source and each note
+  (made, changed), each selection (made, last edited) and each coding (made).
+  Codes, cases, variables and links have no date in the schema. QualCoder
+  stops on a note without a date, dates a selection without one on the day of
+  the import, and reads a note's text from its file only.
+
+GUIDs are derived from the session id, and the zip carries fixed dates, so
+exporting the same session twice gives the same bytes.
 """
 
 import io
@@ -44,8 +83,9 @@ from mag.report.synthesis import draft
 NAMESPACE = "urn:QDA-XML:project:1.0"
 PROJECT_FILE = "project.qde"
 ORIGIN = "mag"
-# Characters XML 1.0 cannot carry, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot carry, even escaped (lone surrogates cannot be UTF-8 either).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_QUOTE_LENGTH = 80  # characters of the answered words a reply's description quotes
 _GUIDS = uuid.UUID("5f0c8f4e-6b1d-5a0e-9a43-3d1f0c2b7a61")  # mag's namespace for uuid5
 _BOARD_COLOURS = {
     BoardKind.CONVERGENCE: "#2E7D32",
@@ -100,6 +140,9 @@ class Entry:
     item_ids: list[str] = field(default_factory=list)
     replies_to: list[str] = field(default_factory=list)
     typist: str | None = None  # the actor key of whoever typed it
+    edited_at: datetime | None = None
+    editor: str | None = None  # the actor key of whoever last edited it
+    edited_by: str | None = None  # the role typing that edit for the author, if any
     start: int = 0
     end: int = 0
 
@@ -114,16 +157,22 @@ def entries(material: Material) -> list[Entry]:
     """Every contribution and récit proposal the exports show, in the order they were made."""
     seqs: dict[str, int] = {}
     typists: dict[str, str] = {}
+    editors: dict[str, tuple[str, str | None]] = {}
     for event in material.events:
         key = event.data.get("contribution_id") or event.data.get("proposal_id")
         if event.type in (ev.CONTRIBUTION_ADDED, ev.PROPOSAL_SUBMITTED) and key:
             seqs.setdefault(str(key), event.seq)
             typists.setdefault(str(key), event.actor)
+        if event.type in (ev.CONTRIBUTION_EDITED, ev.PROPOSAL_EDITED) and key:
+            role = event.data.get("entered_by")
+            editors[str(key)] = (event.actor, str(role) if role else None)
     items = material.board_links
     found = [_from_contribution(c, items.get(c.id, [])) for c in material.contributions()]
     found += [_from_proposal(material, p) for p in material.proposals()]
     for entry in found:
         entry.typist = typists.get(entry.key)
+        if entry.edited_at is not None:
+            entry.editor, entry.edited_by = editors.get(entry.key, (None, None))
         if material.is_withdrawn(entry.author_id):  # title and body are both the marker
             entry.title = entry.reference = ""
     # A raised hand nobody wrote down has no words to select.
@@ -144,6 +193,7 @@ def _from_contribution(c: Contribution, item_ids: list[str]) -> Entry:
         reference=_clean(c.reference),
         item_ids=item_ids,
         replies_to=list(c.replies_to),
+        edited_at=c.edited_at,
     )
 
 
@@ -158,6 +208,7 @@ def _from_proposal(material: Material, p: Proposal) -> Entry:
         at=p.submitted_at,
         body=_clean(p.body),
         title=_clean(p.title),
+        edited_at=p.edited_at,
     )
 
 
@@ -207,8 +258,10 @@ class NoteText:
     guid: str
     name: str
     text: str
-    author: str | None
+    author: str | None  # user GUIDs
     at: datetime
+    modifier: str | None
+    modified_at: datetime
 
 
 class Project:
@@ -227,7 +280,10 @@ class Project:
 
     @cached_property
     def notes(self) -> list[NoteText]:
-        """The synthesis (saved, else the draft) and the method note, dated."""
+        """The synthesis (saved, else the draft) and the method note, dated.
+
+        A saved synthesis was made with its first version and changed with its latest.
+        """
         text, author, at = self.synthesis()
         version = self.state.synthesis_version
         name = (
@@ -235,18 +291,24 @@ class Project:
             if version
             else _("Synthèse (brouillon)")
         )
+        versions = self.state.synthesis_versions
+        first = versions[0] if versions else None
         return [
             NoteText(
                 self.guid("note/synthesis"),
                 name,
-                text,
+                _clean(text),  # the file and the inline copy: the same characters
+                self.user_of(first.author) if first else None,
+                first.at if first else self.modified_at,
                 self.user_of(author),
                 at or self.modified_at,
             ),
             NoteText(
                 self.guid("note/method"),
                 _("Note de méthode"),
-                method_note(self.material),
+                _clean(method_note(self.material)),
+                self.creator,
+                self.modified_at,
                 self.creator,
                 self.modified_at,
             ),
@@ -297,6 +359,10 @@ class Project:
     def item_code(self, item_id: str) -> str:
         return self.guid(f"code/item/{item_id}")
 
+    @staticmethod
+    def round_name(rank: int) -> str:
+        return _("Tour %(number)s", number=rank)
+
     def codings(self, entry: Entry) -> list[tuple[str, str]]:
         """(code guid, what the coding is of) for each code an entry gets."""
         found = [(self.step_code(entry.step_index), "step")]
@@ -306,10 +372,33 @@ class Project:
         if entry.recit is not None and entry.recit < len(self.state.recits):
             found.append((self.recit_code(entry.recit), "recit"))
         found += [(self.item_code(item_id), f"item/{item_id}") for item_id in entry.item_ids]
+        if entry.author_id in self.case_names:  # the case's own code: see the module docstring
+            found.append((self.case_guid(entry.author_id), "case"))
         return found
 
     def case_guid(self, participant_id: str) -> str:
+        """The GUID of a participant's case, and of the code standing for it."""
         return self.guid(f"case/{participant_id}")
+
+    @cached_property
+    def case_names(self) -> dict[str, str]:
+        """Participant id → case name, for each case: as the exports name them, each
+        name used once among cases and codable codes (QualCoder keeps one of each)."""
+        material, state = self.material, self.state
+        taken = {material.step_label(i) for i in range(len(material.protocol.steps))}
+        taken |= {self.round_name(rank) for rank in material.round_numbers.values()}
+        taken |= {material.recit_title(i) for i in range(len(state.recits))}
+        taken |= {item.title for item in state.board.values()}
+        names: dict[str, str] = {}
+        for pid in self.participants():
+            base = name = material.speaker(pid)
+            number = 1
+            while name in taken:
+                number += 1
+                name = f"{base} ({number})"
+            taken.add(name)
+            names[pid] = name
+        return names
 
     def selection_guid(self, entry: Entry) -> str:
         return self.guid(f"selection/{entry.key}")
@@ -391,7 +480,7 @@ def _codebook(root, project: Project) -> None:
         _code(steps, project.step_code(index), material.step_label(index), codable=True)
     rounds = _code(codes, project.guid("code/rounds"), _("Tours"), codable=False)
     for rank in sorted(material.round_numbers.values()):
-        _code(rounds, project.round_code(rank), _("Tour %(number)s", number=rank), codable=True)
+        _code(rounds, project.round_code(rank), project.round_name(rank), codable=True)
     recits = _code(codes, project.guid("code/recits"), _("Récits"), codable=False)
     for index in range(len(state.recits)):
         _code(recits, project.recit_code(index), material.recit_title(index), codable=True)
@@ -410,16 +499,18 @@ def _codebook(root, project: Project) -> None:
             code = _code(group, project.item_code(item.id), item.title, codable=True, colour=colour)
             if item.formulation:
                 _el(code, "Description", item.formulation)
+    people = _code(codes, project.guid("code/participants"), _("Participants"), codable=False)
+    for pid, name in project.case_names.items():
+        _code(people, project.case_guid(pid), name, codable=True)
 
 
 def _cases(root, project: Project, function_guid: str) -> None:
     material = project.material
-    people = project.participants()
-    if not people:
+    if not project.case_names:
         return
     cases = _el(root, "Cases")
-    for pid in people:
-        case = _el(cases, "Case", guid=project.case_guid(pid), name=material.speaker(pid))
+    for pid, name in project.case_names.items():
+        case = _el(cases, "Case", guid=project.case_guid(pid), name=name)
         value = _el(case, "VariableValue")
         _el(value, "VariableRef", targetGUID=function_guid)
         _el(value, "TextValue", material.state.participants[pid].function)
@@ -445,8 +536,12 @@ def _sources(root, project: Project) -> None:
         "Description",
         _("Toutes les contributions de la séance, dans l'ordre où elles ont été faites."),
     )
+    shown = {entry.key: entry for entry in project.transcript.entries}
     for entry in project.transcript.entries:
         typist = project.user_of(entry.typist, entry.entered_by)
+        editor = typist
+        if entry.edited_at is not None:
+            editor = project.user_of(entry.editor, entry.edited_by)
         selection = _el(
             source,
             "PlainTextSelection",
@@ -456,7 +551,12 @@ def _sources(root, project: Project) -> None:
             endPosition=str(entry.end),
             creatingUser=typist,
             creationDateTime=_iso(entry.at),
+            modifyingUser=editor,
+            modifiedDateTime=_iso(entry.edited_at or entry.at),
         )
+        answered = [shown[key] for key in entry.replies_to if key in shown]
+        if answered:  # what QualCoder reads of a reply: see the module docstring
+            _el(selection, "Description", "\n".join(replies(material, a) for a in answered))
         for code, what in project.codings(entry):
             user, at = typist, entry.at
             if what.startswith("item/"):  # coded by whoever put it on the board
@@ -470,6 +570,18 @@ def _sources(root, project: Project) -> None:
                 creationDateTime=_iso(at),
             )
             _el(coding, "CodeRef", targetGUID=code)
+
+
+def replies(material: Material, answered: Entry) -> str:
+    """« Répond à [10:07] 2.2 … — Bruno : « the first words… » »."""
+    words = answered.body
+    if len(words) > _QUOTE_LENGTH:
+        words = words[:_QUOTE_LENGTH].rstrip() + "…"
+    return _(
+        "Répond à %(heading)s : « %(words)s »",
+        heading=heading(material, answered),
+        words=words,
+    )
 
 
 def _notes(root, project: Project) -> list[str]:
@@ -488,14 +600,18 @@ def _notes(root, project: Project) -> list[str]:
             plainTextPath=f"internal://{note.guid}.txt",
             creatingUser=note.author,
             creationDateTime=_iso(note.at),
-            modifiedDateTime=_iso(note.at),
+            modifyingUser=note.modifier,
+            modifiedDateTime=_iso(note.modified_at),
         )
         _el(element, "PlainTextContent", note.text)
     return [note.guid for note in project.notes]
 
 
 def _links(root, project: Project) -> None:
-    """« répond à »: a contribution that answers another one, both shown."""
+    """« répond à »: a contribution that answers another one, both shown.
+
+    Also in the replying selection's description, for QualCoder: see the module docstring.
+    """
     shown = {e.key: e for e in project.transcript.entries}
     pairs = [
         (entry, shown[target])

@@ -23,6 +23,7 @@ NS = {"q": to_qdpx.NAMESPACE}
 
 @dataclass
 class Unpacked:
+    data: bytes  # the .qdpx itself
     files: dict[str, bytes]
     root: etree._Element
     text: str  # the transcript source
@@ -58,7 +59,7 @@ def unpack(data: bytes) -> Unpacked:
     path = source.get("plainTextPath")
     assert path.startswith("internal://")
     text = files["sources/" + path.removeprefix("internal://")].decode("utf-8")
-    return Unpacked(files, root, text)
+    return Unpacked(data, files, root, text)
 
 
 @pytest.fixture
@@ -74,6 +75,76 @@ def refi_schema(path: Path = SCHEMA) -> etree.XMLSchema:
             pytest.fail(reason)
         pytest.skip(reason)
     return etree.XMLSchema(etree.parse(str(path)))
+
+
+@dataclass
+class QualCoderProject:
+    """What QualCoder's REFI-QDA importer keeps of a .qdpx: its tables, as rows."""
+
+    codes: dict[str, str]  # code_name: cid (here the code's GUID) → name
+    code_text: list[dict]  # one row per coding of a text selection
+    cases: dict[str, str]  # cases: name → GUID
+    case_text: dict[str, list[dict]]  # case_text: case name → its rows
+    journals: dict[str, tuple[str, str]]  # journal: name → (text, date)
+
+
+def qualcoder_import(data: bytes) -> QualCoderProject:
+    """The project as ccbogel/QualCoder's ``src/qualcoder/refi.py`` imports it.
+
+    ``sub_codes``: a code is a category only when ``isCodable="false"``; a second code
+    of the same name is refused (unique names). ``load_text_source``: the file read as
+    UTF-8 text, each selection sliced ``fulltext[pos0:pos1]``, its Description the memo
+    of each of its codings. ``parse_notes``: a journal per named note, its text read
+    from the file at ``plainTextPath``, its date required. ``parse_cases`` reads names
+    only (unique); ``clean_up_case_codes_and_case_text`` moves the codings of a code
+    whose GUID is a case's GUID to that case.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    root = etree.fromstring(files["project.qde"])
+
+    def raw(path: str) -> bytes:  # "internal://x.txt" → sources/x.txt
+        return files["sources" + path.split("internal:/")[1]]
+
+    def read(path: str) -> str:  # open(…, encoding="utf-8", errors="replace").read()
+        return io.TextIOWrapper(io.BytesIO(raw(path)), encoding="utf-8", errors="replace").read()
+
+    def date(element) -> str:
+        found = element.get("creationDateTime") or element.get("modifiedDateTime")
+        return found.replace("T", " ").replace("Z", "")  # None would raise, as there
+
+    codes: dict[str, str] = {}
+    for code in root.iterfind(".//q:CodeBook//q:Code", NS):
+        if code.get("isCodable") != "false" and code.get("name") not in codes.values():
+            codes[code.get("guid")] = code.get("name")
+    code_text = []
+    for source in root.iterfind("q:Sources/q:TextSource", NS):
+        fulltext = read(source.get("plainTextPath"))
+        if raw(source.get("plainTextPath")).split(b"\n", 1)[0].endswith(b"\r"):
+            fulltext = fulltext.replace("\n", "\n ")  # Windows line breaks, as it guesses
+        for selection in source.iterfind("q:PlainTextSelection", NS):
+            pos0, pos1 = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            memo = selection.findtext("q:Description", "", NS)
+            for coding in selection.iterfind("q:Coding", NS):
+                guid = coding[0].get("targetGUID")
+                cid = guid if guid in codes else None
+                row = {"cid": cid, "seltext": fulltext[pos0:pos1], "memo": memo}
+                code_text.append({**row, "pos0": pos0, "pos1": pos1, "date": date(selection)})
+    journals = {
+        note.get("name"): (read(note.get("plainTextPath")), date(note))
+        for note in root.iterfind("q:Notes/q:Note", NS)
+    }
+    cases: dict[str, str] = {}
+    for case in root.iterfind("q:Cases/q:Case", NS):
+        if case.get("name") is not None and case.get("name") not in cases:
+            cases[case.get("name")] = case.get("guid")
+    case_text: dict[str, list[dict]] = {name: [] for name in cases}
+    for name, guid in cases.items():
+        if guid in codes:
+            del codes[guid]
+            case_text[name] = [row for row in code_text if row["cid"] == guid]
+            code_text = [row for row in code_text if row["cid"] != guid]
+    return QualCoderProject(codes, code_text, cases, case_text, journals)
 
 
 def test_project_is_valid_against_the_refi_qda_schema(qdpx):
@@ -105,10 +176,16 @@ def test_each_contribution_and_proposal_is_a_selection_over_exactly_its_words(ma
     assert starts == sorted(starts)
 
 
-def test_the_codebook_has_every_step_round_recit_and_board_item(material, qdpx):
+def test_the_codebook_has_every_step_round_recit_board_item_and_case(material, qdpx):
     codes = qdpx.all("q:CodeBook/q:Codes/q:Code")
-    assert [c.get("name") for c in codes] == ["Étapes", "Tours", "Récits", "Analyse"]
-    steps, rounds, recits, analysis = codes
+    assert [c.get("name") for c in codes] == [
+        "Étapes",
+        "Tours",
+        "Récits",
+        "Analyse",
+        "Participants",
+    ]
+    steps, rounds, recits, analysis, participants = codes
     assert [c.get("name") for c in steps] == [
         material.step_label(i) for i in range(len(material.protocol.steps))
     ]
@@ -123,6 +200,11 @@ def test_the_codebook_has_every_step_round_recit_and_board_item(material, qdpx):
         assert code.get("isCodable") == "true"
     assert qdpx.code("Le travail invisible").getparent().get("name") == "Convergences"
     assert qdpx.code("Qui porte la responsabilité ?").getparent().get("name") == "Nœuds"
+    # A codable code per case, with the case's GUID and name (see QualCoder below).
+    assert participants.get("isCodable") == "false"
+    cases = [(c.get("guid"), c.get("name")) for c in qdpx.all("q:Cases/q:Case")]
+    assert [(c.get("guid"), c.get("name")) for c in participants] == cases
+    assert {c.get("isCodable") for c in participants} == {"true"}
 
 
 def test_selections_are_coded_with_their_step_round_recit_and_board_items(qdpx):
@@ -133,11 +215,15 @@ def test_selections_are_coded_with_their_step_round_recit_and_board_items(qdpx):
         "Tour 1",
         recit,
         "Le travail invisible",
+        "médiatrice numérique",
     }
-    assert qdpx.coded(qdpx.selection("Je rejoins éducateur de rue : la machine fixe les règles.")) == {
+    assert qdpx.coded(
+        qdpx.selection("Je rejoins éducateur de rue : la machine fixe les règles.")
+    ) == {
         "2.4 Deuxième tour de table",
         "Tour 2",
         recit,
+        "médiatrice numérique",
     }
     # Theory and hypotheses link to board items; an accepted suggestion made its item.
     theory = qdpx.selection("Ne pas obtenir un droit faute d'y accéder.")
@@ -146,9 +232,11 @@ def test_selections_are_coded_with_their_step_round_recit_and_board_items(qdpx):
         "Quand l'aide passe par le téléphone de l'AS, qui répond d'une erreur ?"
     )
     assert "Qui porte la responsabilité ?" in qdpx.coded(suggestion)
-    # Outside the récit block: the step only.
+    # Outside the récit block: the step and the speaker only; the researchers' own words
+    # are nobody's case.
     perspective = qdpx.selection("Garder un guichet humain dans chaque commune.")
-    assert qdpx.coded(perspective) == {"4 Perspectives pratiques"}
+    assert qdpx.coded(perspective) == {"4 Perspectives pratiques", "éducateur de rue"}
+    assert qdpx.coded(theory) == {"3.2 Apports théoriques", recit, "Le travail invisible"}
 
 
 def test_researchers_are_users_and_the_typist_creates_the_selection(qdpx):
@@ -269,3 +357,109 @@ def test_a_session_that_never_started_is_a_valid_empty_project(app_context):
     assert [c.get("name") for c in qdpx.all("q:Cases/q:Case")] == ["AS en CPAS"]
     schema = refi_schema()
     assert schema.validate(qdpx.root), schema.error_log
+
+
+def test_qualcoder_links_each_case_to_each_of_its_persons_words(qdpx):
+    imported = qualcoder_import(qdpx.data)
+    selections = {s.get("guid"): s for s in qdpx.all(".//q:PlainTextSelection")}
+    assert imported.cases.keys() == {c.get("name") for c in qdpx.all("q:Cases/q:Case")}
+    for case in qdpx.all("q:Cases/q:Case"):
+        # As the standard says it (NVivo, ATLAS.ti, MAXQDA) and as QualCoder reads it.
+        refs = case.findall("q:SelectionRef", NS)
+        expected = [qdpx.words(selections[ref.get("targetGUID")]) for ref in refs]
+        assert [row["seltext"] for row in imported.case_text[case.get("name")]] == expected
+        assert expected  # everyone spoke, the withdrawn participant's words marked
+    assert [row["seltext"] for row in imported.case_text["éducateur de rue"]] == [
+        "Avait-elle une adresse e-mail ?",
+        f"La borne décide à la place des gens. {SCRIPT}",
+        "La numérisation déplace le travail vers les AS.",
+        "Garder un guichet humain dans chaque commune.",
+    ]
+    # Every coding found its code; no code is left standing for a case.
+    assert all(row["cid"] is not None for row in imported.code_text)
+    assert not set(imported.codes.values()) & imported.cases.keys()
+    assert "Le travail invisible" in imported.codes.values()
+
+
+def test_qualcoder_reads_dated_notes_and_selections(material, qdpx):
+    imported = qualcoder_import(qdpx.data)
+    assert imported.journals.keys() == {"Synthèse (version 1)", "Note de méthode"}
+    text, day = imported.journals["Synthèse (version 1)"]
+    assert text == material.state.synthesis_text
+    assert day == "2026-12-01 13:24:00"
+    assert "mag-complet" in imported.journals["Note de méthode"][0]
+    when = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+    for selection in qdpx.all(".//q:PlainTextSelection"):
+        assert when.fullmatch(selection.get("creationDateTime"))
+        assert when.fullmatch(selection.get("modifiedDateTime"))
+        assert selection.get("modifiedDateTime") >= selection.get("creationDateTime")
+        for coding in selection.findall("q:Coding", NS):
+            assert when.fullmatch(coding.get("creationDateTime"))
+    for note in qdpx.all("q:Notes/q:Note"):
+        assert when.fullmatch(note.get("modifiedDateTime"))
+
+
+def test_a_reply_is_a_link_and_what_qualcoder_keeps_of_it(qdpx):
+    reply = qdpx.selection("Je rejoins éducateur de rue : la machine fixe les règles.")
+    answered = qdpx.selection(f"La borne décide à la place des gens. {SCRIPT}")
+    # The standard's link, for the importers that read links.
+    [link] = qdpx.all("q:Links/q:Link")
+    assert (link.get("originGUID"), link.get("targetGUID")) == (
+        reply.get("guid"),
+        answered.get("guid"),
+    )
+    # QualCoder drops links between selections: it reads the reply's description.
+    memos = {
+        row["memo"]
+        for row in qualcoder_import(qdpx.data).code_text
+        if row["seltext"] == qdpx.words(reply)
+    }
+    assert memos == {
+        f"Répond à {answered.get('name')} : « La borne décide à la place des gens. {SCRIPT} »"
+    }
+    assert answered.find("q:Description", NS) is None
+
+
+def test_text_beyond_the_basic_plane_is_counted_as_importers_slice_it(app_context):
+    """Positions count code points: 👍 and 𝔘 are one each, not two UTF-16 units."""
+    story = Story()
+    awa, bruno = story.group(2)
+    story.go_to_kind("proposals")
+    story.choose(story.propose(awa, "La borne 🏧"))
+    story.go_to_kind("questions")
+    asked = "Merci 👍 : 𝔘ne borne, 𝔘n code, ça marche ?"
+    story.do(bruno, "contribute", contribution_id="q-000001", body=asked)
+    story.wait(minutes=2)
+    # A lone surrogate a browser may send cannot be UTF-8: it is dropped, before counting.
+    story.do(bruno, "contribute", contribution_id="q-000002", body="Et \ud83d ensuite 🙂 ?")
+    story.do(
+        awa, "answer_question", contribution_id="a-000001", question_id="q-000001", body="Non."
+    )
+    data = to_qdpx.export(material_of(story))
+    qdpx = unpack(data)
+    expected = ["Il était une fois.", asked, "Et  ensuite 🙂 ?", "Non."]
+    selections = qdpx.all(".//q:PlainTextSelection")
+    assert [qdpx.words(s) for s in selections] == expected
+    imported = qualcoder_import(data)
+    assert [row["seltext"] for row in imported.case_text["Bruno"]] == expected[1:3]
+    assert [row["seltext"] for row in imported.case_text["Awa"]] == [expected[0], expected[3]]
+    # Counted in UTF-16 units, as a .NET or Java reader might, the answer would start later.
+    answer = selections[-1]
+    start = int(answer.get("startPosition"))
+    assert len(qdpx.text[:start].encode("utf-16-le")) // 2 > start
+    schema = refi_schema()
+    assert schema.validate(qdpx.root), schema.error_log
+
+
+def test_two_people_of_the_same_function_are_two_cases_in_qualcoder(app_context):
+    story = Story()
+    first = story.join("Awa", "AS en CPAS")
+    second = story.join("Bintou", "AS en CPAS")
+    story.go_to_kind("proposals")
+    story.propose(first, "Le guichet")
+    story.propose(second, "La borne")
+    qdpx = unpack(to_qdpx.export(material_of(story)))
+    names = [c.get("name") for c in qdpx.all("q:Cases/q:Case")]
+    assert names == ["AS en CPAS", "AS en CPAS (2)"]
+    imported = qualcoder_import(qdpx.data)
+    assert [len(imported.case_text[name]) for name in names] == [1, 1]
