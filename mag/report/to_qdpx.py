@@ -67,7 +67,6 @@ import io
 import re
 import uuid
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -77,6 +76,7 @@ from lxml import etree
 
 from mag.domain import events as ev
 from mag.domain.state import BoardKind, Contribution, Proposal
+from mag.report import method
 from mag.report.material import Material, role_label
 from mag.report.synthesis import draft
 
@@ -638,66 +638,60 @@ def _links(root, project: Project) -> None:
 
 
 def method_note(material: Material) -> str:
-    """Protocol, dates, real and planned time of each step, number of participants."""
-    state = material.state
+    """Protocol, question, dates, who took part, real and planned time of each step.
+
+    The same facts as the synthesis's « Note de méthode » (:mod:`mag.report.method`),
+    as plain text.
+    """
+    known = method.facts(material)
     lines = [
         _(
             "Protocole : %(title)s (%(name)s)",
-            title=material.protocol.title,
-            name=state.protocol_name,
+            title=known.protocol_title,
+            name=known.protocol_name,
         ),
     ]
-    if state.question:
-        lines.append(_("Question : %(question)s", question=state.question))
-    if state.planned_dates:
-        dates = ", ".join(_date(d) for d in state.planned_dates)
+    if known.question:
+        lines.append(_("Question : %(question)s", question=known.question))
+    if known.planned_dates:
+        dates = ", ".join(_date(d) for d in known.planned_dates)
         lines.append(_("Dates prévues : %(dates)s", dates=dates))
-    if state.visits:
-        start = material.local(state.visits[0].started_at)
-        end = material.local(state.visits[-1].ended_at or _last(material))
+    if known.started_at is not None:
+        start = material.local(known.started_at)
+        end = _("en cours")
+        if known.ended_at is not None:
+            end = material.local(known.ended_at).strftime("%d/%m/%Y %H:%M")
         lines.append(
             _(
-                "Séance : le %(date)s, de %(start)s à %(end)s (fuseau horaire : %(zone)s)",
-                date=start.strftime("%d/%m/%Y"),
-                start=start.strftime("%H:%M"),
-                end=end.strftime("%H:%M"),
-                zone=str(material.timezone),
+                "Séance : du %(start)s au %(end)s (fuseau horaire : %(zone)s)",
+                start=start.strftime("%d/%m/%Y %H:%M"),
+                end=end,
+                zone=known.timezone,
             )
         )
-    people = list(state.participants.values())
-    withdrawn = sum(1 for p in people if p.withdrawn_at is not None)
-    lines.append(_("Participant·es : %(count)s", count=len(people)))
-    if withdrawn:
-        lines.append(_("Retraits du consentement : %(count)s", count=withdrawn))
-    if state.visits:
-        lines += ["", _("Temps passé par étape (réel / prévu) :")]
-        now = _last(material)
-        for (index, recit), seconds in _durations(state.visits, now):
-            label = material.step_label(index)
-            if recit is not None:
-                label += f" — {material.recit_title(recit)}"
-            planned = material.protocol.steps[index].duration_minutes
-            lines.append(
-                _(
-                    "- %(step)s : %(spent)s min / %(planned)s min",
-                    step=label,
-                    spent=round(seconds / 60),
-                    planned=planned,
-                )
+    lines.append(_("Participant·es : %(count)s", count=method.participants_text(known)))
+    lines += ["", _("Temps passé par étape (réel / prévu) :")]
+    for step in known.steps:
+        label = material.step_label(step.index)
+        if step.recit is not None:
+            label += f" — {material.recit_title(step.recit)}"
+        spent = str(round(step.spent)) if step.spent is not None else "—"
+        lines.append(
+            _(
+                "- %(step)s : %(spent)s min / %(planned)s min",
+                step=label,
+                spent=spent,
+                planned=step.planned,
             )
+        )
+    lines.append(
+        _(
+            "Total : %(spent)s min / %(planned)s min",
+            spent=round(known.spent_total),
+            planned=known.planned_total,
+        )
+    )
     return "\n".join(lines) + "\n"
-
-
-def _durations(visits: Iterable, now: datetime) -> list[tuple[tuple[int, int | None], float]]:
-    totals: dict[tuple[int, int | None], float] = {}
-    for visit in visits:
-        key = (visit.step_index, visit.recit)
-        totals[key] = totals.get(key, 0.0) + visit.seconds(now)
-    return list(totals.items())
-
-
-def _last(material: Material) -> datetime:
-    return material.events[-1].at if material.events else material.session.created_at
 
 
 def _date(value: str) -> str:

@@ -13,6 +13,7 @@ from story import PLACE, REAL_NAME, SCRIPT, WITHDRAWN_WORDS, Story, material_of
 
 from mag.domain import events as ev
 from mag.report import to_qdpx
+from mag.report.markdown import sections
 from mag.report.material import SessionFile, build
 from mag.report.synthesis import draft
 
@@ -305,6 +306,22 @@ def test_the_synthesis_and_the_method_note_are_notes(material, qdpx):
         assert stored == note.findtext("q:PlainTextContent", namespaces=NS)
     refs = [r.get("targetGUID") for r in qdpx.all("q:NoteRef")]
     assert refs == [n.get("guid") for n in notes.values()]
+
+
+def test_the_method_note_says_what_the_reports_say(material, qdpx):
+    """Who took part and each step's minutes: the same figures as the synthesis's note."""
+    note = to_qdpx.method_note(material)
+    report = {s.title: s.text for s in sections(draft(material))}["Note de méthode"]
+    counted = re.search(r"\*\*Participants :\*\* (.+)", report).group(1)
+    assert f"Participant·es : {counted}\n" in note
+    assert counted == "4 participant·es (dont 1 a retiré son consentement)"
+    rows = [r for r in report.splitlines() if r.startswith("| ") and r[2:3].isdigit()]
+    assert len(rows) == note.count(" min / ") - 1  # every step, then the total
+    for row in rows:
+        number, title, recit, planned, spent = (c.strip() for c in row.strip("|").split("|"))
+        label = f"{number.replace(chr(92), '')} {title}"
+        line = next(line for line in note.splitlines() if line.startswith(f"- {label}"))
+        assert line.endswith(f" : {spent} min / {planned} min"), line
 
 
 def test_an_unsaved_synthesis_gives_the_draft(app_context, played):
