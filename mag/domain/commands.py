@@ -42,7 +42,9 @@ QUESTION_MAX = 1000
 CONVENTION_MAX = 20000
 DATE_MAX = 40
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and halves of a UTF-16 pair left alone (JSON can carry them, no
+# UTF-8 text can: PostgreSQL and every export would refuse them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def clean_text(value: object, label: str, limit: int, *, required: bool = True) -> str:

@@ -189,6 +189,16 @@ def test_proposal_text_limits(story, title, body, code):
     assert story.state.proposals == {}
 
 
+def test_text_keeps_every_character_but_controls_and_lone_surrogates(story):
+    amina = story.join("Amina")
+    story.go_to_kind("proposals")
+    body = "Un 👍 et 𝔘,\x07 une moitié \ud83d seule, \udc4d l'autre."
+    story.do(amina, "submit_proposal", proposal_id="prop-0001", title="T", body=body)
+    stored = story.state.proposals["prop-0001"].body
+    assert stored == "Un 👍 et 𝔘, une moitié  seule,  l'autre."
+    stored.encode("utf-8")  # any UTF-8 store or file takes it
+
+
 def test_a_proposal_id_is_made_by_the_client_and_cannot_be_reused(story):
     amina = story.join("Amina")
     story.go_to_kind("proposals")
