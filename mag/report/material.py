@@ -141,6 +141,11 @@ class Material:
     def session_id(self) -> str:
         return self.session.session_id
 
+    @property
+    def last_changed(self) -> datetime:
+        """When the session last changed: its last event, else its creation."""
+        return self.events[-1].at if self.events else self.session.created_at
+
     def is_withdrawn(self, participant_id: str | None) -> bool:
         participant = self.state.participants.get(participant_id or "")
         return participant is not None and participant.withdrawn_at is not None

@@ -76,7 +76,7 @@ def facts(material: Material) -> Facts:
 
 def minutes_spent(material: Material) -> dict[tuple[int, int | None], float]:
     """Minutes spent at each place, from the visits (an open visit runs to the last event)."""
-    last = material.events[-1].at if material.events else material.session.created_at
+    last = material.last_changed
     spent: dict[tuple[int, int | None], float] = defaultdict(float)
     for visit in material.state.visits:
         spent[(visit.step_index, visit.recit)] += visit.seconds(last) / 60

@@ -11,10 +11,8 @@ participant typed (a ``<script>`` tag included) stays literal characters.
 
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC
 from functools import cache
 
 from docx import Document
@@ -29,6 +27,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+from mag.report import zipped
 from mag.report.material import Material
 from mag.report.to_html import body, title_of
 
@@ -444,21 +443,4 @@ def _field(p: etree._Element, instruction: str, shown: str) -> None:
 def export(material: Material) -> bytes:
     out = io.BytesIO()
     document_of(material).save(out)
-    return _stable(out.getvalue(), material)
-
-
-def _stable(data: bytes, material: Material) -> bytes:
-    """The same bytes for the same session: zip entries dated by the session, not the clock."""
-    at = material.events[-1].at if material.events else material.session.created_at
-    stamp = max(at.astimezone(UTC).timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    return zipped.restamped(out.getvalue(), material.last_changed)

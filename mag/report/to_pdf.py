@@ -395,5 +395,5 @@ def compile_pdf(document: bytes, timestamp: int) -> bytes:
 
 
 def export(material: Material) -> bytes:
-    at = material.events[-1].at if material.events else material.session.created_at
+    at = material.last_changed
     return compile_pdf(source(material).encode("utf-8"), int(at.timestamp()))

@@ -63,10 +63,8 @@ GUIDs are derived from the session id, and the zip carries fixed dates, so
 exporting the same session twice gives the same bytes.
 """
 
-import io
 import re
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -76,7 +74,7 @@ from lxml import etree
 
 from mag.domain import events as ev
 from mag.domain.state import BoardKind, Contribution, Proposal
-from mag.report import method
+from mag.report import method, zipped
 from mag.report.material import Material, role_label
 from mag.report.synthesis import draft
 
@@ -102,23 +100,7 @@ def export(material: Material) -> bytes:
         (f"sources/{project.source_guid}.txt", project.transcript.text.encode()),
         *((f"sources/{note.guid}.txt", note.text.encode()) for note in project.notes),
     ]
-    stamp = _zip_date(project.modified_at)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, whatever the platform exporting
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return buffer.getvalue()
-
-
-def _zip_date(at: datetime) -> tuple[int, int, int, int, int, int]:
-    at = at.astimezone(UTC)
-    if at.year < 1980:  # the earliest date a zip entry can carry
-        return (1980, 1, 1, 0, 0, 0)
-    return (at.year, at.month, at.day, at.hour, at.minute, at.second)
+    return zipped.written(files, project.modified_at)
 
 
 # ------------------------------------------------------------------ the transcript
@@ -273,7 +255,7 @@ class Project:
         self.transcript = transcript(material)
         self.source_guid = self.guid("source/transcript")
         self.created_at = material.session.created_at
-        self.modified_at = material.events[-1].at if material.events else self.created_at
+        self.modified_at = material.last_changed
 
     def guid(self, name: str) -> str:
         return str(uuid.uuid5(_GUIDS, f"{self.material.session_id}/{name}"))

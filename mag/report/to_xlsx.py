@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from mag.domain.state import BoardKind, ContributionKind, Level
+from mag.report import zipped
 from mag.report.material import Material
 from mag.report.synthesis import board_kind_label, evaluation_lead
 from mag.report.to_csv import Row, header, participant_ids, rows
@@ -61,7 +62,7 @@ def export(material: Material) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()  # not workbook.save(): it dates the file now
-    return _stable(out.getvalue(), material)
+    return zipped.restamped(out.getvalue(), material.last_changed)
 
 
 # ---------------------------------------------------------------- the sheets
@@ -270,11 +271,6 @@ def _shown(value: object) -> int:
 # ---------------------------------------------------------------- the same bytes every time
 
 
-def _dated(material: Material) -> datetime:
-    """When the session last changed: the last event, else its creation."""
-    return material.events[-1].at if material.events else material.session.created_at
-
-
 def _properties(workbook: Workbook, material: Material) -> None:
     properties = workbook.properties
     properties.title = material.state.title
@@ -283,21 +279,4 @@ def _properties(workbook: Workbook, material: Material) -> None:
     properties.language = str(get_locale())
     # openpyxl writes naive datetimes as UTC
     properties.created = material.session.created_at.astimezone(UTC).replace(tzinfo=None)
-    properties.modified = _dated(material).astimezone(UTC).replace(tzinfo=None)
-
-
-def _stable(data: bytes, material: Material) -> bytes:
-    """The zip again, each entry dated by the session rather than by the clock."""
-    stamp = max(_dated(material).astimezone(UTC).timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3  # Unix, whatever the platform exporting
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    properties.modified = material.last_changed.astimezone(UTC).replace(tzinfo=None)
