@@ -7,6 +7,7 @@ database still agree. Publishing happens after the commit and under the
 session's lock, so every browser receives events in sequence order.
 """
 
+import logging
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -33,6 +34,10 @@ from mag.models import utcnow
 
 Publish = Callable[[str, Sequence[Event]], None]
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+# After these, the session's state leaves memory (built again from the log when read):
+# a withdrawal erased words from the log; an archived session changes no more.
+_FORGETTING = frozenset({ev.CONSENT_WITHDRAWN, ev.SESSION_ARCHIVED})
 
 
 @dataclass
@@ -81,6 +86,10 @@ class Live:
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
+    def holds(self, session_id: str) -> bool:
+        """Whether this process keeps the session's state in memory."""
+        return session_id in self._cache
+
     def lock(self, session_id: str) -> threading.Lock:
         with self._locks_guard:
             return self._locks.setdefault(session_id, threading.Lock())
@@ -92,20 +101,38 @@ class Live:
         when ``for_update``), and the events newer than the cache, if any: the cost
         does not grow with the session's history.
         """
-        last_seq = services.last_seq(db, session_id, for_update=for_update)
+        try:
+            last_seq = services.last_seq(db, session_id, for_update=for_update)
+        except DomainError:
+            self._cache.pop(session_id, None)  # purged (by `mag purge`, say): forget it
+            raise
         cached = self._cache.get(session_id)
         if cached is None:
             protocol = parse_protocol(services.protocol_source(db, session_id))
             cached = self._cache[session_id] = _Cached(SessionState(session_id), protocol)
         if cached.state.seq < last_seq:
-            state = cached.state
-            answered = state.seq == 0  # a new cache: the pool is read once
-            for event in services.events_after(db, session_id, state.seq):
-                state.apply(event)
-                answered = answered or event.type == ev.EVALUATION_DONE
-            if answered:  # the answers kept apart from the log (ev.KEPT_APART)
-                state.evaluation_answers = services.pooled_answers(db, session_id)
+            with self._dropped_if_broken(session_id):
+                state = cached.state
+                answered = state.seq == 0  # a new cache: the pool is read once
+                for event in services.events_after(db, session_id, state.seq):
+                    state.apply(event)
+                    answered = answered or event.type == ev.EVALUATION_DONE
+                if answered:  # the answers kept apart from the log (ev.KEPT_APART)
+                    state.evaluation_answers = services.pooled_answers(db, session_id)
         return cached
+
+    @contextmanager
+    def _dropped_if_broken(self, session_id: str) -> Iterator[None]:
+        """Forget the session's state if folding events into it fails halfway.
+
+        A state with some of an event applied is wrong for every later command; the
+        next one builds it again from the log.
+        """
+        try:
+            yield
+        except BaseException:
+            self._cache.pop(session_id, None)
+            raise
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -232,13 +259,18 @@ class Live:
                 "conflict",
                 N_("Conflit d'écriture : la commande n'a pas été enregistrée, réessayez."),
             ) from None
-        for event in stored:
-            cached.state.apply(event)
-        cached.state.evaluation_answers.extend(a["answers"] for a in apart)
+        try:
+            with self._dropped_if_broken(session_id):
+                for event in stored:
+                    cached.state.apply(event)
+                cached.state.evaluation_answers.extend(a["answers"] for a in apart)
+        except Exception:
+            # Committed all the same: answered and published; the log is the truth.
+            log.exception("folding committed events of %s failed", session_id)
         self.publish(session_id, stored)
-        if any(event.type == ev.CONSENT_WITHDRAWN for event in stored):
-            self._cache.pop(session_id, None)  # rebuilt from the log, their words erased
-        return Outcome(stored, cached.state.seq)
+        if any(event.type in _FORGETTING for event in stored):
+            self._cache.pop(session_id, None)
+        return Outcome(stored, stored[-1].seq if stored else cached.state.seq)
 
     @staticmethod
     def _retry(

@@ -230,6 +230,7 @@ def test_archiving_writes_every_format_and_the_consent_records(app):
 
 def test_a_session_is_archived_once(app):
     session_id, folder = archived(app)
+    assert not app.extensions["mag"].live.holds(session_id)  # it changes no more: not kept
     before = sorted(p.name for p in (data_dir(app) / folder).iterdir())
 
     with app.app_context(), pytest.raises(DomainError) as refused:

@@ -157,6 +157,43 @@ def test_a_command_on_a_state_another_server_moved_on_lands_after_its_events(
     assert state_of(second, sid).step_index == 2
 
 
+def test_a_purged_session_leaves_memory(live, sessions, created, amina):
+    sid = created.session_id
+    run(live, sid, FACILITATOR, "start_session")
+    assert live.holds(sid)
+    with sessions() as db, db.begin():  # as `mag purge` does, from another process
+        db.execute(text("DELETE FROM sessions WHERE id = :id"), {"id": sid})
+    with pytest.raises(DomainError) as refused:
+        run(live, sid, FACILITATOR, "next_step", from_index=0)
+    assert refused.value.code == "unknown_session"
+    assert not live.holds(sid)
+
+
+def test_a_state_that_fails_to_fold_is_built_again_from_the_log(
+    live, sessions, created, amina, published, monkeypatch
+):
+    sid = created.session_id
+    apply = SessionState.apply
+
+    def breaks_on_start(state, event):
+        if event.type == "session_started":
+            state.step_index = 99  # half applied, then broken
+            raise RuntimeError("a fold that fails")
+        apply(state, event)
+
+    monkeypatch.setattr(SessionState, "apply", breaks_on_start)
+    outcome = run(live, sid, FACILITATOR, "start_session")
+    # Committed before the fold: answered, published, and the broken state forgotten.
+    assert [e.seq for e in published][-1] == outcome.seq
+    assert not live.holds(sid)
+    monkeypatch.setattr(SessionState, "apply", apply)
+    replayed = SessionState(sid)
+    for event in stored_events(sessions, sid):
+        replayed.apply(event)
+    assert state_of(live, sid) == replayed
+    assert replayed.step_index == 0
+
+
 def test_a_participant_identity_is_a_secret_checked_against_its_hash(live, sessions, created):
     pid, secret = live.join(created.session_id, "Bruno", "")
     with sessions() as db:
