@@ -76,17 +76,35 @@ def sender(socketio: SocketIO):
 
     def send(session_id: str, events: Sequence[Event]) -> None:
         batch: list[dict] = []
+        admitted: list[str] = []
         for n, event in enumerate(events):
             batch.append(event.to_json())
+            if event.type == ev.CONVENTION_ACCEPTED:
+                admitted.append(str(event.data["participant_id"]))
             following = events[n + 1] if n + 1 < len(events) else None
             if following is not None and following.audience == event.audience:
                 continue
             rooms = audience_rooms(session_id, event.audience)
             if rooms:
                 socketio.emit("events", batch, to=rooms)
-            batch = []
+            for participant_id in admitted:  # from the next event on
+                admit(socketio, session_id, participant_id)
+            batch, admitted = [], []
 
     return send
+
+
+def admit(socketio: SocketIO, session_id: str, participant_id: str) -> None:
+    """Let a participant's open pages (in this process) into the session's room.
+
+    Rooms follow events, not commands: the convention accepted on their phone, or
+    recorded for them by the rapporteur, or in another process, lets them in alike.
+    Their page then sees a gap in seq and syncs what it was not shown before.
+    """
+    server = socketio.server
+    pages = list(server.manager.get_participants("/", participant_room(participant_id)))
+    for sid, _eio_sid in pages:
+        server.enter_room(sid, session_room(session_id), namespace="/")
 
 
 def error_payload(error: DomainError) -> dict[str, object]:
@@ -530,8 +548,6 @@ class SessionNamespace(Namespace):
             )
         except DomainError as error:
             return error_payload(error)
-        if data.get("name") == "accept_convention":
-            join_room(session_room(session_id))
         return {"ok": True, "seq": outcome.seq, "is_retry": outcome.is_retry}
 
 

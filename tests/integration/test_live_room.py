@@ -165,6 +165,16 @@ def test_before_accepting_the_convention_a_participant_receives_only_the_convent
     assert bruno.received_events()[0]["data"]["title"] == "Public"
 
 
+def test_a_convention_accepted_on_someones_behalf_admits_their_open_page(room):
+    bruno = room.join("Bruno", accept=False)  # his phone is open, on the convention
+    rapporteur = room.invite("rapporteur", "Claire")
+    answer = rapporteur.send("accept_convention", version=1, on_behalf_of=bruno.participant_id)
+    assert answer["ok"], answer
+    room.steer("start_session")
+    # His page is let in by the event, whoever sent the command.
+    assert "session_started" in [e["type"] for e in bruno.received_events()]
+
+
 def test_a_reconnecting_browser_gets_exactly_what_it_missed(room):
     amina, bruno = room.join("Amina"), room.join("Bruno")
     room.go_to("proposals")
