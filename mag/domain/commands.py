@@ -1514,6 +1514,34 @@ def _for_participants(decide: Decide, **options: bool) -> Command:
     return Command(decide, _CONTRIBUTE, on_behalf=True, **options)
 
 
+# Every text field's limit, by the name the pages know it by: they read their
+# ``maxlength`` from here (``browser_table``), so a limit is changed in one place.
+LIMITS = {
+    "pseudonym": PSEUDONYM_MAX,
+    "function": FUNCTION_MAX,
+    "session_title": SESSION_TITLE_MAX,
+    "question": QUESTION_MAX,
+    "convention": CONVENTION_MAX,
+    "member_name": MEMBER_NAME_MAX,
+    "proposal_title": PROPOSAL_TITLE_MAX,
+    "proposal_body": PROPOSAL_BODY_MAX,
+    "title": TITLE_MAX,
+    "body": CONTRIBUTION_MAX,
+    "reference": REFERENCE_MAX,
+    "synthesis": SYNTHESIS_MAX,
+    "replacement": REPLACEMENT_MAX,
+}
+
+
+def browser_table() -> dict[str, object]:
+    """What the pages know of the method, sent to them as JSON: limits and the lists."""
+    return {
+        "limits": LIMITS,
+        "levels": [level.value for level in Level],
+        "board_kinds": [kind.value for kind in BoardKind],
+    }
+
+
 COMMANDS: dict[str, Command] = {
     "start_session": Command(start_session, _STEER),
     "next_step": Command(next_step, _STEER),

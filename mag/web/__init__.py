@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from mag.domain.commands import browser_table
 from mag.web import archive, errors, facilitator, participant, report, review, team
 
 
@@ -13,6 +14,11 @@ def register(app: Flask) -> None:
     app.register_blueprint(report.bp)
     app.register_blueprint(archive.bp)
     errors.register(app)
+
+    @app.context_processor
+    def method() -> dict[str, object]:
+        """The method's limits and lists, for templates and (as JSON) the scripts."""
+        return {"method": browser_table()}
 
     @app.after_request
     def headers(response):

@@ -13,13 +13,11 @@ import { pseudonym, recitTitle, run } from "./common.js";
 import { newId } from "./connection.js";
 import { h, replaceKeepingFocus } from "./dom.js";
 import { t, tn } from "./i18n.js";
+import { BOARD_KINDS, LIMITS } from "./method.js";
 import { byTime } from "./store.js";
 
-const KINDS = ["convergence", "divergence", "noeud"];
 // What an item of the board can rest on: what was said about the récit.
 const LINKABLE = new Set(["interpretation", "reaction", "stakes", "question"]);
-const TITLE_MAX = 120; // mag/domain/commands.py
-const FORMULATION_MAX = 4000;
 const EXCERPT_WORDS = 12;
 const COLLAPSE_AFTER = 2; // more linked interpretations than this: in a <details>
 
@@ -99,7 +97,7 @@ function createBoard(root, canEdit) {
   const columns = h(
     "div",
     { class: "board-columns" },
-    KINDS.map((kind) => {
+    BOARD_KINDS.map((kind) => {
       const heading = h("h3", { id: `${id}-${kind}`, tabindex: "-1", text: t(`board_${kind}`) });
       const empty = h("p", { class: "meta board-empty", text: t("board_empty") });
       const list = h("ol", { class: "board-items cards", "aria-labelledby": heading.id });
@@ -141,7 +139,7 @@ function itemModel(state, item) {
 }
 
 function renderColumns(board) {
-  for (const kind of KINDS) {
+  for (const kind of BOARD_KINDS) {
     const items = itemsOf(board, kind).map((item) => itemModel(board.state, item));
     const { heading, list, empty } = board.columns[kind];
     empty.hidden = items.length > 0;
@@ -284,10 +282,10 @@ function createForm(board) {
   const kind = h(
     "select",
     { id: field("kind"), name: "kind" },
-    KINDS.map((k) => h("option", { value: k, text: t(`board_kind_${k}`) })),
+    BOARD_KINDS.map((k) => h("option", { value: k, text: t(`board_kind_${k}`) })),
   );
-  const title = h("input", { id: field("title"), name: "title", required: true, maxlength: TITLE_MAX, autocomplete: "off" });
-  const formulation = h("textarea", { id: field("formulation"), name: "formulation", rows: 3, maxlength: FORMULATION_MAX });
+  const title = h("input", { id: field("title"), name: "title", required: true, maxlength: LIMITS.title, autocomplete: "off" });
+  const formulation = h("textarea", { id: field("formulation"), name: "formulation", rows: 3, maxlength: LIMITS.body });
   const candidates = h("div", { class: "board-candidates" });
   const noCandidates = h("p", { class: "meta", text: t("board_no_candidates") });
   const note = h("p", { class: "meta board-form-note", role: "status", hidden: true });

@@ -2,6 +2,7 @@
 
 import { $, h, show } from "./dom.js";
 import { t } from "./i18n.js";
+import { LIMITS } from "./method.js";
 import { newId } from "./connection.js";
 import { currentStep } from "./store.js";
 
@@ -129,7 +130,7 @@ export function answerForm(connection, question, label) {
   const kept = answerForms.get(key);
   if (kept) return kept;
   const id = `answer-${key}`;
-  const input = h("textarea", { id, rows: 2, maxlength: 4000, required: true, "data-focus-key": id });
+  const input = h("textarea", { id, rows: 2, maxlength: LIMITS.body, required: true, "data-focus-key": id });
   const save = async (event) => {
     event.preventDefault();
     const args = { contribution_id: newId(), question_id: key, body: input.value };

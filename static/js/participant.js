@@ -7,6 +7,7 @@ import { renderBoard } from "./board.js";
 import { Connection, newId } from "./connection.js";
 import { $, h, replaceKeepingFocus, show } from "./dom.js";
 import { t, tn } from "./i18n.js";
+import { LEVELS, LIMITS } from "./method.js";
 import {
   answerBlock,
   answerForm,
@@ -39,7 +40,6 @@ const connection = new Connection({
 // The synthesis to reread and approve, and withdrawing one's participation (static/js/review.js).
 const after = afterSession(connection);
 
-const LEVELS = ["pratique", "institution", "politique"];
 // Steps where the narrator alone speaks: what they write there.
 const NARRATOR_WRITES = { stakes: "stakes", reactions: "reaction" };
 // Steps that only ask to listen, with their own explanation.
@@ -682,7 +682,7 @@ function buildEvaluationForm(step) {
           h("div", { class: "p-scale-choices" }, values.map((v) => h("label", { class: "choice" }, h("input", { type: "radio", name, value: String(v) }), String(v)))),
         );
       }
-      return h("div", { class: "stack" }, h("label", { for: name, text: q.text }), h("textarea", { id: name, name, rows: 3, maxlength: 4000 }));
+      return h("div", { class: "stack" }, h("label", { for: name, text: q.text }), h("textarea", { id: name, name, rows: 3, maxlength: LIMITS.body }));
     }),
   );
 }

@@ -12,6 +12,7 @@
 import { Connection } from "./connection.js";
 import { $, h, show } from "./dom.js";
 import { t, tn } from "./i18n.js";
+import { LEVELS } from "./method.js";
 import { answerBlock, answerOf, authorLabel, pseudonym, recitTitle, refused, setStatus } from "./common.js";
 import { byTime, contributionsHere, currentStep, isRevealedHere, secondsSpent } from "./store.js";
 import { formatSeconds, renderRound } from "./round.js";
@@ -20,7 +21,6 @@ import { renderBoard } from "./board.js";
 const root = $("#app");
 const stage = $("#projection-stage");
 const views = new Map(); // step kind -> its view element
-const LEVELS = ["pratique", "institution", "politique"];
 const numbers = new Intl.NumberFormat(document.documentElement.lang || "fr");
 
 const connection = new Connection({

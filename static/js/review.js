@@ -11,11 +11,11 @@
 import { newId } from "./connection.js";
 import { $, h, replaceKeepingFocus, show } from "./dom.js";
 import { t } from "./i18n.js";
+import { LIMITS } from "./method.js";
 import { byTime } from "./store.js";
 import { clockTime } from "./common.js";
 
 const MODES = ["comment", "amendment"];
-const BODY_MAX = 4000;
 
 function me(state) {
   return state.me?.participant_id ?? null;
@@ -150,7 +150,7 @@ export function afterSession(connection) {
     const textareaId = `rv-${key}-body`;
     const helpId = `rv-${key}-help`;
     const entry = { title: section.title, mode, commentId: kept?.commentId ?? newId() };
-    const textarea = h("textarea", { id: textareaId, name: "body", rows: 5, maxlength: BODY_MAX, required: true, "aria-describedby": helpId });
+    const textarea = h("textarea", { id: textareaId, name: "body", rows: 5, maxlength: LIMITS.body, required: true, "aria-describedby": helpId });
     textarea.value = kept?.text ?? "";
     const submit = h("button", { type: "submit" }, t(`review_send_${mode}`));
     const cancel = h("button", { type: "button", class: "secondary" }, t("review_cancel"));

@@ -5,6 +5,7 @@
 
 import { h, show } from "../dom.js";
 import { t, tn } from "../i18n.js";
+import { BOARD_KINDS, LEVELS, LIMITS } from "../method.js";
 import { renderBoard } from "../board.js";
 import { contributionsHere } from "../store.js";
 import {
@@ -19,8 +20,6 @@ import {
   renderList,
 } from "./ui.js";
 
-const BOARD_KINDS = ["convergence", "divergence", "noeud"];
-const LEVELS = ["pratique", "institution", "politique"];
 
 // The board's items of the current récit, to link to or correct.
 function boardItems(state) {
@@ -67,7 +66,7 @@ const FORMS = {
     fields: () => [
       { name: "title", type: "text", label: t("console_concept") },
       { name: "body", label: t("console_explanation"), rows: 4 },
-      { name: "reference", type: "text", label: t("console_reference_label"), required: false, max: 500 },
+      { name: "reference", type: "text", label: t("console_reference_label"), required: false, max: LIMITS.reference },
       { name: "links", type: "checks", label: t("console_links"), required: false },
     ],
     values: (c) => ({ title: c.title, body: c.body, reference: c.reference, links: c.links }),

@@ -4,6 +4,7 @@
 
 import { $, h, show } from "../dom.js";
 import { t, tn } from "../i18n.js";
+import { LIMITS } from "../method.js";
 import { contributionsHere } from "../store.js";
 import { button, entryForm, renderList, setOptions } from "./ui.js";
 
@@ -41,8 +42,8 @@ export function peoplePanel(ctx) {
   const addForm = entryForm({
     title: t("console_add_person"),
     fields: [
-      { name: "pseudonym", label: t("console_pseudonym"), type: "text", max: 40 },
-      { name: "function", label: t("console_function"), type: "text", max: 80, required: false },
+      { name: "pseudonym", label: t("console_pseudonym"), type: "text", max: LIMITS.pseudonym },
+      { name: "function", label: t("console_function"), type: "text", max: LIMITS.function, required: false },
     ],
     submit: t("console_add_person_submit"),
     send: (values) => ctx.run("add_participant", values),

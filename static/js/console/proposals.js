@@ -4,6 +4,7 @@
 import { newId } from "../connection.js";
 import { $, h } from "../dom.js";
 import { t, tn } from "../i18n.js";
+import { LIMITS } from "../method.js";
 import { proposalItem } from "../common.js";
 import { button, card, entryForm, onBehalf, pseudonym, renderList } from "./ui.js";
 
@@ -11,8 +12,8 @@ export function proposalsPanel(ctx) {
   const form = entryForm({
     title: t("console_proposal_form"),
     fields: [
-      { name: "title", label: t("console_proposal_title"), type: "text", max: 120 },
-      { name: "body", label: t("console_proposal_body"), rows: 4, max: 2000 },
+      { name: "title", label: t("console_proposal_title"), type: "text", max: LIMITS.proposal_title },
+      { name: "body", label: t("console_proposal_body"), rows: 4, max: LIMITS.proposal_body },
     ],
     submit: t("console_submit_proposal"),
     send: (values, editing) => {

@@ -5,6 +5,7 @@
 import { $, h, replaceKeepingFocus, show } from "../dom.js";
 import { automaticReplacements } from "../store.js";
 import { t, tn } from "../i18n.js";
+import { LIMITS } from "../method.js";
 import { exportsPart } from "./exports.js";
 import { followJob, getJSON, isArchived, postJSON, reportUrl, say, send } from "./report.js";
 import { button } from "./ui.js";
@@ -35,7 +36,7 @@ function replacementsPart(ctx) {
     return h("input", {
       type: "text",
       value: row[field],
-      maxlength: 200,
+      maxlength: LIMITS.replacement,
       autocomplete: "off",
       disabled: locked,
       readonly: field === "find" && Boolean(row.automatic),

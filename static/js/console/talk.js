@@ -6,6 +6,7 @@ import { answerBlock, answerForm, answerOf } from "../common.js";
 import { newId } from "../connection.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
+import { LIMITS } from "../method.js";
 import { contributionsHere } from "../store.js";
 import {
   button,
@@ -68,7 +69,7 @@ export function questionsPanel(ctx) {
   // A raised hand: the rapporteur writes down the question said aloud.
   function writeDown(c, state) {
     const id = `hand-${c.contribution_id}`;
-    const input = h("textarea", { id, rows: 2, maxlength: 4000, required: true, "data-focus-key": id });
+    const input = h("textarea", { id, rows: 2, maxlength: LIMITS.body, required: true, "data-focus-key": id });
     const save = (event) => {
       event.preventDefault();
       ctx.run("edit_contribution", { contribution_id: c.contribution_id, body: input.value });

@@ -6,6 +6,7 @@ import { authorLabel, clockTime, excerpt, pseudonym } from "../common.js";
 import { newId } from "../connection.js";
 import { h, replaceKeepingFocus } from "../dom.js";
 import { t } from "../i18n.js";
+import { LIMITS } from "../method.js";
 
 export { clockTime, excerpt, pseudonym }; // the console's modules take them from here
 
@@ -58,13 +59,13 @@ function setChecks(box, name, type, choices) {
 
 function control(id, field) {
   const attrs = { id, name: field.name, required: field.required !== false && field.type !== "checks" };
-  if (field.type === "text") return h("input", { ...attrs, maxlength: field.max ?? 120, autocomplete: "off" });
+  if (field.type === "text") return h("input", { ...attrs, maxlength: field.max ?? LIMITS.title, autocomplete: "off" });
   if (field.type === "select") {
     const select = h("select", attrs);
     if (field.options) setOptions(select, field.options);
     return select;
   }
-  return h("textarea", { ...attrs, rows: field.rows ?? 3, maxlength: field.max ?? 4000 });
+  return h("textarea", { ...attrs, rows: field.rows ?? 3, maxlength: field.max ?? LIMITS.body });
 }
 
 function choiceType(field) {
