@@ -1539,6 +1539,9 @@ def browser_table() -> dict[str, object]:
         "limits": LIMITS,
         "levels": [level.value for level in Level],
         "board_kinds": [kind.value for kind in BoardKind],
+        # What is written at each kind of step, and what the narrator alone writes.
+        "contribution_kinds": {step.value: kind.value for step, kind in KIND_OF_STEP.items()},
+        "narrator_kinds": sorted(kind.value for kind in _NARRATOR_KINDS),
     }
 
 

@@ -8,6 +8,7 @@
 import { Connection } from "./connection.js";
 import { $, show } from "./dom.js";
 import { t } from "./i18n.js";
+import { CONTRIBUTION_KINDS } from "./method.js";
 import { notify, refused, renderStep, run, setStatus } from "./common.js";
 import { currentStep } from "./store.js";
 import { boardPanel, perspectivesPanel } from "./console/analysis.js";
@@ -44,9 +45,9 @@ const PANELS = {
   round: roundPanel,
   proposals: proposalsPanel,
   vote: votePanel,
-  stakes: (c) => narratorPanel(c, "stakes"),
+  stakes: (c) => narratorPanel(c, CONTRIBUTION_KINDS.stakes),
   questions: questionsPanel,
-  reactions: (c) => narratorPanel(c, "reaction"),
+  reactions: (c) => narratorPanel(c, CONTRIBUTION_KINDS.reactions),
   analysis: boardPanel,
   theory: boardPanel,
   hypotheses: boardPanel,

@@ -7,7 +7,7 @@ import { renderBoard } from "./board.js";
 import { Connection, newId } from "./connection.js";
 import { $, h, replaceKeepingFocus, show } from "./dom.js";
 import { t, tn } from "./i18n.js";
-import { LEVELS, LIMITS } from "./method.js";
+import { CONTRIBUTION_KINDS, LEVELS, LIMITS, NARRATOR_KINDS } from "./method.js";
 import {
   answerBlock,
   answerForm,
@@ -41,7 +41,9 @@ const connection = new Connection({
 const after = afterSession(connection);
 
 // Steps where the narrator alone speaks: what they write there.
-const NARRATOR_WRITES = { stakes: "stakes", reactions: "reaction" };
+const NARRATOR_WRITES = Object.fromEntries(
+  Object.entries(CONTRIBUTION_KINDS).filter(([, kind]) => NARRATOR_KINDS.has(kind)),
+);
 // Steps that only ask to listen, with their own explanation.
 const LISTENING = new Set(["narration", "stakes", "reactions"]);
 // Steps where the narrator has a part of their own.

@@ -12,7 +12,7 @@
 import { Connection } from "./connection.js";
 import { $, h, show } from "./dom.js";
 import { t, tn } from "./i18n.js";
-import { LEVELS } from "./method.js";
+import { CONTRIBUTION_KINDS, LEVELS } from "./method.js";
 import { answerBlock, answerOf, authorLabel, pseudonym, recitTitle, refused, setStatus } from "./common.js";
 import { byTime, contributionsHere, currentStep, isRevealedHere, secondsSpent } from "./store.js";
 import { formatSeconds, renderRound } from "./round.js";
@@ -452,8 +452,8 @@ const VIEWS = {
   proposals: viewProposals,
   vote: viewVote,
   narration: viewNarrator("note"),
-  stakes: viewNarrator("stakes", "projection_stakes"),
-  reactions: viewNarrator("reaction", "projection_reactions"),
+  stakes: viewNarrator(CONTRIBUTION_KINDS.stakes, "projection_stakes"),
+  reactions: viewNarrator(CONTRIBUTION_KINDS.reactions, "projection_reactions"),
   questions: viewQuestions,
   analysis: viewBoard([]),
   theory: viewBoard(["theory"]),

@@ -39,6 +39,10 @@ def test_every_page_field_takes_its_limit_from_the_domain(room):
     assert table["limits"] == commands.LIMITS
     assert table["levels"] == [level.value for level in Level]
     assert table["board_kinds"] == [kind.value for kind in BoardKind]
+    assert table["contribution_kinds"]["stakes"] == "stakes"
+    assert table["contribution_kinds"]["round"] == "interpretation"
+    assert "narration" not in table["contribution_kinds"]  # the rapporteur's notes say it
+    assert table["narrator_kinds"] == ["reaction", "stakes"]
 
 
 def test_a_limit_changed_in_the_domain_changes_the_pages(room, monkeypatch):
