@@ -43,7 +43,7 @@ from mag.domain import commands
 from mag.domain.events import NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol
-from mag.domain.roles import Actor, Role
+from mag.domain.roles import Actor
 from mag.domain.state import BoardKind, SessionState
 from mag.models import SearchEntryRecord, ServerKeyRecord, SessionRecord, utcnow
 from mag.report import formats
@@ -135,8 +135,7 @@ def write_archive(mag, session_id: str, actor: Actor, progress: Progress | None 
     Slow (every export format): :mod:`mag.jobs` runs it in its own process. Needs an
     app context.
     """
-    if actor.role is not Role.ANIMATEUR:
-        raise DomainError("forbidden", N_("Seul·e l'animateur·rice peut archiver la séance."))
+    commands.check_may(commands.ARCHIVE, actor)
     data_dir = Path(current_app.config["MAG_DATA_DIR"])
     for _attempt in range(ARCHIVE_ATTEMPTS):
         prepared = _prepare(mag, session_id, data_dir, progress or (lambda done, total: None))

@@ -24,7 +24,15 @@ from mag import services
 from mag.db import Writes
 from mag.domain import events as ev
 from mag.domain import redaction
-from mag.domain.commands import ADD_PARTICIPANT, ID_PATTERN, decide, invite_member, join
+from mag.domain.commands import (
+    ADD_PARTICIPANT,
+    ID_PATTERN,
+    INVITE_MEMBER,
+    check_may,
+    decide,
+    invite_member,
+    join,
+)
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol, parse_protocol
@@ -303,8 +311,7 @@ class Live:
             raise DomainError("invalid_id", N_("Identifiant de commande invalide."))
         if name == ADD_PARTICIPANT:
             # Registering someone without a device also stores their identity record.
-            if not actor.role.is_staff:
-                raise DomainError("forbidden", N_("Seule l'équipe d'animation peut faire cela."))
+            check_may(ADD_PARTICIPANT, actor)
             return self._admit(
                 session_id,
                 args.get("pseudonym"),
@@ -359,9 +366,10 @@ class Live:
     def invite(self, session_id: str, by: Actor, role: object, name: object) -> tuple[str, str]:
         """Invite a team member on ``by``'s behalf; return the member's id and secret.
 
-        The edge checks that ``by`` may invite (an animateur); the domain checks
-        the role and the name.
+        Refused unless ``by`` may invite (:data:`COMMANDS`); the domain checks the
+        role and the name.
         """
+        check_may(INVITE_MEMBER, by)
         member_id = services.new_id()
         secret = ""
 

@@ -268,6 +268,10 @@ def open_joining(state, protocol, actor, args) -> list[NewEvent]:
 
 ADD_PARTICIPANT = "add_participant"
 """The staff's command to register someone without a device (carried out by ``join``)."""
+INVITE_MEMBER = "invite_member"
+"""An animateur makes a team member's private link (``invite_member``, from the console)."""
+ARCHIVE = "archive"
+"""An animateur archives the ended session (``archive``, once the folder is written)."""
 
 
 def join(
@@ -1502,6 +1506,11 @@ class Command:
     needs_consent: bool = True
     # A researcher may send it for a participant (``on_behalf_of``): it is stored as theirs.
     on_behalf: bool = False
+    # Sent by a browser as a command. Otherwise the edge carries it out (it makes a
+    # link, writes a folder) after :func:`check_may`; the table still says who may.
+    is_socket_command: bool = True
+    # What a refused role is told, when the general refusals would say too little.
+    refusal: str | None = None
 
 
 _STEER = frozenset({Role.ANIMATEUR})
@@ -1512,6 +1521,14 @@ _EVERYONE = _STAFF | _CONTRIBUTE
 
 def _for_participants(decide: Decide, **options: bool) -> Command:
     return Command(decide, _CONTRIBUTE, on_behalf=True, **options)
+
+
+def _carried_out_by_the_edge(state, protocol, actor, args) -> list[NewEvent]:
+    raise AssertionError("carried out by its own path, after check_may")
+
+
+def _by_the_edge(roles: frozenset[Role], **options) -> Command:
+    return Command(_carried_out_by_the_edge, roles, **options)
 
 
 # Every text field's limit, by the name the pages know it by: they read their
@@ -1594,6 +1611,14 @@ COMMANDS: dict[str, Command] = {
     "change_settings": Command(change_settings, _STEER),
     "set_replacements": Command(set_replacements, _STAFF),
     "withdraw_consent": _for_participants(withdraw_consent, needs_consent=False),
+    # Who may, for what the edge carries out itself (see Command.is_socket_command).
+    ADD_PARTICIPANT: _by_the_edge(_STAFF, needs_consent=False),  # Live.execute: an identity too
+    INVITE_MEMBER: _by_the_edge(_STEER, is_socket_command=False),  # a private link
+    ARCHIVE: _by_the_edge(  # the archive folder
+        _STEER,
+        is_socket_command=False,
+        refusal=N_("Seul·e l'animateur·rice peut archiver la séance."),
+    ),
 }
 
 # What an archived session still accepts: its retention date may change.
@@ -1606,7 +1631,20 @@ def _on_behalf(state: SessionState, actor: Actor, participant_id: object) -> Act
     return Actor(Role.PARTICIPANT, str(participant_id), entered_by=actor.role.value)
 
 
+def may(name: str, actor: Actor) -> bool:
+    """Whether ``actor``'s role may send command ``name`` at all (:data:`COMMANDS`)."""
+    return actor.role in COMMANDS[name].roles
+
+
+def check_may(name: str, actor: Actor) -> None:
+    """Refuse ``actor`` a command the edge carries out itself, by the rule of :data:`COMMANDS`."""
+    if not may(name, actor):
+        raise _forbidden(actor, COMMANDS[name])
+
+
 def _forbidden(actor: Actor, command: Command) -> DomainError:
+    if command.refusal is not None:
+        return DomainError("forbidden", command.refusal)
     if actor.role is Role.OBSERVATEUR:
         return DomainError(
             "forbidden", N_("Cet écran sert à suivre la séance : il ne modifie rien.")
@@ -1628,7 +1666,7 @@ def decide(
 ) -> list[NewEvent]:
     """Check that ``actor`` may send command ``name`` now and return its events."""
     command = COMMANDS.get(name)
-    if command is None:
+    if command is None or not command.is_socket_command:
         raise DomainError("unknown_command", N_("Commande inconnue : « %(name)s »."), name=name)
     if command.on_behalf and actor.role.is_staff and args.get("on_behalf_of"):
         actor = _on_behalf(state, actor, args["on_behalf_of"])

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import gettext as _
 
 from mag import services
+from mag.domain.commands import INVITE_MEMBER, may
 from mag.domain.i18n import DomainError
 from mag.domain.roles import Role
 from mag.web.i18n_client import client_messages
@@ -29,7 +30,7 @@ def role_labels() -> dict[str, str]:
 def invite(session_id: str):
     """Make a private link for a new team member (only animateurs may)."""
     _record, actor = team_of_request(session_id)
-    if actor is None or actor.role is not Role.ANIMATEUR:
+    if actor is None or not may(INVITE_MEMBER, actor):
         return _message(
             _("Invitation réservée à l'animation"),
             _(

@@ -4,8 +4,9 @@ from contextlib import contextmanager
 
 import pytest
 
+from mag.domain.commands import ADD_PARTICIPANT, ARCHIVE, INVITE_MEMBER, check_may, may
 from mag.domain.i18n import DomainError
-from mag.domain.roles import FACILITATOR
+from mag.domain.roles import FACILITATOR, Actor, Role
 from mag.domain.state import SessionState, Status
 from mag.domain.views import can_see, snapshot
 
@@ -230,3 +231,17 @@ def test_every_event_reaches_every_admitted_viewer_by_default(story):
     events = story.steer("start_session")
     assert all(can_see(e, amina) for e in events)
     assert all(can_see(e, FACILITATOR) for e in events)
+
+
+def test_the_command_table_says_who_may_do_what_the_edge_carries_out(story):
+    rapporteur = Actor(Role.RAPPORTEUR, member_id="m-1")
+    amina = story.join("Amina")
+    assert may(ADD_PARTICIPANT, rapporteur) and not may(ADD_PARTICIPANT, amina)
+    assert may(INVITE_MEMBER, FACILITATOR) and not may(INVITE_MEMBER, rapporteur)
+    with refused("forbidden"):
+        check_may(ARCHIVE, rapporteur)
+    check_may(ARCHIVE, FACILITATOR)
+    # What the edge carries out cannot be sent as a command.
+    for name in (INVITE_MEMBER, ARCHIVE):
+        with refused("unknown_command"):
+            story.steer(name)
