@@ -27,6 +27,7 @@ from socketio.packet import ACK, BINARY_EVENT, CONNECT, DISCONNECT, EVENT, Packe
 
 from mag import services
 from mag.domain import events as ev
+from mag.domain import views
 from mag.domain.events import Event
 from mag.domain.i18n import N_, DomainError
 from mag.domain.roles import Actor, Role
@@ -54,17 +55,13 @@ def participant_room(participant_id: str) -> str:
 
 
 def audience_rooms(session_id: str, audience: str) -> list[str]:
-    """The rooms an event of ``audience`` goes to: the same viewers as ``views.can_see``."""
-    if audience == ev.AUDIENCE_ALL:
-        return [session_room(session_id)]
-    if audience == ev.AUDIENCE_STAFF:
-        return [staff_room(session_id)]
-    if audience.startswith("p:"):
-        return [staff_room(session_id), participant_room(audience.removeprefix("p:"))]
-    if audience.startswith("self:"):
-        # A secret ballot: its voter alone, not even the staff.
-        return [participant_room(audience.removeprefix("self:"))]
-    return []
+    """The rooms an event of ``audience`` goes to: one per group of ``views.audience_groups``."""
+    rooms = {
+        views.EVERYONE: lambda _: session_room(session_id),
+        views.STAFF: lambda _: staff_room(session_id),
+        views.ONE_PARTICIPANT: participant_room,
+    }
+    return [rooms[kind](who) for kind, who in views.audience_groups(audience)]
 
 
 def sender(socketio: SocketIO):

@@ -30,6 +30,7 @@ from mag.domain.state import (
     SuggestionStatus,
     Withdrawal,
 )
+from mag.domain.views import contribution_data, may_see
 
 # Limits on what people type. Generous for speech written down, small enough
 # that one contribution can never weigh on the room's screens.
@@ -575,41 +576,6 @@ def contribution_audience(contribution: Contribution) -> str:
 def _typist(actor: Actor) -> str | None:
     """The researcher's role when a researcher typed it, for someone or for themselves."""
     return actor.entered_by or (None if actor.role is Role.PARTICIPANT else actor.role.value)
-
-
-def contribution_data(contribution: Contribution) -> dict[str, object]:
-    """A contribution as ``contribution_added`` carries it (also used by snapshots)."""
-    return {
-        "contribution_id": contribution.id,
-        "kind": contribution.kind.value,
-        "author_id": contribution.author_id,
-        "entered_by": contribution.entered_by,
-        "step_index": contribution.step_index,
-        "recit": contribution.recit,
-        "title": contribution.title,
-        "body": contribution.body,
-        "reference": contribution.reference,
-        "level": contribution.level,
-        "board_kind": contribution.board_kind,
-        "item_id": contribution.item_id,
-        "links": list(contribution.links),
-        "replies_to": list(contribution.replies_to),
-        "status": contribution.status,
-        "is_hand": contribution.is_hand,
-        "is_hidden": contribution.is_hidden,
-        "deferred_from": contribution.deferred_from,
-        "edited_by": contribution.edited_by,
-        "supporters": list(contribution.supporters),
-        "at": contribution.at.isoformat(),
-    }
-
-
-def may_see(contribution: Contribution, actor: Actor) -> bool:
-    if contribution.is_withdrawn:
-        return False
-    if not contribution.is_hidden or actor.role.is_staff:
-        return True
-    return contribution.author_id is not None and contribution.author_id == actor.participant_id
 
 
 def _visible_contribution(

@@ -5,11 +5,10 @@ never receives something it would merely have to hide.
 """
 
 from mag.domain import events as ev
-from mag.domain.commands import contribution_data, may_see
 from mag.domain.events import Event
 from mag.domain.protocol import Protocol
 from mag.domain.roles import Actor, Role
-from mag.domain.state import Round, SessionState, SynthesisComment
+from mag.domain.state import Contribution, Round, SessionState, SynthesisComment
 
 
 def is_admitted(viewer: Actor, state: SessionState) -> bool:
@@ -19,16 +18,75 @@ def is_admitted(viewer: Actor, state: SessionState) -> bool:
     return state.is_admitted_participant(viewer.participant_id)
 
 
-def can_see(event: Event, viewer: Actor) -> bool:
-    audience = event.audience
+# Who an event reaches, by its audience: groups of viewers. The one rule that both the
+# live rooms (``realtime.audience_rooms``, a room per group) and replays (``can_see``)
+# follow. « everyone » is every admitted viewer: a participant before accepting the
+# convention is in no room but their own, and their snapshot holds the convention alone.
+EVERYONE = "everyone"
+STAFF = "staff"
+ONE_PARTICIPANT = "participant"
+Group = tuple[str, str | None]  # (EVERYONE | STAFF | ONE_PARTICIPANT, participant id)
+
+
+def audience_groups(audience: str) -> list[Group]:
     if audience == ev.AUDIENCE_ALL:
+        return [(EVERYONE, None)]
+    if audience == ev.AUDIENCE_STAFF:
+        return [(STAFF, None)]
+    if audience.startswith("p:"):  # a contribution hidden until revealed: its author, the staff
+        return [(STAFF, None), (ONE_PARTICIPANT, audience.removeprefix("p:"))]
+    if audience.startswith("self:"):  # a secret ballot: its voter alone, not even the staff
+        return [(ONE_PARTICIPANT, audience.removeprefix("self:"))]
+    return []  # ev.AUDIENCE_NOBODY
+
+
+def in_group(viewer: Actor, group: Group) -> bool:
+    kind, participant_id = group
+    if kind == EVERYONE:
         return True
-    own = viewer.participant_id or ""
-    if audience == ev.audience_self(own) and own:
-        return True  # a secret ballot: its voter alone, not even the staff
-    if viewer.role.is_staff:
-        return audience == ev.AUDIENCE_STAFF or audience.startswith("p:")
-    return bool(own) and audience == ev.audience_participant(own)
+    if kind == STAFF:
+        return viewer.role.is_staff
+    return viewer.participant_id is not None and viewer.participant_id == participant_id
+
+
+def can_see(event: Event, viewer: Actor) -> bool:
+    return any(in_group(viewer, group) for group in audience_groups(event.audience))
+
+
+def contribution_data(contribution: Contribution) -> dict[str, object]:
+    """A contribution as ``contribution_added`` carries it (also used by snapshots)."""
+    return {
+        "contribution_id": contribution.id,
+        "kind": contribution.kind.value,
+        "author_id": contribution.author_id,
+        "entered_by": contribution.entered_by,
+        "step_index": contribution.step_index,
+        "recit": contribution.recit,
+        "title": contribution.title,
+        "body": contribution.body,
+        "reference": contribution.reference,
+        "level": contribution.level,
+        "board_kind": contribution.board_kind,
+        "item_id": contribution.item_id,
+        "links": list(contribution.links),
+        "replies_to": list(contribution.replies_to),
+        "status": contribution.status,
+        "is_hand": contribution.is_hand,
+        "is_hidden": contribution.is_hidden,
+        "deferred_from": contribution.deferred_from,
+        "edited_by": contribution.edited_by,
+        "supporters": list(contribution.supporters),
+        "at": contribution.at.isoformat(),
+    }
+
+
+def may_see(contribution: Contribution, actor: Actor) -> bool:
+    """A contribution in a snapshot or a command's reach: not withdrawn, hidden but to some."""
+    if contribution.is_withdrawn:
+        return False
+    if not contribution.is_hidden or actor.role.is_staff:
+        return True
+    return contribution.author_id is not None and contribution.author_id == actor.participant_id
 
 
 def round_key(step_index: int, recit: int | None) -> str:
