@@ -2,11 +2,14 @@
 
 import itertools
 import re
+import shutil
 
 import pytest
-from databases import POSTGRESQL_URL, fresh_postgresql_database
+from databases import BACKENDS, POSTGRESQL_URL, fresh_postgresql_database
+from sqlalchemy.engine import make_url
 
 from mag import create_app
+from mag.db import make_engine, upgrade
 
 _ids = itertools.count(1)
 
@@ -15,15 +18,35 @@ def command_id() -> str:
     return f"cmd-{next(_ids):08d}"
 
 
-BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRESQL_URL else [])
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory):
+    """Databases migrated once for the whole run, which each test copies (see ``db_url``).
+
+    SQLite: a file; PostgreSQL: a database used as a template. The migrations
+    themselves run from an empty database in tests/services (``fresh_engine``).
+    """
+    path = tmp_path_factory.mktemp("migrated") / "mag.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    if not POSTGRESQL_URL:
+        yield {"sqlite": path}
+        return
+    with fresh_postgresql_database() as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield {"sqlite": path, "postgresql": make_url(url).database}
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path):
+def db_url(request, tmp_path, migrated):
+    """A database at the current schema, each test its own."""
     if request.param == "sqlite":
+        shutil.copyfile(migrated["sqlite"], tmp_path / "mag.sqlite3")
         yield f"sqlite:///{tmp_path / 'mag.sqlite3'}"
         return
-    with fresh_postgresql_database() as url:
+    with fresh_postgresql_database(template=migrated["postgresql"]) as url:
         yield url
 
 

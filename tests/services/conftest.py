@@ -1,4 +1,5 @@
 import pytest
+from databases import BACKENDS, fresh_postgresql_database
 
 from mag import services
 from mag.db import make_engine, make_sessionmaker, upgrade
@@ -12,6 +13,22 @@ def engine(db_url):
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_engine(request, tmp_path):
+    """An empty database migrated here from nothing (the other tests copy one made so)."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+        return
+    with fresh_postgresql_database() as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture

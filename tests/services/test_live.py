@@ -378,7 +378,8 @@ def db_count(sessions) -> int:
         return db.scalar(select(func.count()).select_from(EventRecord))
 
 
-def test_the_migrations_match_the_models(engine):
+def test_the_migrations_match_the_models(fresh_engine):
+    engine = fresh_engine
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
