@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mag.domain import protocol as p
+from mag.domain.protocol import reader as p
 from mag.domain.i18n import DomainError
 from mag.domain.protocol import (
     Contributor,
