@@ -224,6 +224,20 @@ class Person:
 @pytest.fixture
 def open_browser(browser, server) -> Iterator[Callable[..., Person]]:
     """``open_browser("Alice", viewport=PHONE)``: a new person with a page, watched for errors."""
+    with people_in(browser, server) as open_:
+        yield open_
+
+
+@pytest.fixture(scope="module")
+def open_browser_for_module(browser, server) -> Iterator[Callable[..., Person]]:
+    """``open_browser`` for the tests of one module that play one session in stages."""
+    with people_in(browser, server) as open_:
+        yield open_
+
+
+@contextmanager
+def people_in(browser, server) -> Iterator[Callable[..., Person]]:
+    """Open people's pages; when done, close them and fail on any error their browser saw."""
     people: list[Person] = []
 
     def open_(name: str, viewport: dict[str, int] | None = None) -> Person:

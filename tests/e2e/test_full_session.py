@@ -1156,22 +1156,54 @@ def check_stored(database: Path, session_id: str, said: list[Said]) -> None:
 # ---------------------------------------------------------------- the session
 
 
-def test_a_whole_session_with_a_rapporteur_and_someone_without_a_device(
-    open_browser, server_database
-):
-    room = open_session(open_browser)
-    register_without_device(room)
-    start_with_the_convention(room)
-    open_projection(room)
-    presentation_round(room)
-    propose(room)
-    vote(room)
-    choose_recits(room)
-    analyse_recit(room, 0, "Bob", FIRST_RECIT)
-    analyse_recit(room, 1, NO_DEVICE, SECOND_RECIT)
-    share_perspectives(room)
-    evaluate(room)
-    end_session(room)
+@dataclass
+class Played:
+    """The session as far as it went: stages run in order, and none after one that failed."""
 
+    room: Room
+    failed: str = ""
+
+
+@pytest.fixture(scope="module")
+def played(open_browser_for_module) -> Played:
+    return Played(open_session(open_browser_for_module))
+
+
+def check_stored_session(room: Room, server_database: Path) -> None:
     session_id = room.console.url.rsplit("/", 1)[-1]
     check_stored(server_database, session_id, room.said)
+
+
+# The whole session, one test per stage, so that a failure says where the session broke.
+STAGES = {
+    "someone without a device": register_without_device,
+    "the convention": start_with_the_convention,
+    "the projection": open_projection,
+    "the presentation round": presentation_round,
+    "the proposals": propose,
+    "the vote": vote,
+    "the chosen récits": choose_recits,
+    "the first récit": lambda room: analyse_recit(room, 0, "Bob", FIRST_RECIT),
+    "the second récit, told without a device": lambda room: analyse_recit(
+        room, 1, NO_DEVICE, SECOND_RECIT
+    ),
+    "the perspectives": share_perspectives,
+    "the evaluation": evaluate,
+    "the end": end_session,
+}
+
+
+@pytest.mark.parametrize("stage", [*STAGES, "what is stored"])
+def test_a_whole_session_with_a_rapporteur_and_someone_without_a_device(
+    played, stage, server_database
+):
+    if played.failed:
+        pytest.fail(f"not played: the stage « {played.failed} » failed before it", pytrace=False)
+    try:
+        if stage == "what is stored":
+            check_stored_session(played.room, server_database)
+        else:
+            STAGES[stage](played.room)
+    except BaseException:
+        played.failed = stage
+        raise
