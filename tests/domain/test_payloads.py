@@ -5,8 +5,7 @@ import os
 from pathlib import Path
 
 import jsonschema
-from story import played_session
-from test_store_parity import every_other_event
+from story import every_other_event, played_session
 
 from mag.domain import events as ev
 from mag.domain.payloads import PAYLOADS, json_schema, schema_rules

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from story import Story, played_session
+from story import Story, every_other_event, played_session
 
 from mag.domain import events as ev
 from mag.domain.roles import FACILITATOR, Actor, Role
@@ -46,80 +46,6 @@ def applied_in_node(state: dict, events: list[dict]) -> dict:
         check=True,
     )
     return json.loads(done.stdout)
-
-
-def every_other_event() -> Story:
-    """A second session for what the played one does not do: timers, the board moved and
-    pruned, withdrawals, a vote reopened, a récit declined, a question deferred, a hidden
-    step left unrevealed, settings, the validation closed, the archive."""
-    s = Story()
-    rapporteur = s.invite("rapporteur", "Lucie")
-    awa, bruno, chloe = s.join("Awa", "AS"), s.join("Bruno", "éducateur"), s.join("Chloé")
-    s.steer("close_joining")
-    s.steer("open_joining")
-    s.steer("set_seating", order=[chloe.participant_id, awa.participant_id, bruno.participant_id])
-    s.steer("start_session")
-    s.next()  # presentation
-    s.steer("start_round")
-    s.steer("pause_timer")
-    s.steer("resume_timer")
-    s.steer("extend_timer", minutes=2)
-    s.next()  # proposals
-    mine, yours = s.propose(awa, "La borne"), s.propose(bruno, "Le guichet")
-    gone = s.propose(chloe, "Retirée")
-    s.do(chloe, "withdraw_proposal", proposal_id=gone)
-    s.next()  # vote
-    s.steer("close_vote")
-    s.steer("reopen_vote")
-    s.do(awa, "cast_ballot", choices=[mine])
-    s.steer("close_vote")
-    s.steer("choose_recits", recits=[{"proposal_id": mine}, {"proposal_id": yours}])
-    s.do(bruno, "decline_narration", recit=1)
-    s.steer("choose_recits", recits=[{"proposal_id": mine}])
-    s.do(awa, "accept_narration", recit=0)
-    s.next()  # narration
-    s.next()  # stakes
-    s.next()  # questions
-    s.do(bruno, "contribute", contribution_id="ques-0001", body="Quand ?")
-    s.do(bruno, "edit_contribution", contribution_id="ques-0001", body="Quand était-ce ?")
-    s.do(chloe, "contribute", contribution_id="ques-0002", body="Et après ?")
-    s.do(rapporteur, "defer_question", contribution_id="ques-0002")
-    s.do(chloe, "contribute", contribution_id="ques-0003", body="Une de trop.")
-    s.do(chloe, "withdraw_contribution", contribution_id="ques-0003")
-    s.next()  # first round, hidden
-    s.do(bruno, "contribute", contribution_id="inte-0001", body="Gardée cachée.")
-    s.steer("next_step", from_index=s.state.step_index, keep_hidden=True)  # reactions
-    s.next()  # second round
-    s.next()  # analysis
-    for n, kind in enumerate(["convergence", "divergence"], start=1):
-        s.do(rapporteur, "add_board_item", item_id=f"item-{n:04d}", kind=kind, title=kind)
-    s.do(rapporteur, "edit_board_item", item_id="item-0001", kind="noeud", title="Nœud")
-    s.do(rapporteur, "reorder_board", order=["item-0002", "item-0001"])
-    s.do(rapporteur, "remove_board_item", item_id="item-0002")
-    s.next()  # theory
-    s.next()  # hypotheses
-    s.next()  # perspectives
-    s.do(awa, "contribute", contribution_id="pers-0001", body="Former.", level="pratique")
-    s.do(bruno, "support_perspective", contribution_id="pers-0001")
-    s.do(bruno, "unsupport_perspective", contribution_id="pers-0001")
-    s.next()  # evaluation
-    s.steer("end_session")
-    s.steer("save_synthesis", base_version=0, text="## Contexte\n\nUn texte.")
-    s.steer("open_validation", version=1)
-    s.do(
-        awa,
-        "comment_synthesis",
-        comment_id="comment-0001",
-        version=1,
-        section="s1-contexte",
-        body="Plutôt ceci.",
-        amendment=True,
-    )
-    s.do(rapporteur, "settle_amendment", comment_id="comment-0001", status="declined")
-    s.steer("close_validation")
-    s.steer("change_settings", attribution="pseudonym")
-    s.archive()
-    return s
 
 
 @pytest.fixture(scope="module", params=["played", "every other event"])
