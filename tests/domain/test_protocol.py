@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from mag.domain.protocol import reader as p
 from mag.domain.i18n import DomainError
 from mag.domain.protocol import (
     Contributor,
@@ -21,6 +20,7 @@ from mag.domain.protocol import (
     load_protocol,
     parse_protocol,
 )
+from mag.domain.protocol import reader as p
 
 # --------------------------------------------------------------------------------------------
 # Building small protocol files
