@@ -105,7 +105,20 @@ class NarrationAnswered(ByParticipant):
     recit: int
 
 
-class ContributionAdded(TypedDict):
+class ContributionFields(TypedDict):
+    """What a contribution says, each as its kind has it; an edit carries what it changes."""
+
+    title: NotRequired[str]
+    body: NotRequired[str]
+    reference: NotRequired[str]
+    level: NotRequired[str]
+    board_kind: NotRequired[str]
+    item_id: NotRequired[Id]
+    links: NotRequired[list[Id]]
+    replies_to: NotRequired[list[Id]]
+
+
+class ContributionAdded(ContributionFields):
     contribution_id: Id
     kind: str
     author_id: NotRequired[Id | None]
@@ -115,27 +128,11 @@ class ContributionAdded(TypedDict):
     is_hidden: NotRequired[bool]
     is_hand: NotRequired[bool]
     status: NotRequired[str]
-    title: NotRequired[str]
-    body: NotRequired[str]
-    reference: NotRequired[str]
-    level: NotRequired[str]
-    board_kind: NotRequired[str]
-    item_id: NotRequired[Id]
-    links: NotRequired[list[Id]]
-    replies_to: NotRequired[list[Id]]
 
 
-class ContributionEdited(TypedDict):
+class ContributionEdited(ContributionFields):
     contribution_id: Id
     entered_by: NotRequired[str | None]
-    title: NotRequired[str]
-    body: NotRequired[str]
-    reference: NotRequired[str]
-    level: NotRequired[str]
-    board_kind: NotRequired[str]
-    item_id: NotRequired[Id]
-    links: NotRequired[list[Id]]
-    replies_to: NotRequired[list[Id]]
 
 
 class ContributionWithdrawn(TypedDict):
