@@ -58,8 +58,9 @@ from yarl import URL
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mag.domain.commands import ADD_PARTICIPANT, COMMANDS  # noqa: E402
+from mag.domain.commands import COMMANDS  # noqa: E402
 from mag.domain.roles import Role  # noqa: E402
+from mag.domain.steps.session import ADD_PARTICIPANT  # noqa: E402
 
 READY_TIMEOUT = 60.0
 CONNECT_TIMEOUT = 20.0

@@ -24,20 +24,14 @@ from mag import services
 from mag.db import Writes
 from mag.domain import events as ev
 from mag.domain import redaction
-from mag.domain.commands import (
-    ADD_PARTICIPANT,
-    ID_PATTERN,
-    INVITE_MEMBER,
-    check_may,
-    decide,
-    invite_member,
-    join,
-)
+from mag.domain.commands import check_may, decide
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol, parse_protocol
 from mag.domain.roles import Actor, Role
 from mag.domain.state import SessionState
+from mag.domain.steps.base import ID_PATTERN
+from mag.domain.steps.session import ADD_PARTICIPANT, INVITE_MEMBER, invite_member, join
 from mag.models import utcnow
 
 Publish = Callable[[str, Sequence[Event]], None]

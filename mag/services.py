@@ -19,16 +19,11 @@ from sqlalchemy.orm import Session
 
 from mag.domain import events as ev
 from mag.domain import redaction
-from mag.domain.commands import (
-    CONVENTION_MAX,
-    DATE_MAX,
-    QUESTION_MAX,
-    SESSION_TITLE_MAX,
-    clean_text,
-)
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol, parse_protocol
+from mag.domain.steps.base import DATE_MAX, clean_text
+from mag.domain.steps.session import CONVENTION_MAX, QUESTION_MAX, SESSION_TITLE_MAX
 from mag.models import (
     CommandRecord,
     EvaluationPoolRecord,

@@ -7,11 +7,13 @@ search tests read.
 
 from datetime import UTC, datetime, timedelta
 
-from mag.domain.commands import archive, decide, invite_member, join
+from mag.domain.commands import decide
 from mag.domain.events import SESSION_CREATED, Event, NewEvent
 from mag.domain.protocol import builtin_protocol
 from mag.domain.roles import FACILITATOR, Actor, Role
 from mag.domain.state import SessionState
+from mag.domain.steps.after import archive
+from mag.domain.steps.session import invite_member, join
 
 
 class Story:

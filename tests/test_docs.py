@@ -4,7 +4,8 @@ import re
 from pathlib import Path
 
 from mag.domain import events
-from mag.domain.commands import ADD_PARTICIPANT, COMMANDS
+from mag.domain.commands import COMMANDS
+from mag.domain.steps.session import ADD_PARTICIPANT
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = (ROOT / "docs" / "protocol.md").read_text("utf-8")

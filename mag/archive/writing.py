@@ -31,6 +31,7 @@ from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol
 from mag.domain.roles import Actor
 from mag.domain.state import SessionState
+from mag.domain.steps import after
 from mag.models import SessionRecord, utcnow
 from mag.report import formats
 from mag.report.folding import slug
@@ -111,7 +112,7 @@ def write_archive(mag, session_id: str, actor: Actor, progress: Progress | None 
     Slow (every export format): :mod:`mag.jobs` runs it in its own process. Needs an
     app context.
     """
-    commands.check_may(commands.ARCHIVE, actor)
+    commands.check_may(after.ARCHIVE, actor)
     data_dir = Path(current_app.config["MAG_DATA_DIR"])
     for _attempt in range(ARCHIVE_ATTEMPTS):
         prepared = _prepare(mag, session_id, data_dir, progress or (lambda done, total: None))
@@ -129,7 +130,7 @@ def _prepare(mag, session_id: str, data_dir: Path, progress: Progress) -> _Prepa
     """Render every file of the archive into a temporary folder beside its place."""
 
     def look(state: SessionState, protocol: Protocol) -> tuple[int, datetime | None]:
-        commands.archive(state, "-")  # refuses a session not ended, or archived, before any work
+        after.archive(state, "-")  # refuses a session not ended, or archived, before any work
         return state.seq, state.visits[0].started_at if state.visits else None
 
     # The seq is read before the log, so the material holds at least what it says.
@@ -170,7 +171,7 @@ def _place(mag, session_id: str, actor: Actor, prepared: _Prepared, data_dir: Pa
     folder = prepared.folder
 
     def make(db: Session, state: SessionState, protocol: Protocol) -> list[NewEvent]:
-        new_events = commands.archive(state, folder)  # ended and not archived meanwhile
+        new_events = after.archive(state, folder)  # ended and not archived meanwhile
         if state.seq != prepared.seq:
             raise _SessionChanged
         if _free_folder(db, session_id, prepared.base, data_dir) != folder:

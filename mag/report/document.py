@@ -25,10 +25,10 @@ from functools import cache, wraps
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from mag.domain.commands import KIND_OF_STEP
 from mag.domain.i18n import N_
 from mag.domain.protocol import StepKind
 from mag.domain.state import BoardItem, BoardKind, Contribution, ContributionKind, Proposal
+from mag.domain.steps.contributions import KIND_OF_STEP
 from mag.report.markdown import escape
 from mag.report.material import Material, role_label
 from mag.report.synthesis import board_kind_label, cell, draft, item, level_label, moment, table

@@ -30,10 +30,10 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from mag import jobs, services
-from mag.domain import commands
-from mag.domain.commands import SYNTHESIS_MAX
 from mag.domain.i18n import DomainError
 from mag.domain.roles import Actor, Role
+from mag.domain.steps import after
+from mag.domain.steps.after import SYNTHESIS_MAX
 from mag.report import check, formats, markdown, synthesis
 from mag.web.identity import team_of_request
 
@@ -287,7 +287,7 @@ def archive(session_id: str):
         )
     try:
         current_app.extensions["mag"].live.read(
-            session_id, lambda state, protocol: commands.archive(state, "-")
+            session_id, lambda state, protocol: after.archive(state, "-")
         )
     except DomainError as error:
         return _refusal(400, error.code, _(error.msgid, **error.params))

@@ -9,9 +9,10 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import gettext as _
 
 from mag import services
-from mag.domain.commands import INVITE_MEMBER, may
+from mag.domain.commands import may
 from mag.domain.i18n import DomainError
 from mag.domain.roles import Role
+from mag.domain.steps.session import INVITE_MEMBER
 from mag.web.i18n_client import client_messages
 from mag.web.identity import member_cookie, set_identity, team_of_request
 

@@ -98,7 +98,7 @@ def test_ties_are_shown_with_the_same_rank_never_broken(story, people):
 
 
 def test_a_ranking_gives_more_points_to_the_first_choice(story, people):
-    from mag.domain.commands import tally
+    from mag.domain.steps.vote import tally
 
     awa, bruno, *_ = people
     story.go_to_kind("proposals")
@@ -325,7 +325,7 @@ def test_the_speaking_order_follows_the_seating_with_the_narrator_last(story, ch
 
 
 def test_a_shuffled_order_is_drawn_once_and_kept_in_the_log(story):
-    from mag.domain.commands import speaking_order
+    from mag.domain.steps.rounds import speaking_order
 
     people = story.group(6)
     step = story.protocol.steps[story.protocol.index_of("presentation")]
@@ -723,7 +723,7 @@ def test_the_rapporteur_does_not_steer_the_session(story, chosen):
 
 
 def test_a_researcher_records_consent_for_someone_without_a_device(story):
-    from mag.domain.commands import join
+    from mag.domain.steps.session import join
 
     story._apply(RAPPORTEUR.key, join(story.state, "Fatou", "aide familiale", "p-9", "rapporteur"))
     assert story.state.participants["p-9"].entered_by == "rapporteur"

@@ -1,0 +1,140 @@
+"""The analysis board (« analyse », « apports théoriques », « hypothèses »): its items and the
+suggestions for it.
+"""
+
+from collections.abc import Mapping
+
+from mag.domain import events as ev
+from mag.domain.events import NewEvent
+from mag.domain.i18n import N_, DomainError
+from mag.domain.protocol import Protocol, Step, StepKind
+from mag.domain.roles import Actor
+from mag.domain.state import BoardKind, ContributionKind, SessionState, SuggestionStatus
+from mag.domain.steps.base import (
+    BY_STAFF,
+    CONTRIBUTION_MAX,
+    TITLE_MAX,
+    Command,
+    clean_text,
+    client_id,
+    current_step,
+    list_of_ids,
+)
+from mag.domain.steps.contributions import visible_contribution
+
+_BOARD_STEPS = (StepKind.ANALYSIS, StepKind.THEORY, StepKind.HYPOTHESES)
+
+
+def _board_step(state: SessionState, protocol: Protocol) -> Step:
+    step = current_step(state, protocol)
+    if step.kind not in _BOARD_STEPS:
+        raise DomainError(
+            "wrong_step", N_("Ce n'est pas possible à l'étape « %(step)s »."), step=step.title
+        )
+    return step
+
+
+def _item_fields(
+    state: SessionState, actor: Actor, args: Mapping[str, object]
+) -> dict[str, object]:
+    kind = args.get("kind")
+    if kind not in {k.value for k in BoardKind}:
+        raise DomainError("invalid_board_kind", N_("Choisissez : convergence, divergence ou nœud."))
+    links = list_of_ids(args.get("links"), N_("Interprétations liées"))
+    for contribution_id in links:
+        visible_contribution(state, actor, contribution_id)
+    return {
+        "kind": str(kind),
+        "title": clean_text(args.get("title"), N_("Titre"), TITLE_MAX),
+        "formulation": clean_text(
+            args.get("formulation"), N_("Formulation"), CONTRIBUTION_MAX, required=False
+        ),
+        "links": links,
+    }
+
+
+def _new_item(state: SessionState, item_id: object, fields: Mapping[str, object]) -> NewEvent:
+    item_id = client_id(item_id)
+    if item_id in state.board:
+        raise DomainError("duplicate_id", N_("Cet élément existe déjà."))
+    position = state.next_board_position
+    return NewEvent(
+        ev.BOARD_ITEM_ADDED,
+        {"item_id": item_id, "recit": state.recit_index, "position": position, **fields},
+    )
+
+
+def _board_item(state: SessionState, item_id: object):
+    item = state.board.get(str(item_id))
+    if item is None:
+        raise DomainError("unknown_item", N_("Cet élément du tableau n'existe pas."))
+    return item
+
+
+def add_board_item(state, protocol, actor, args) -> list[NewEvent]:
+    _board_step(state, protocol)
+    return [_new_item(state, args.get("item_id"), _item_fields(state, actor, args))]
+
+
+def edit_board_item(state, protocol, actor, args) -> list[NewEvent]:
+    _board_step(state, protocol)
+    item = _board_item(state, args.get("item_id"))
+    return [
+        NewEvent(ev.BOARD_ITEM_EDITED, {"item_id": item.id, **_item_fields(state, actor, args)})
+    ]
+
+
+def remove_board_item(state, protocol, actor, args) -> list[NewEvent]:
+    _board_step(state, protocol)
+    item = _board_item(state, args.get("item_id"))
+    return [NewEvent(ev.BOARD_ITEM_REMOVED, {"item_id": item.id})]
+
+
+def reorder_board(state, protocol, actor, args) -> list[NewEvent]:
+    _board_step(state, protocol)
+    order = list_of_ids(args.get("order"), N_("Ordre"))
+    for item_id in order:
+        _board_item(state, item_id)
+    return [NewEvent(ev.BOARD_REORDERED, {"order": order})]
+
+
+def settle_suggestion(state, protocol, actor, args) -> list[NewEvent]:
+    _board_step(state, protocol)
+    suggestion = visible_contribution(
+        state, actor, args.get("contribution_id"), ContributionKind.SUGGESTION
+    )
+    if suggestion.status != SuggestionStatus.PENDING:
+        raise DomainError("already_settled", N_("Cette suggestion a déjà reçu une réponse."))
+    decision = args.get("decision")
+    if decision == SuggestionStatus.DECLINED:
+        return [
+            NewEvent(ev.SUGGESTION_SETTLED, {"contribution_id": suggestion.id, "status": decision})
+        ]
+    if decision != SuggestionStatus.ACCEPTED:
+        raise DomainError("invalid_decision", N_("Requête mal formée."))
+    fields = {
+        "kind": suggestion.board_kind,
+        "title": suggestion.title,
+        "formulation": suggestion.body,
+    }
+    if suggestion.item_id and suggestion.item_id in state.board:
+        item = state.board[suggestion.item_id]
+        change = NewEvent(
+            ev.BOARD_ITEM_EDITED, {"item_id": item.id, "links": list(item.links), **fields}
+        )
+    else:
+        change = _new_item(state, args.get("item_id"), {"links": [], **fields})
+    return [
+        change,
+        NewEvent(ev.SUGGESTION_SETTLED, {"contribution_id": suggestion.id, "status": decision}),
+    ]
+
+
+# Who may send this module's commands (mag.domain.commands gathers every module's).
+COMMANDS: dict[str, Command] = {
+    "add_board_item": Command(add_board_item, BY_STAFF),
+    "edit_board_item": Command(edit_board_item, BY_STAFF),
+    "remove_board_item": Command(remove_board_item, BY_STAFF),
+    "reorder_board": Command(reorder_board, BY_STAFF),
+    "settle_suggestion": Command(settle_suggestion, BY_STAFF),
+}

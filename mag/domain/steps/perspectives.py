@@ -1,0 +1,47 @@
+"""« Perspectives pratiques »: supporting a perspective."""
+
+from mag.domain import events as ev
+from mag.domain.events import NewEvent
+from mag.domain.i18n import N_, DomainError
+from mag.domain.protocol import StepKind
+from mag.domain.state import Contribution, ContributionKind
+from mag.domain.steps.base import Command, check_step_accepts, for_participants
+from mag.domain.steps.contributions import visible_contribution
+
+
+def _perspective(state, protocol, actor, args) -> Contribution:
+    check_step_accepts(state, protocol, StepKind.PERSPECTIVES)
+    return visible_contribution(
+        state, actor, args.get("contribution_id"), ContributionKind.PERSPECTIVE
+    )
+
+
+def support_perspective(state, protocol, actor, args) -> list[NewEvent]:
+    perspective = _perspective(state, protocol, actor, args)
+    if actor.participant_id in perspective.supporters:
+        raise DomainError("already_supported", N_("Vous soutenez déjà cette proposition."))
+    return [
+        NewEvent(
+            ev.PERSPECTIVE_SUPPORTED,
+            {"contribution_id": perspective.id, "participant_id": actor.participant_id},
+        )
+    ]
+
+
+def unsupport_perspective(state, protocol, actor, args) -> list[NewEvent]:
+    perspective = _perspective(state, protocol, actor, args)
+    if actor.participant_id not in perspective.supporters:
+        raise DomainError("not_supported", N_("Vous ne soutenez pas cette proposition."))
+    return [
+        NewEvent(
+            ev.PERSPECTIVE_UNSUPPORTED,
+            {"contribution_id": perspective.id, "participant_id": actor.participant_id},
+        )
+    ]
+
+
+# Who may send this module's commands (mag.domain.commands gathers every module's).
+COMMANDS: dict[str, Command] = {
+    "support_perspective": for_participants(support_perspective),
+    "unsupport_perspective": for_participants(unsupport_perspective),
+}

@@ -1,0 +1,81 @@
+"""« Propositions de récits »: each participant proposes a récit, edits or withdraws it."""
+
+from collections.abc import Mapping
+
+from mag.domain import events as ev
+from mag.domain.events import NewEvent
+from mag.domain.i18n import N_, DomainError
+from mag.domain.protocol import StepKind
+from mag.domain.roles import Actor
+from mag.domain.state import SessionState
+from mag.domain.steps.base import (
+    Command,
+    check_participant_contributes,
+    check_step_accepts,
+    clean_text,
+    client_id,
+    for_participants,
+)
+
+PROPOSAL_TITLE_MAX = 120
+PROPOSAL_BODY_MAX = 2000
+
+
+def _own_proposal(state: SessionState, actor: Actor, args: Mapping[str, object]):
+    proposal = state.proposals.get(str(args.get("proposal_id")))
+    if proposal is None or proposal.is_withdrawn:
+        raise DomainError(
+            "unknown_proposal", N_("Cette proposition n'existe pas ou a été retirée.")
+        )
+    if proposal.author_id != actor.participant_id:
+        raise DomainError(
+            "not_author", N_("Seul l'auteur ou l'autrice d'une proposition peut la modifier.")
+        )
+    return proposal
+
+
+def _proposal_fields(args: Mapping[str, object]) -> dict[str, str]:
+    return {
+        "title": clean_text(args.get("title"), N_("Titre"), PROPOSAL_TITLE_MAX),
+        "body": clean_text(args.get("body"), N_("Quelques lignes"), PROPOSAL_BODY_MAX),
+    }
+
+
+def submit_proposal(state, protocol, actor, args) -> list[NewEvent]:
+    step = check_step_accepts(state, protocol, StepKind.PROPOSALS)
+    check_participant_contributes(step)
+    proposal_id = client_id(args.get("proposal_id"))
+    if proposal_id in state.proposals:
+        raise DomainError("duplicate_id", N_("Cette proposition existe déjà."))
+    return [
+        NewEvent(
+            ev.PROPOSAL_SUBMITTED,
+            {
+                "proposal_id": proposal_id,
+                "author_id": actor.participant_id,
+                "entered_by": actor.entered_by,
+                "step_index": state.step_index,
+                **_proposal_fields(args),
+            },
+        )
+    ]
+
+
+def edit_proposal(state, protocol, actor, args) -> list[NewEvent]:
+    check_step_accepts(state, protocol, StepKind.PROPOSALS)
+    proposal = _own_proposal(state, actor, args)
+    return [NewEvent(ev.PROPOSAL_EDITED, {"proposal_id": proposal.id, **_proposal_fields(args)})]
+
+
+def withdraw_proposal(state, protocol, actor, args) -> list[NewEvent]:
+    check_step_accepts(state, protocol, StepKind.PROPOSALS)
+    proposal = _own_proposal(state, actor, args)
+    return [NewEvent(ev.PROPOSAL_WITHDRAWN, {"proposal_id": proposal.id})]
+
+
+# Who may send this module's commands (mag.domain.commands gathers every module's).
+COMMANDS: dict[str, Command] = {
+    "submit_proposal": for_participants(submit_proposal),
+    "edit_proposal": for_participants(edit_proposal),
+    "withdraw_proposal": for_participants(withdraw_proposal),
+}
