@@ -17,18 +17,7 @@ from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol
 from mag.domain.roles import Actor, Role
 from mag.domain.state import BoardKind, Level, SessionState, Status
-from mag.domain.steps import (
-    after,
-    board,
-    contributions,
-    evaluation,
-    perspectives,
-    proposals,
-    questions,
-    rounds,
-    session,
-    vote,
-)
+from mag.domain.steps import STEP_MODULES
 from mag.domain.steps.after import REPLACEMENT_MAX, SYNTHESIS_MAX
 from mag.domain.steps.base import (
     CONTRIBUTION_MAX,
@@ -48,19 +37,6 @@ from mag.domain.steps.session import (
     SESSION_TITLE_MAX,
 )
 
-# Every module of commands: registering a module here is the only wiring it needs.
-STEP_MODULES = (
-    session,
-    proposals,
-    vote,
-    contributions,
-    questions,
-    rounds,
-    board,
-    perspectives,
-    evaluation,
-    after,
-)
 COMMANDS: dict[str, Command] = {}
 
 

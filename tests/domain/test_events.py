@@ -4,13 +4,13 @@ import re
 from pathlib import Path
 
 from mag.domain import events
-from mag.domain.state import _APPLY
+from mag.domain.steps import FOLDS
 
 STORE_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "store.js"
 
 
 def test_the_server_state_applies_every_event_type():
-    assert set(_APPLY) == events.ALL
+    assert set(FOLDS) == events.ALL
 
 
 def test_the_browser_store_applies_every_event_type():

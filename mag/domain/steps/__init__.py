@@ -1,5 +1,37 @@
-"""The method's commands, a module per part of a session: its commands, their rules, who may send them.
+"""The method, a module per part of a session.
 
-Each module lists its commands in ``COMMANDS``; :mod:`mag.domain.commands` gathers them
-(``STEP_MODULES``) and decides who may send what.
+Each module holds that part's commands with their rules and who may send them
+(``COMMANDS``), and how its events change the session's state (``FOLDS``).
+Listing a module in ``STEP_MODULES`` is all the wiring it needs:
+:mod:`mag.domain.commands` registers the commands, ``SessionState.apply`` finds
+the folds here.
 """
+
+from mag.domain.steps import (
+    after,
+    board,
+    contributions,
+    evaluation,
+    perspectives,
+    proposals,
+    questions,
+    rounds,
+    session,
+    vote,
+)
+
+# Every part of a session: registering a module here is the only wiring it needs.
+STEP_MODULES = (
+    session,
+    proposals,
+    vote,
+    contributions,
+    questions,
+    rounds,
+    board,
+    perspectives,
+    evaluation,
+    after,
+)
+# How each event changes the state: every module's folds (SessionState.apply reads them).
+FOLDS = {event: fold for module in STEP_MODULES for event, fold in module.FOLDS.items()}

@@ -6,9 +6,19 @@ from collections.abc import Mapping
 from datetime import date
 
 from mag.domain import events as ev
-from mag.domain.events import NewEvent
+from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
-from mag.domain.state import AmendmentStatus, Attribution, SessionState, Status, Withdrawal
+from mag.domain.state import (
+    AmendmentStatus,
+    Approval,
+    Attribution,
+    SessionState,
+    Status,
+    SynthesisComment,
+    SynthesisVersion,
+    Withdrawal,
+    text_or_none,
+)
 from mag.domain.steps.base import (
     BY_ANIMATEUR,
     BY_STAFF,
@@ -265,4 +275,99 @@ COMMANDS: dict[str, Command] = {
         is_socket_command=False,
         refusal=N_("Seul·e l'animateur·rice peut archiver la séance."),
     ),
+}
+
+
+# ---------------------------------------------------------------- folds
+
+
+def _synthesis_saved(state: SessionState, event: Event) -> None:
+    state.synthesis_versions.append(
+        SynthesisVersion(int(event.data["version"]), event.actor, event.at, event.seq)  # type: ignore[arg-type]
+    )
+    state.synthesis_text = str(event.data["text"])
+
+
+def _validation_opened(state: SessionState, event: Event) -> None:
+    state.validation_version = int(event.data["version"])  # type: ignore[arg-type]
+    state.is_validation_open = True
+
+
+def _validation_closed(state: SessionState, event: Event) -> None:
+    state.is_validation_open = False
+
+
+def _synthesis_commented(state: SessionState, event: Event) -> None:
+    data = event.data
+    comment = SynthesisComment(
+        id=str(data["comment_id"]),
+        participant_id=str(data["participant_id"]),
+        entered_by=text_or_none(data, "entered_by"),
+        version=int(data["version"]),  # type: ignore[arg-type]
+        section=str(data["section"]),
+        body=str(data["body"]),
+        is_amendment=bool(data["is_amendment"]),
+        at=event.at,
+        status=AmendmentStatus.PENDING if data["is_amendment"] else "",
+    )
+    state.comments[comment.id] = comment
+
+
+def _amendment_settled(state: SessionState, event: Event) -> None:
+    state.comments[str(event.data["comment_id"])].status = str(event.data["status"])
+
+
+def _synthesis_approved(state: SessionState, event: Event) -> None:
+    data = event.data
+    state.approvals.append(
+        Approval(
+            str(data["participant_id"]),
+            int(data["version"]),  # type: ignore[arg-type]
+            event.at,
+            text_or_none(data, "entered_by"),
+        )
+    )
+
+
+def _settings_changed(state: SessionState, event: Event) -> None:
+    data = event.data
+    settings = state.settings
+    if "attribution" in data:
+        settings.attribution = Attribution(str(data["attribution"]))
+    if "withdrawal" in data:
+        settings.withdrawal = Withdrawal(str(data["withdrawal"]))
+    if "retention_until" in data:
+        settings.retention_until = text_or_none(data, "retention_until")
+
+
+def _replacements_set(state: SessionState, event: Event) -> None:
+    state.replacements = [
+        (str(r["find"]), str(r["replace"]))
+        for r in event.data["replacements"]  # type: ignore[union-attr]
+    ]
+
+
+def _consent_withdrawn(state: SessionState, event: Event) -> None:
+    state.participants[str(event.data["participant_id"])].withdrawn_at = event.at
+
+
+def _session_archived(state: SessionState, event: Event) -> None:
+    state.status = Status.ARCHIVED
+    state.archived_at = event.at
+    state.archive_folder = str(event.data["folder"])
+    state.is_validation_open = False
+
+
+# How this module's events change the state (SessionState.apply finds them here).
+FOLDS = {
+    ev.SYNTHESIS_SAVED: _synthesis_saved,
+    ev.VALIDATION_OPENED: _validation_opened,
+    ev.VALIDATION_CLOSED: _validation_closed,
+    ev.SYNTHESIS_COMMENTED: _synthesis_commented,
+    ev.AMENDMENT_SETTLED: _amendment_settled,
+    ev.SYNTHESIS_APPROVED: _synthesis_approved,
+    ev.SETTINGS_CHANGED: _settings_changed,
+    ev.REPLACEMENTS_SET: _replacements_set,
+    ev.CONSENT_WITHDRAWN: _consent_withdrawn,
+    ev.SESSION_ARCHIVED: _session_archived,
 }

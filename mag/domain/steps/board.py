@@ -5,11 +5,18 @@ suggestions for it.
 from collections.abc import Mapping
 
 from mag.domain import events as ev
-from mag.domain.events import NewEvent
+from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol, Step, StepKind
 from mag.domain.roles import Actor
-from mag.domain.state import BoardKind, ContributionKind, SessionState, SuggestionStatus
+from mag.domain.state import (
+    BoardItem,
+    BoardKind,
+    ContributionKind,
+    SessionState,
+    SuggestionStatus,
+    recit_of,
+)
 from mag.domain.steps.base import (
     BY_STAFF,
     CONTRIBUTION_MAX,
@@ -137,4 +144,57 @@ COMMANDS: dict[str, Command] = {
     "remove_board_item": Command(remove_board_item, BY_STAFF),
     "reorder_board": Command(reorder_board, BY_STAFF),
     "settle_suggestion": Command(settle_suggestion, BY_STAFF),
+}
+
+
+# ---------------------------------------------------------------- folds
+
+
+def _board_item_added(state: SessionState, event: Event) -> None:
+    data = event.data
+    item = BoardItem(
+        id=str(data["item_id"]),
+        kind=BoardKind(str(data["kind"])),
+        title=str(data["title"]),
+        formulation=str(data["formulation"]),
+        recit=recit_of(data),
+        links=[str(x) for x in data["links"]],  # type: ignore[union-attr]
+        position=int(data["position"]),  # type: ignore[arg-type]
+        entered_by=event.actor,
+        at=event.at,
+    )
+    state.board[item.id] = item
+    state.next_board_position = max(state.next_board_position, item.position + 1)
+
+
+def _board_item_edited(state: SessionState, event: Event) -> None:
+    data = event.data
+    item = state.board[str(data["item_id"])]
+    item.kind = BoardKind(str(data["kind"]))
+    item.title = str(data["title"])
+    item.formulation = str(data["formulation"])
+    item.links = [str(x) for x in data["links"]]  # type: ignore[union-attr]
+    item.edited_at = event.at
+
+
+def _board_item_removed(state: SessionState, event: Event) -> None:
+    del state.board[str(event.data["item_id"])]
+
+
+def _board_reordered(state: SessionState, event: Event) -> None:
+    for position, item_id in enumerate(event.data["order"]):  # type: ignore[arg-type]
+        state.board[str(item_id)].position = position
+
+
+def _suggestion_settled(state: SessionState, event: Event) -> None:
+    state.contributions[str(event.data["contribution_id"])].status = str(event.data["status"])
+
+
+# How this module's events change the state (SessionState.apply finds them here).
+FOLDS = {
+    ev.BOARD_ITEM_ADDED: _board_item_added,
+    ev.BOARD_ITEM_EDITED: _board_item_edited,
+    ev.BOARD_ITEM_REMOVED: _board_item_removed,
+    ev.BOARD_REORDERED: _board_reordered,
+    ev.SUGGESTION_SETTLED: _suggestion_settled,
 }

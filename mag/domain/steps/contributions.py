@@ -3,9 +3,10 @@ a hidden step.
 """
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from mag.domain import events as ev
-from mag.domain.events import NewEvent
+from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol, Step, StepKind
 from mag.domain.roles import Actor, Role
@@ -17,6 +18,8 @@ from mag.domain.state import (
     QuestionStatus,
     SessionState,
     SuggestionStatus,
+    recit_of,
+    text_or_none,
 )
 from mag.domain.steps.base import (
     BY_ANIMATEUR,
@@ -328,4 +331,89 @@ COMMANDS: dict[str, Command] = {
     "withdraw_contribution": Command(withdraw_contribution, BY_ANYONE, on_behalf=True),
     "add_note": Command(add_note, BY_STAFF),
     "reveal": Command(reveal, BY_ANIMATEUR),
+}
+
+
+# ---------------------------------------------------------------- folds
+
+
+_CONTRIBUTION_FIELDS = ("title", "body", "reference", "level", "board_kind", "item_id")
+
+
+def _contribution_added(state: SessionState, event: Event) -> None:
+    data = event.data
+    contribution = Contribution(
+        id=str(data["contribution_id"]),
+        kind=ContributionKind(str(data["kind"])),
+        author_id=text_or_none(data, "author_id"),
+        entered_by=text_or_none(data, "entered_by"),
+        step_index=int(data["step_index"]),  # type: ignore[arg-type]
+        recit=recit_of(data),
+        body=str(data.get("body", "")),
+        at=event.at,
+        links=[str(x) for x in data.get("links", ())],  # type: ignore[union-attr]
+        replies_to=[str(x) for x in data.get("replies_to", ())],  # type: ignore[union-attr]
+        status=str(data.get("status", "")),
+        is_hand=bool(data.get("is_hand", False)),
+        is_hidden=bool(data.get("is_hidden", False)),
+    )
+    for name in _CONTRIBUTION_FIELDS:
+        if name in data:
+            setattr(contribution, name, str(data[name]))
+    state.contributions[contribution.id] = contribution
+    index_contribution(state, contribution)
+
+
+def index_contribution(state: SessionState, contribution: Contribution) -> None:
+    place = (contribution.step_index, contribution.recit)
+    state.contributions_at.setdefault(place, []).append(contribution.id)
+
+
+def _contribution_edited(state: SessionState, event: Event) -> None:
+    data = event.data
+    contribution = state.contributions[str(data["contribution_id"])]
+    for name in _CONTRIBUTION_FIELDS:
+        if name in data:
+            setattr(contribution, name, str(data[name]))
+    for name in ("links", "replies_to"):
+        if name in data:
+            setattr(contribution, name, [str(x) for x in data[name]])  # type: ignore[union-attr]
+    editor = text_or_none(data, "entered_by")
+    if contribution.is_hand:
+        contribution.entered_by = editor  # the question was written down by whoever filled the hand
+    contribution.edited_by = editor
+    contribution.is_hand = False
+    contribution.edited_at = event.at
+
+
+def _contribution_withdrawn(state: SessionState, event: Event) -> None:
+    state.contributions[str(event.data["contribution_id"])].is_withdrawn = True
+
+
+def _contributions_revealed(state: SessionState, event: Event) -> None:
+    data = event.data
+    place = (int(data["step_index"]), recit_of(data))  # type: ignore[arg-type]
+    state.revealed.add(place)
+    for item in data["contributions"]:  # type: ignore[union-attr]
+        known = state.contributions.get(str(item["contribution_id"]))
+        if known is None:
+            # A viewer who never saw it hidden (a participant's browser, or a replay).
+            at = datetime.fromisoformat(str(item["at"]))
+            _contribution_added(state, Event(event.seq, event.type, item, event.actor, at))
+            known = state.contributions[str(item["contribution_id"])]
+        known.is_hidden = False
+
+
+def _hidden_kept(state: SessionState, event: Event) -> None:
+    place = (int(event.data["step_index"]), recit_of(event.data))  # type: ignore[arg-type]
+    state.kept_hidden[place] = int(event.data["count"])  # type: ignore[arg-type]
+
+
+# How this module's events change the state (SessionState.apply finds them here).
+FOLDS = {
+    ev.CONTRIBUTION_ADDED: _contribution_added,
+    ev.CONTRIBUTION_EDITED: _contribution_edited,
+    ev.CONTRIBUTION_WITHDRAWN: _contribution_withdrawn,
+    ev.CONTRIBUTIONS_REVEALED: _contributions_revealed,
+    ev.HIDDEN_KEPT: _hidden_kept,
 }

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 from mag.domain import events as ev
-from mag.domain.events import NewEvent
+from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import QuestionKind, Step, StepKind
 from mag.domain.state import SessionState
@@ -94,4 +94,28 @@ def evaluation_summary(state: SessionState, step: Step) -> dict[str, object]:
 # Who may send this module's commands (mag.domain.commands gathers every module's).
 COMMANDS: dict[str, Command] = {
     "answer_evaluation": for_participants(answer_evaluation),
+}
+
+
+# ---------------------------------------------------------------- folds
+
+
+def _evaluation_answered(state: SessionState, event: Event) -> None:
+    if "answers" in event.data:  # moved out of the log (mag.models.EvaluationPoolRecord)
+        state.evaluation_answers.append(dict(event.data["answers"]))  # type: ignore[arg-type]
+
+
+def _evaluation_done(state: SessionState, event: Event) -> None:
+    state.evaluated.append(str(event.data["participant_id"]))
+
+
+def _evaluation_revealed(state: SessionState, event: Event) -> None:
+    state.evaluation_summary = dict(event.data["summary"])  # type: ignore[arg-type]
+
+
+# How this module's events change the state (SessionState.apply finds them here).
+FOLDS = {
+    ev.EVALUATION_ANSWERED: _evaluation_answered,
+    ev.EVALUATION_DONE: _evaluation_done,
+    ev.EVALUATION_REVEALED: _evaluation_revealed,
 }

@@ -1,10 +1,10 @@
 """« Perspectives pratiques »: supporting a perspective."""
 
 from mag.domain import events as ev
-from mag.domain.events import NewEvent
+from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import StepKind
-from mag.domain.state import Contribution, ContributionKind
+from mag.domain.state import Contribution, ContributionKind, SessionState
 from mag.domain.steps.base import Command, check_step_accepts, for_participants
 from mag.domain.steps.contributions import visible_contribution
 
@@ -44,4 +44,26 @@ def unsupport_perspective(state, protocol, actor, args) -> list[NewEvent]:
 COMMANDS: dict[str, Command] = {
     "support_perspective": for_participants(support_perspective),
     "unsupport_perspective": for_participants(unsupport_perspective),
+}
+
+
+# ---------------------------------------------------------------- folds
+
+
+def _perspective_supported(state: SessionState, event: Event) -> None:
+    state.contributions[str(event.data["contribution_id"])].supporters.append(
+        str(event.data["participant_id"])
+    )
+
+
+def _perspective_unsupported(state: SessionState, event: Event) -> None:
+    state.contributions[str(event.data["contribution_id"])].supporters.remove(
+        str(event.data["participant_id"])
+    )
+
+
+# How this module's events change the state (SessionState.apply finds them here).
+FOLDS = {
+    ev.PERSPECTIVE_SUPPORTED: _perspective_supported,
+    ev.PERSPECTIVE_UNSUPPORTED: _perspective_unsupported,
 }

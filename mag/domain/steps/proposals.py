@@ -3,11 +3,11 @@
 from collections.abc import Mapping
 
 from mag.domain import events as ev
-from mag.domain.events import NewEvent
+from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import StepKind
 from mag.domain.roles import Actor
-from mag.domain.state import SessionState
+from mag.domain.state import Proposal, SessionState, text_or_none
 from mag.domain.steps.base import (
     Command,
     check_participant_contributes,
@@ -78,4 +78,40 @@ COMMANDS: dict[str, Command] = {
     "submit_proposal": for_participants(submit_proposal),
     "edit_proposal": for_participants(edit_proposal),
     "withdraw_proposal": for_participants(withdraw_proposal),
+}
+
+
+# ---------------------------------------------------------------- folds
+
+
+def _proposal_submitted(state: SessionState, event: Event) -> None:
+    data = event.data
+    pid = str(data["proposal_id"])
+    state.proposals[pid] = Proposal(
+        id=pid,
+        author_id=str(data["author_id"]),
+        title=str(data["title"]),
+        body=str(data["body"]),
+        step_index=int(data["step_index"]),  # type: ignore[arg-type]
+        submitted_at=event.at,
+        entered_by=text_or_none(data, "entered_by"),
+    )
+
+
+def _proposal_edited(state: SessionState, event: Event) -> None:
+    proposal = state.proposals[str(event.data["proposal_id"])]
+    proposal.title = str(event.data["title"])
+    proposal.body = str(event.data["body"])
+    proposal.edited_at = event.at
+
+
+def _proposal_withdrawn(state: SessionState, event: Event) -> None:
+    state.proposals[str(event.data["proposal_id"])].is_withdrawn = True
+
+
+# How this module's events change the state (SessionState.apply finds them here).
+FOLDS = {
+    ev.PROPOSAL_SUBMITTED: _proposal_submitted,
+    ev.PROPOSAL_EDITED: _proposal_edited,
+    ev.PROPOSAL_WITHDRAWN: _proposal_withdrawn,
 }

@@ -5,11 +5,16 @@ marked, deferred.
 from collections.abc import Mapping
 
 from mag.domain import events as ev
-from mag.domain.events import NewEvent
+from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import StepKind
 from mag.domain.roles import Actor, Role
-from mag.domain.state import Contribution, ContributionKind, QuestionStatus, SessionState
+from mag.domain.state import (
+    Contribution,
+    ContributionKind,
+    QuestionStatus,
+    SessionState,
+)
 from mag.domain.steps.base import (
     BY_ANYONE,
     BY_STAFF,
@@ -19,7 +24,12 @@ from mag.domain.steps.base import (
     clean_text,
     for_participants,
 )
-from mag.domain.steps.contributions import add_contribution, check_author, typist_of
+from mag.domain.steps.contributions import (
+    add_contribution,
+    check_author,
+    index_contribution,
+    typist_of,
+)
 
 
 def raise_hand(state, protocol, actor, args) -> list[NewEvent]:
@@ -112,4 +122,37 @@ COMMANDS: dict[str, Command] = {
     "answer_question": Command(answer_question, BY_ANYONE),
     "mark_question": Command(mark_question, BY_STAFF),
     "defer_question": Command(defer_question, BY_STAFF),
+}
+
+
+# ---------------------------------------------------------------- folds
+
+
+def _question_marked(state: SessionState, event: Event) -> None:
+    status = str(event.data["status"])
+    question = state.contributions[str(event.data["contribution_id"])]
+    if status == QuestionStatus.CURRENT:
+        previous = state.contributions.get(state.current_question or "")
+        if previous is not None and previous.status == QuestionStatus.CURRENT:
+            previous.status = QuestionStatus.QUEUED
+        state.current_question = question.id
+    question.status = status
+
+
+def _question_deferred(state: SessionState, event: Event) -> None:
+    contribution = state.contributions[str(event.data["contribution_id"])]
+    contribution.deferred_from = contribution.step_index
+    contribution.step_index = int(event.data["step_index"])  # type: ignore[arg-type]
+    contribution.kind = ContributionKind.INTERPRETATION
+    contribution.status = ""
+    contribution.is_hidden = False  # it was asked aloud, in front of everyone
+    index_contribution(
+        state, contribution
+    )  # listed at its new place; contributions_here skips the old one
+
+
+# How this module's events change the state (SessionState.apply finds them here).
+FOLDS = {
+    ev.QUESTION_MARKED: _question_marked,
+    ev.QUESTION_DEFERRED: _question_deferred,
 }

@@ -4,11 +4,11 @@ import random
 from collections.abc import Callable
 
 from mag.domain import events as ev
-from mag.domain.events import NewEvent
+from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol, RoundOrder, Step, StepKind
 from mag.domain.roles import Role
-from mag.domain.state import SessionState
+from mag.domain.state import Round, SessionState, recit_of, text_or_none
 from mag.domain.steps.base import (
     BY_ANIMATEUR,
     BY_PARTICIPANTS,
@@ -136,4 +136,76 @@ COMMANDS: dict[str, Command] = {
     "pause_timer": Command(pause_timer, BY_ANIMATEUR),
     "resume_timer": Command(resume_timer, BY_ANIMATEUR),
     "extend_timer": Command(extend_timer, BY_ANIMATEUR),
+}
+
+
+# ---------------------------------------------------------------- folds
+
+
+def _seating_set(state: SessionState, event: Event) -> None:
+    state.seating = [str(x) for x in event.data["order"]]  # type: ignore[union-attr]
+
+
+def _round_started(state: SessionState, event: Event) -> None:
+    data = event.data
+    round_ = Round(
+        step_index=int(data["step_index"]),  # type: ignore[arg-type]
+        recit=recit_of(data),
+        order=[str(x) for x in data["order"]],  # type: ignore[union-attr]
+        turn_seconds=int(data["turn_seconds"]),  # type: ignore[arg-type]
+        turn_started_at=event.at,
+        last=text_or_none(data, "last"),  # None in rounds logged before it existed
+    )
+    state.rounds[(round_.step_index, round_.recit)] = round_
+
+
+def _turn_ended(state: SessionState, event: Event) -> None:
+    round_ = state.current_round
+    assert round_ is not None
+    speaker = round_.speaker
+    assert speaker is not None
+    outcome = str(event.data["outcome"])
+    if outcome == "passed" and speaker not in round_.passed_once:
+        round_.passed_once.add(speaker)
+        # They come back at the end of the round, before the narrator still to speak.
+        at = len(round_.order)
+        if speaker != round_.last and round_.order[-1] == round_.last and at - 1 > round_.position:
+            at -= 1
+        round_.order.insert(at, speaker)
+    else:
+        round_.outcomes[speaker] = outcome
+    round_.position += 1
+    round_.turn_started_at = event.at
+    round_.paused_at = None
+    round_.paused_seconds = 0.0
+    round_.extra_seconds = 0
+
+
+def _timer_paused(state: SessionState, event: Event) -> None:
+    round_ = state.current_round
+    assert round_ is not None
+    round_.paused_at = event.at
+
+
+def _timer_resumed(state: SessionState, event: Event) -> None:
+    round_ = state.current_round
+    assert round_ is not None and round_.paused_at is not None
+    round_.paused_seconds += (event.at - round_.paused_at).total_seconds()
+    round_.paused_at = None
+
+
+def _timer_extended(state: SessionState, event: Event) -> None:
+    round_ = state.current_round
+    assert round_ is not None
+    round_.extra_seconds += int(event.data["seconds"])  # type: ignore[arg-type]
+
+
+# How this module's events change the state (SessionState.apply finds them here).
+FOLDS = {
+    ev.SEATING_SET: _seating_set,
+    ev.ROUND_STARTED: _round_started,
+    ev.TURN_ENDED: _turn_ended,
+    ev.TIMER_PAUSED: _timer_paused,
+    ev.TIMER_RESUMED: _timer_resumed,
+    ev.TIMER_EXTENDED: _timer_extended,
 }

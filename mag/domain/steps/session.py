@@ -1,13 +1,22 @@
 """The session's course: starting, moving between steps, ending; joining, the team, the convention."""
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from mag.domain import events as ev
-from mag.domain.events import NewEvent
+from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol, StepKind
 from mag.domain.roles import STAFF_ROLES
-from mag.domain.state import SessionState, Status
+from mag.domain.state import (
+    Member,
+    Participant,
+    SessionState,
+    Status,
+    Visit,
+    recit_of,
+    text_or_none,
+)
 from mag.domain.steps.base import (
     BY_ANIMATEUR,
     BY_STAFF,
@@ -272,4 +281,92 @@ COMMANDS: dict[str, Command] = {
     "accept_convention": for_participants(accept_convention, needs_consent=False),
     ADD_PARTICIPANT: by_the_edge(BY_STAFF, needs_consent=False),  # Live.execute: an identity too
     INVITE_MEMBER: by_the_edge(BY_ANIMATEUR, is_socket_command=False),  # a private link
+}
+
+
+# ---------------------------------------------------------------- folds
+
+
+def _session_created(state: SessionState, event: Event) -> None:
+    data = event.data
+    state.title = str(data["title"])
+    state.question = str(data["question"])
+    state.protocol_name = str(data["protocol"])
+    state.planned_dates = [str(d) for d in data["planned_dates"]]  # type: ignore[union-attr]
+    convention = data["convention"]
+    state.convention_text = str(convention["text"])  # type: ignore[index]
+    state.convention_version = int(convention["version"])  # type: ignore[index]
+
+
+def _participant_joined(state: SessionState, event: Event) -> None:
+    data = event.data
+    pid = str(data["participant_id"])
+    state.participants[pid] = Participant(
+        id=pid,
+        pseudonym=str(data["pseudonym"]),
+        function=str(data["function"]),
+        joined_at=event.at,
+        entered_by=text_or_none(data, "entered_by"),
+    )
+
+
+def _convention_accepted(state: SessionState, event: Event) -> None:
+    participant = state.participants[str(event.data["participant_id"])]
+    participant.accepted_version = int(event.data["version"])  # type: ignore[arg-type]
+    participant.accepted_at = event.at
+
+
+def _member_invited(state: SessionState, event: Event) -> None:
+    data = event.data
+    member_id = str(data["member_id"])
+    state.members[member_id] = Member(member_id, str(data["role"]), str(data["name"]))
+
+
+def _joining_closed(state: SessionState, event: Event) -> None:
+    state.is_joining_open = False
+
+
+def _joining_opened(state: SessionState, event: Event) -> None:
+    state.is_joining_open = True
+
+
+def _end_visit(state: SessionState, at: datetime) -> None:
+    if state.visits and state.visits[-1].ended_at is None:
+        state.visits[-1].ended_at = at
+
+
+def _enter(state: SessionState, index: int, recit: int | None, at: datetime) -> None:
+    _end_visit(state, at)
+    state.step_index = index
+    state.recit_index = recit
+    state.step_started_at = at
+    state.visits.append(Visit(index, recit, at))
+
+
+def _session_started(state: SessionState, event: Event) -> None:
+    state.status = Status.RUNNING
+    _enter(state, 0, None, event.at)
+
+
+def _step_changed(state: SessionState, event: Event) -> None:
+    _enter(state, int(event.data["index"]), recit_of(event.data), event.at)  # type: ignore[arg-type]
+
+
+def _session_ended(state: SessionState, event: Event) -> None:
+    state.status = Status.ENDED
+    state.is_joining_open = False
+    _end_visit(state, event.at)
+
+
+# How this module's events change the state (SessionState.apply finds them here).
+FOLDS = {
+    ev.SESSION_CREATED: _session_created,
+    ev.PARTICIPANT_JOINED: _participant_joined,
+    ev.CONVENTION_ACCEPTED: _convention_accepted,
+    ev.MEMBER_INVITED: _member_invited,
+    ev.JOINING_CLOSED: _joining_closed,
+    ev.JOINING_OPENED: _joining_opened,
+    ev.SESSION_STARTED: _session_started,
+    ev.STEP_CHANGED: _step_changed,
+    ev.SESSION_ENDED: _session_ended,
 }

@@ -3,10 +3,10 @@
 from collections.abc import Mapping
 
 from mag.domain import events as ev
-from mag.domain.events import NewEvent
+from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import StepKind
-from mag.domain.state import SessionState
+from mag.domain.state import Recit, SessionState
 from mag.domain.steps.base import (
     BY_ANIMATEUR,
     Command,
@@ -149,4 +149,51 @@ COMMANDS: dict[str, Command] = {
     "choose_recits": Command(choose_recits, BY_ANIMATEUR),
     "accept_narration": for_participants(_answer_narration(True)),
     "decline_narration": for_participants(_answer_narration(False)),
+}
+
+
+# ---------------------------------------------------------------- folds
+
+
+def _ballot_cast(state: SessionState, event: Event) -> None:
+    state.ballots[str(event.data["participant_id"])] = [str(c) for c in event.data["choices"]]  # type: ignore[union-attr]
+
+
+def _voted(state: SessionState, event: Event) -> None:
+    state.voters.append(str(event.data["participant_id"]))
+
+
+def _vote_closed(state: SessionState, event: Event) -> None:
+    state.is_vote_closed = True
+    state.vote_results = [dict(r) for r in event.data["results"]]  # type: ignore[union-attr]
+
+
+def _vote_reopened(state: SessionState, event: Event) -> None:
+    state.is_vote_closed = False
+    state.vote_results = []
+
+
+def _recits_chosen(state: SessionState, event: Event) -> None:
+    state.recits = [
+        Recit(str(r["proposal_id"]), str(r["narrator_id"]))
+        for r in event.data["recits"]  # type: ignore[union-attr]
+    ]
+
+
+def _narration_answered(accepted: bool):
+    def fold(state: SessionState, event: Event) -> None:
+        state.recits[int(event.data["recit"])].accepted = accepted  # type: ignore[arg-type]
+
+    return fold
+
+
+# How this module's events change the state (SessionState.apply finds them here).
+FOLDS = {
+    ev.BALLOT_CAST: _ballot_cast,
+    ev.VOTED: _voted,
+    ev.VOTE_CLOSED: _vote_closed,
+    ev.VOTE_REOPENED: _vote_reopened,
+    ev.RECITS_CHOSEN: _recits_chosen,
+    ev.NARRATION_ACCEPTED: _narration_answered(True),
+    ev.NARRATION_DECLINED: _narration_answered(False),
 }
