@@ -8,7 +8,8 @@ import jsonschema
 from story import every_other_event, played_session
 
 from mag.domain import events as ev
-from mag.domain.payloads import PAYLOADS, json_schema, schema_rules
+from mag.domain.payloads import json_schema, schema_rules
+from mag.domain.steps import PAYLOADS
 
 SCHEMA = Path(__file__).resolve().parents[2] / "mag" / "report" / "session.schema.json"
 

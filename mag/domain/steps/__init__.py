@@ -1,7 +1,8 @@
 """The method, a module per part of a session.
 
 Each module holds that part's commands with their rules and who may send them
-(``COMMANDS``), and how its events change the session's state (``FOLDS``).
+(``COMMANDS``), what its events carry (``PAYLOADS``) and how they change the
+session's state (``FOLDS``).
 Listing a module in ``STEP_MODULES`` is all the wiring it needs:
 :mod:`mag.domain.commands` registers the commands, ``SessionState.apply`` finds
 the folds here.
@@ -35,3 +36,5 @@ STEP_MODULES = (
 )
 # How each event changes the state: every module's folds (SessionState.apply reads them).
 FOLDS = {event: fold for module in STEP_MODULES for event, fold in module.FOLDS.items()}
+# What each event carries (payloads.py makes the archive's JSON Schema of it).
+PAYLOADS = {event: payload for module in STEP_MODULES for event, payload in module.PAYLOADS.items()}

@@ -4,10 +4,12 @@ archiving.
 
 from collections.abc import Mapping
 from datetime import date
+from typing import NotRequired, TypedDict
 
 from mag.domain import events as ev
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
+from mag.domain.payloads import ByParticipant, Empty, Id, Iso, Settled
 from mag.domain.state import (
     AmendmentStatus,
     Approval,
@@ -370,4 +372,67 @@ FOLDS = {
     ev.REPLACEMENTS_SET: _replacements_set,
     ev.CONSENT_WITHDRAWN: _consent_withdrawn,
     ev.SESSION_ARCHIVED: _session_archived,
+}
+
+
+# ---------------------------------------------------------------- payloads
+
+
+class AmendmentSettled(Settled):
+    comment_id: Id
+
+
+class SynthesisSaved(TypedDict):
+    version: int
+    text: str
+    base_version: NotRequired[int]
+
+
+class Version(TypedDict):
+    version: int
+
+
+class SynthesisCommented(ByParticipant):
+    comment_id: Id
+    version: int
+    section: str
+    body: str
+    is_amendment: bool
+
+
+class SynthesisApproved(ByParticipant):
+    version: int
+
+
+class SettingsChanged(TypedDict):
+    attribution: NotRequired[str]
+    withdrawal: NotRequired[str]
+    retention_until: NotRequired[Iso | None]
+
+
+class Replacement(TypedDict):
+    find: str
+    replace: str
+
+
+class ReplacementsSet(TypedDict):
+    replacements: list[Replacement]
+
+
+class SessionArchived(TypedDict):
+    folder: str
+
+
+# What each of this module's events carries (payloads.py makes the archive's schema of it).
+PAYLOADS: dict[str, type] = {
+    ev.SYNTHESIS_SAVED: SynthesisSaved,
+    ev.VALIDATION_OPENED: Version,
+    ev.VALIDATION_CLOSED: Empty,
+    ev.SYNTHESIS_COMMENTED: SynthesisCommented,
+    ev.AMENDMENT_SETTLED: AmendmentSettled,
+    ev.SYNTHESIS_APPROVED: SynthesisApproved,
+    ev.SETTINGS_CHANGED: SettingsChanged,
+    ev.REPLACEMENTS_SET: ReplacementsSet,
+    ev.CONSENT_WITHDRAWN: ByParticipant,
+    ev.SESSION_ARCHIVED: SessionArchived,
 }

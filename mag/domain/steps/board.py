@@ -3,10 +3,12 @@ suggestions for it.
 """
 
 from collections.abc import Mapping
+from typing import NotRequired, TypedDict
 
 from mag.domain import events as ev
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
+from mag.domain.payloads import Id, Order, Settled
 from mag.domain.protocol import Protocol, Step, StepKind
 from mag.domain.roles import Actor
 from mag.domain.state import (
@@ -197,4 +199,38 @@ FOLDS = {
     ev.BOARD_ITEM_REMOVED: _board_item_removed,
     ev.BOARD_REORDERED: _board_reordered,
     ev.SUGGESTION_SETTLED: _suggestion_settled,
+}
+
+
+# ---------------------------------------------------------------- payloads
+
+
+class BoardItemEdited(TypedDict):
+    item_id: Id
+    kind: str
+    title: str
+    formulation: str
+    links: list[Id]
+
+
+class BoardItemAdded(BoardItemEdited):
+    position: int
+    recit: NotRequired[int | None]
+
+
+class BoardItemRemoved(TypedDict):
+    item_id: Id
+
+
+class SuggestionSettled(Settled):
+    contribution_id: Id
+
+
+# What each of this module's events carries (payloads.py makes the archive's schema of it).
+PAYLOADS: dict[str, type] = {
+    ev.BOARD_ITEM_ADDED: BoardItemAdded,
+    ev.BOARD_ITEM_EDITED: BoardItemEdited,
+    ev.BOARD_ITEM_REMOVED: BoardItemRemoved,
+    ev.BOARD_REORDERED: Order,
+    ev.SUGGESTION_SETTLED: SuggestionSettled,
 }

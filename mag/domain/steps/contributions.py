@@ -4,10 +4,12 @@ a hidden step.
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import NotRequired, TypedDict
 
 from mag.domain import events as ev
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
+from mag.domain.payloads import Id, Iso
 from mag.domain.protocol import Protocol, Step, StepKind
 from mag.domain.roles import Actor, Role
 from mag.domain.state import (
@@ -416,4 +418,72 @@ FOLDS = {
     ev.CONTRIBUTION_WITHDRAWN: _contribution_withdrawn,
     ev.CONTRIBUTIONS_REVEALED: _contributions_revealed,
     ev.HIDDEN_KEPT: _hidden_kept,
+}
+
+
+# ---------------------------------------------------------------- payloads
+
+
+class ContributionFields(TypedDict):
+    """What a contribution says, each as its kind has it; an edit carries what it changes."""
+
+    title: NotRequired[str]
+    body: NotRequired[str]
+    reference: NotRequired[str]
+    level: NotRequired[str]
+    board_kind: NotRequired[str]
+    item_id: NotRequired[Id]
+    links: NotRequired[list[Id]]
+    replies_to: NotRequired[list[Id]]
+
+
+class ContributionAdded(ContributionFields):
+    contribution_id: Id
+    kind: str
+    author_id: NotRequired[Id | None]
+    entered_by: NotRequired[str | None]
+    step_index: int
+    recit: NotRequired[int | None]
+    is_hidden: NotRequired[bool]
+    is_hand: NotRequired[bool]
+    status: NotRequired[str]
+
+
+class ContributionEdited(ContributionFields):
+    contribution_id: Id
+    entered_by: NotRequired[str | None]
+
+
+class ContributionWithdrawn(TypedDict):
+    contribution_id: Id
+
+
+class RevealedContribution(ContributionAdded):
+    """A contribution as revealed: as it was added, and what happened to it since."""
+
+    deferred_from: NotRequired[int | None]
+    edited_by: NotRequired[str | None]
+    supporters: NotRequired[list[Id]]
+    at: NotRequired[Iso]
+
+
+class ContributionsRevealed(TypedDict):
+    step_index: int
+    recit: NotRequired[int | None]
+    contributions: list[RevealedContribution]
+
+
+class HiddenKept(TypedDict):
+    step_index: int
+    recit: NotRequired[int | None]
+    count: int
+
+
+# What each of this module's events carries (payloads.py makes the archive's schema of it).
+PAYLOADS: dict[str, type] = {
+    ev.CONTRIBUTION_ADDED: ContributionAdded,
+    ev.CONTRIBUTION_EDITED: ContributionEdited,
+    ev.CONTRIBUTION_WITHDRAWN: ContributionWithdrawn,
+    ev.CONTRIBUTIONS_REVEALED: ContributionsRevealed,
+    ev.HIDDEN_KEPT: HiddenKept,
 }

@@ -1,10 +1,12 @@
 """« Évaluation »: answers kept apart from the log, and the summary the group is shown."""
 
 from collections.abc import Mapping
+from typing import Any, TypedDict
 
 from mag.domain import events as ev
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
+from mag.domain.payloads import ByParticipant
 from mag.domain.protocol import QuestionKind, Step, StepKind
 from mag.domain.state import SessionState
 from mag.domain.steps.base import (
@@ -118,4 +120,23 @@ FOLDS = {
     ev.EVALUATION_ANSWERED: _evaluation_answered,
     ev.EVALUATION_DONE: _evaluation_done,
     ev.EVALUATION_REVEALED: _evaluation_revealed,
+}
+
+
+# ---------------------------------------------------------------- payloads
+
+
+class EvaluationAnswered(TypedDict):
+    answers: dict[str, Any]
+
+
+class EvaluationRevealed(TypedDict):
+    summary: dict[str, Any]
+
+
+# What each of this module's events carries (payloads.py makes the archive's schema of it).
+PAYLOADS: dict[str, type] = {
+    ev.EVALUATION_ANSWERED: EvaluationAnswered,
+    ev.EVALUATION_DONE: ByParticipant,
+    ev.EVALUATION_REVEALED: EvaluationRevealed,
 }

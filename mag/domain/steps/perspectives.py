@@ -1,8 +1,11 @@
 """« Perspectives pratiques »: supporting a perspective."""
 
+from typing import TypedDict
+
 from mag.domain import events as ev
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
+from mag.domain.payloads import Id
 from mag.domain.protocol import StepKind
 from mag.domain.state import Contribution, ContributionKind, SessionState
 from mag.domain.steps.base import Command, check_step_accepts, for_participants
@@ -66,4 +69,19 @@ def _perspective_unsupported(state: SessionState, event: Event) -> None:
 FOLDS = {
     ev.PERSPECTIVE_SUPPORTED: _perspective_supported,
     ev.PERSPECTIVE_UNSUPPORTED: _perspective_unsupported,
+}
+
+
+# ---------------------------------------------------------------- payloads
+
+
+class PerspectiveSupport(TypedDict):
+    contribution_id: Id
+    participant_id: Id
+
+
+# What each of this module's events carries (payloads.py makes the archive's schema of it).
+PAYLOADS: dict[str, type] = {
+    ev.PERSPECTIVE_SUPPORTED: PerspectiveSupport,
+    ev.PERSPECTIVE_UNSUPPORTED: PerspectiveSupport,
 }

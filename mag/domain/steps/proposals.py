@@ -1,10 +1,12 @@
 """« Propositions de récits »: each participant proposes a récit, edits or withdraws it."""
 
 from collections.abc import Mapping
+from typing import NotRequired, TypedDict
 
 from mag.domain import events as ev
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
+from mag.domain.payloads import Id
 from mag.domain.protocol import StepKind
 from mag.domain.roles import Actor
 from mag.domain.state import Proposal, SessionState, text_or_none
@@ -114,4 +116,34 @@ FOLDS = {
     ev.PROPOSAL_SUBMITTED: _proposal_submitted,
     ev.PROPOSAL_EDITED: _proposal_edited,
     ev.PROPOSAL_WITHDRAWN: _proposal_withdrawn,
+}
+
+
+# ---------------------------------------------------------------- payloads
+
+
+class ProposalSubmitted(TypedDict):
+    proposal_id: Id
+    author_id: Id
+    entered_by: NotRequired[str | None]
+    step_index: int
+    title: str
+    body: str
+
+
+class ProposalEdited(TypedDict):
+    proposal_id: Id
+    title: str
+    body: str
+
+
+class ProposalWithdrawn(TypedDict):
+    proposal_id: Id
+
+
+# What each of this module's events carries (payloads.py makes the archive's schema of it).
+PAYLOADS: dict[str, type] = {
+    ev.PROPOSAL_SUBMITTED: ProposalSubmitted,
+    ev.PROPOSAL_EDITED: ProposalEdited,
+    ev.PROPOSAL_WITHDRAWN: ProposalWithdrawn,
 }

@@ -3,10 +3,12 @@ marked, deferred.
 """
 
 from collections.abc import Mapping
+from typing import TypedDict
 
 from mag.domain import events as ev
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
+from mag.domain.payloads import Id
 from mag.domain.protocol import StepKind
 from mag.domain.roles import Actor, Role
 from mag.domain.state import (
@@ -155,4 +157,24 @@ def _question_deferred(state: SessionState, event: Event) -> None:
 FOLDS = {
     ev.QUESTION_MARKED: _question_marked,
     ev.QUESTION_DEFERRED: _question_deferred,
+}
+
+
+# ---------------------------------------------------------------- payloads
+
+
+class QuestionMarked(TypedDict):
+    contribution_id: Id
+    status: str
+
+
+class QuestionDeferred(TypedDict):
+    contribution_id: Id
+    step_index: int
+
+
+# What each of this module's events carries (payloads.py makes the archive's schema of it).
+PAYLOADS: dict[str, type] = {
+    ev.QUESTION_MARKED: QuestionMarked,
+    ev.QUESTION_DEFERRED: QuestionDeferred,
 }

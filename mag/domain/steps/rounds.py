@@ -2,10 +2,12 @@
 
 import random
 from collections.abc import Callable
+from typing import NotRequired, TypedDict
 
 from mag.domain import events as ev
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
+from mag.domain.payloads import Empty, Id, Order
 from mag.domain.protocol import Protocol, RoundOrder, Step, StepKind
 from mag.domain.roles import Role
 from mag.domain.state import Round, SessionState, recit_of, text_or_none
@@ -208,4 +210,35 @@ FOLDS = {
     ev.TIMER_PAUSED: _timer_paused,
     ev.TIMER_RESUMED: _timer_resumed,
     ev.TIMER_EXTENDED: _timer_extended,
+}
+
+
+# ---------------------------------------------------------------- payloads
+
+
+class RoundStarted(TypedDict):
+    step_index: int
+    recit: NotRequired[int | None]
+    order: list[Id]
+    turn_seconds: int
+    last: NotRequired[Id | None]  # the narrator, who keeps the last place
+
+
+class TurnEnded(TypedDict):
+    participant_id: NotRequired[Id]
+    outcome: str
+
+
+class TimerExtended(TypedDict):
+    seconds: int
+
+
+# What each of this module's events carries (payloads.py makes the archive's schema of it).
+PAYLOADS: dict[str, type] = {
+    ev.SEATING_SET: Order,
+    ev.ROUND_STARTED: RoundStarted,
+    ev.TURN_ENDED: TurnEnded,
+    ev.TIMER_PAUSED: Empty,
+    ev.TIMER_RESUMED: Empty,
+    ev.TIMER_EXTENDED: TimerExtended,
 }

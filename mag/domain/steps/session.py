@@ -2,10 +2,12 @@
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import NotRequired, TypedDict
 
 from mag.domain import events as ev
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
+from mag.domain.payloads import ByParticipant, Empty, Id
 from mag.domain.protocol import Protocol, StepKind
 from mag.domain.roles import STAFF_ROLES
 from mag.domain.state import (
@@ -369,4 +371,59 @@ FOLDS = {
     ev.SESSION_STARTED: _session_started,
     ev.STEP_CHANGED: _step_changed,
     ev.SESSION_ENDED: _session_ended,
+}
+
+
+# ---------------------------------------------------------------- payloads
+
+
+class Convention(TypedDict):
+    version: int
+    text: str
+
+
+class SessionCreated(TypedDict):
+    title: str
+    question: str
+    protocol: str
+    planned_dates: list[str]
+    convention: Convention
+
+
+class ParticipantJoined(TypedDict):
+    participant_id: Id
+    pseudonym: str
+    function: str
+    entered_by: NotRequired[str | None]  # a researcher registered someone without a device
+
+
+class ConventionAccepted(ByParticipant):
+    version: int
+
+
+class MemberInvited(TypedDict):
+    member_id: Id
+    role: str
+    name: str
+
+
+class StepChanged(TypedDict):
+    index: int
+    recit: NotRequired[int | None]
+    # Where the session was (absent from logs older than this field).
+    from_: NotRequired[int | None]
+    from_recit: NotRequired[int | None]
+
+
+# What each of this module's events carries (payloads.py makes the archive's schema of it).
+PAYLOADS: dict[str, type] = {
+    ev.SESSION_CREATED: SessionCreated,
+    ev.PARTICIPANT_JOINED: ParticipantJoined,
+    ev.CONVENTION_ACCEPTED: ConventionAccepted,
+    ev.MEMBER_INVITED: MemberInvited,
+    ev.JOINING_CLOSED: Empty,
+    ev.JOINING_OPENED: Empty,
+    ev.SESSION_STARTED: Empty,
+    ev.STEP_CHANGED: StepChanged,
+    ev.SESSION_ENDED: Empty,
 }

@@ -1,10 +1,12 @@
 """« Choix du récit »: the vote, its results, the récits chosen and their narrators' answer."""
 
 from collections.abc import Mapping
+from typing import Any, NotRequired, TypedDict
 
 from mag.domain import events as ev
 from mag.domain.events import Event, NewEvent
 from mag.domain.i18n import N_, DomainError
+from mag.domain.payloads import ByParticipant, Empty, Id
 from mag.domain.protocol import StepKind
 from mag.domain.state import Recit, SessionState
 from mag.domain.steps.base import (
@@ -196,4 +198,37 @@ FOLDS = {
     ev.RECITS_CHOSEN: _recits_chosen,
     ev.NARRATION_ACCEPTED: _narration_answered(True),
     ev.NARRATION_DECLINED: _narration_answered(False),
+}
+
+
+# ---------------------------------------------------------------- payloads
+
+
+class BallotCast(TypedDict):
+    participant_id: Id
+    choices: list[Id]
+
+
+class VoteClosed(TypedDict):
+    results: list[dict[str, Any]]
+    ballots: NotRequired[int]
+
+
+class RecitsChosen(TypedDict):
+    recits: list[dict[str, Any]]
+
+
+class NarrationAnswered(ByParticipant):
+    recit: int
+
+
+# What each of this module's events carries (payloads.py makes the archive's schema of it).
+PAYLOADS: dict[str, type] = {
+    ev.BALLOT_CAST: BallotCast,
+    ev.VOTED: ByParticipant,
+    ev.VOTE_CLOSED: VoteClosed,
+    ev.VOTE_REOPENED: Empty,
+    ev.RECITS_CHOSEN: RecitsChosen,
+    ev.NARRATION_ACCEPTED: NarrationAnswered,
+    ev.NARRATION_DECLINED: NarrationAnswered,
 }
