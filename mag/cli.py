@@ -245,7 +245,7 @@ def protocol_show(name: str) -> None:
             raise click.ClickException(_(error.msgid, **error.params)) from None
         click.echo(f"{proto.title}\n{proto.description}\n")
         for step in proto.steps:
-            tags = [step.kind.value, f"{step.duration_minutes} min", step.visibility.value]
+            tags = [str(step.kind), f"{step.duration_minutes} min", step.visibility.value]
             if step.per_recit:
                 tags.append(_("par récit"))
             click.echo(f"{step.number:>4}  {step.phase} · {step.title}  [{', '.join(tags)}]")

@@ -5,9 +5,10 @@ that raises ``DomainError`` with a French message when the request breaks a
 rule, and changes nothing itself: the caller stores the events and applies
 them. The commands live in a module per part of the session
 (:mod:`mag.domain.steps`), each listing its own in ``COMMANDS`` with who may
-send them; this module gathers them (``STEP_MODULES``), checks the sender's role,
-consent and the session's status (:func:`decide`), and tells the pages the
-method's limits and lists (:func:`browser_table`).
+send them, gathered by :func:`mag.domain.steps.register`; this module checks the
+sender's role, consent and the session's status against that table
+(:func:`decide`), and tells the pages the method's limits and lists
+(:func:`browser_table`).
 """
 
 from collections.abc import Mapping
@@ -17,7 +18,7 @@ from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol
 from mag.domain.roles import Actor, Role
 from mag.domain.state import BoardKind, Level, SessionState, Status
-from mag.domain.steps import STEP_MODULES
+from mag.domain.steps import COMMANDS
 from mag.domain.steps.after import REPLACEMENT_MAX, SYNTHESIS_MAX
 from mag.domain.steps.base import (
     CONTRIBUTION_MAX,
@@ -36,21 +37,6 @@ from mag.domain.steps.session import (
     QUESTION_MAX,
     SESSION_TITLE_MAX,
 )
-
-COMMANDS: dict[str, Command] = {}
-
-
-def register(commands: Mapping[str, Command]) -> None:
-    """Add a module's commands to the table; a name already taken is a programming error."""
-    taken = COMMANDS.keys() & commands.keys()
-    if taken:
-        raise ValueError(f"commands registered twice: {sorted(taken)}")
-    COMMANDS.update(commands)
-
-
-for _module in STEP_MODULES:
-    register(_module.COMMANDS)
-
 
 # Every text field's limit, by the name the pages know it by: they read their
 # ``maxlength`` from here (``browser_table``), so a limit is changed in one place.

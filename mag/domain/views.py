@@ -124,7 +124,7 @@ def protocol_view(protocol: Protocol) -> dict[str, object]:
                 "number": step.number,
                 "phase": step.phase,
                 "title": step.title,
-                "kind": step.kind.value,
+                "kind": str(step.kind),
                 "contributors": sorted(c.value for c in step.contributors),
                 "visibility": step.visibility.value,
                 "duration_minutes": step.duration_minutes,

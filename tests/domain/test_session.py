@@ -247,23 +247,3 @@ def test_the_command_table_says_who_may_do_what_the_edge_carries_out(story):
     for name in (INVITE_MEMBER, ARCHIVE):
         with refused("unknown_command"):
             story.steer(name)
-
-
-def test_a_module_of_commands_needs_nothing_but_registering(story, monkeypatch):
-    """A toy module, registered in this test only: its command is decided like any other."""
-    from mag.domain import commands
-    from mag.domain.events import NewEvent
-    from mag.domain.steps.base import BY_ANIMATEUR, Command
-
-    def ring_bell(state, protocol, actor, args):
-        return [NewEvent("bell_rung", {"times": int(args.get("times", 1))})]
-
-    monkeypatch.setattr(commands, "COMMANDS", dict(commands.COMMANDS))
-    commands.register({"ring_bell": Command(ring_bell, BY_ANIMATEUR)})
-    amina = story.join("Amina")
-    (event,) = commands.decide(story.state, story.protocol, FACILITATOR, "ring_bell", {"times": 2})
-    assert (event.type, event.data) == ("bell_rung", {"times": 2})
-    with refused("forbidden"):
-        commands.decide(story.state, story.protocol, amina, "ring_bell", {})
-    with pytest.raises(ValueError, match="registered twice"):
-        commands.register({"ring_bell": Command(ring_bell, BY_ANIMATEUR)})

@@ -104,7 +104,7 @@ class Step:
     number: str
     phase: str
     title: str
-    kind: StepKind
+    kind: StepKind | str  # a str: a kind a module of mag.domain.steps brings
     contributors: frozenset[Contributor]
     visibility: Visibility
     duration_minutes: int

@@ -346,6 +346,7 @@ def _read_choice(
     *,
     msgid: str = MSG_UNKNOWN_VALUE,
     default: E | None = None,
+    allowed: Sequence[str] | None = None,
 ) -> E | None:
     value = _get(scope, table, key, required=default is None)
     if value is _MISSING:
@@ -356,8 +357,19 @@ def _read_choice(
     try:
         return choices(value.strip())
     except ValueError:
-        scope.report(key, msgid, value=value.strip(), allowed=_allowed(choices))
+        scope.report(key, msgid, value=value.strip(), allowed=_allowed(allowed or choices))
         return None
+
+
+def _read_kind(scope: _Scope, table: Mapping[str, object]) -> StepKind | str | None:
+    """One of the model's kinds of step, or a kind a module of mag.domain.steps brings."""
+    from mag.domain.steps import KINDS  # the step modules import the protocol model
+
+    value = table.get("kind")
+    if isinstance(value, str) and value.strip() in KINDS:
+        return value.strip()
+    allowed = [*(kind.value for kind in StepKind), *sorted(KINDS)]
+    return _read_choice(scope, table, "kind", StepKind, msgid=MSG_UNKNOWN_KIND, allowed=allowed)
 
 
 def _read_contributors(scope: _Scope, table: Mapping[str, object]) -> frozenset[Contributor] | None:
@@ -581,7 +593,7 @@ def _parse_step(scope: _Scope, table: Mapping[str, object]) -> Step | None:
         "number": _read_str(scope, table, "number"),
         "phase": _read_str(scope, table, "phase"),
         "title": _read_str(scope, table, "title"),
-        "kind": _read_choice(scope, table, "kind", StepKind, msgid=MSG_UNKNOWN_KIND),
+        "kind": _read_kind(scope, table),
         "contributors": _read_contributors(scope, table),
         "visibility": _read_choice(
             scope,
