@@ -113,28 +113,20 @@ class Live:
             protocol = parse_protocol(services.protocol_source(db, session_id))
             cached = self._cache[session_id] = _Cached(SessionState(session_id), protocol)
         if cached.state.seq < last_seq:
-            with self._dropped_if_broken(session_id):
-                state = cached.state
-                answered = state.seq == 0  # a new cache: the pool is read once
+            state = cached.state
+            answered = state.seq == 0  # a new cache: the pool is read once
+            try:
                 for event in services.events_after(db, session_id, state.seq):
                     state.apply(event)
                     answered = answered or event.type == ev.EVALUATION_DONE
                 if answered:  # the answers kept apart from the log (ev.KEPT_APART)
                     state.evaluation_answers = services.pooled_answers(db, session_id)
+            except BaseException:
+                # Some of an event applied is wrong for every later command: the
+                # next one builds the state again from the log.
+                self._cache.pop(session_id, None)
+                raise
         return cached
-
-    @contextmanager
-    def _dropped_if_broken(self, session_id: str) -> Iterator[None]:
-        """Forget the session's state if folding events into it fails halfway.
-
-        A state with some of an event applied is wrong for every later command; the
-        next one builds it again from the log.
-        """
-        try:
-            yield
-        except BaseException:
-            self._cache.pop(session_id, None)
-            raise
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -261,16 +253,18 @@ class Live:
                 "conflict",
                 N_("Conflit d'écriture : la commande n'a pas été enregistrée, réessayez."),
             ) from None
+        forget = any(event.type in _FORGETTING for event in stored)
         try:
-            with self._dropped_if_broken(session_id):
-                for event in stored:
-                    cached.state.apply(event)
-                cached.state.evaluation_answers.extend(a["answers"] for a in apart)
+            for event in stored:
+                cached.state.apply(event)
+            cached.state.evaluation_answers.extend(a["answers"] for a in apart)
         except Exception:
-            # Committed all the same: answered and published; the log is the truth.
+            # Committed all the same: answered and published; the log is the truth,
+            # and the next command builds the state again from it.
             log.exception("folding committed events of %s failed", session_id)
+            forget = True
         self.publish(session_id, stored)
-        if any(event.type in _FORGETTING for event in stored):
+        if forget:
             self._cache.pop(session_id, None)
         return Outcome(stored, stored[-1].seq if stored else cached.state.seq)
 

@@ -56,12 +56,16 @@ def participant_room(participant_id: str) -> str:
 
 def audience_rooms(session_id: str, audience: str) -> list[str]:
     """The rooms an event of ``audience`` goes to: one per group of ``views.audience_groups``."""
-    rooms = {
-        views.EVERYONE: lambda _: session_room(session_id),
-        views.STAFF: lambda _: staff_room(session_id),
-        views.ONE_PARTICIPANT: participant_room,
-    }
-    return [rooms[kind](who) for kind, who in views.audience_groups(audience)]
+    return [_room(session_id, group) for group in views.audience_groups(audience)]
+
+
+def _room(session_id: str, group: views.Group) -> str:
+    kind, participant_id = group
+    if kind == views.EVERYONE:
+        return session_room(session_id)
+    if kind == views.STAFF:
+        return staff_room(session_id)
+    return participant_room(str(participant_id))
 
 
 def sender(socketio: SocketIO):

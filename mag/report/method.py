@@ -52,7 +52,7 @@ def facts(material: Material) -> Facts:
     state = material.state
     protocol = material.protocol
     took_part = [p for p in state.participants.values() if p.has_accepted]
-    ends = [e.at for e in material.events if e.type == ev.SESSION_ENDED]
+    ends = (e.at for e in reversed(material.events) if e.type == ev.SESSION_ENDED)
     spent = minutes_spent(material)
     recits: list[int | None] = list(range(len(state.recits))) or [None]
     steps = [
@@ -65,13 +65,19 @@ def facts(material: Material) -> Facts:
         protocol_name=protocol.name,
         question=state.question,
         planned_dates=list(state.planned_dates),
-        started_at=state.visits[0].started_at if state.visits else None,
-        ended_at=ends[-1] if ends else None,
+        started_at=started_at(material),
+        ended_at=next(ends, None),
         participants=len(took_part),
         withdrawn=sum(1 for p in took_part if p.withdrawn_at is not None),
         timezone=str(material.timezone),
         steps=steps,
     )
+
+
+def started_at(material: Material) -> datetime | None:
+    """When the session's first step began (None before it started)."""
+    visits = material.state.visits
+    return visits[0].started_at if visits else None
 
 
 def minutes_spent(material: Material) -> dict[tuple[int, int | None], float]:

@@ -129,7 +129,7 @@ def _context(material: Material) -> str:
         lines.append(_("**Question de départ :** %(question)s", question=question))
     else:
         lines.append(_("Aucune question de départ n'a été formulée."))
-    start = method.facts(material).started_at
+    start = method.started_at(material)
     if start is not None:
         lines.append(
             _(

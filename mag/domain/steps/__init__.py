@@ -55,8 +55,9 @@ def register(module: ModuleType) -> None:
         if taken:
             raise ValueError(f"declared twice: {sorted(taken)}")
     kinds = set(getattr(module, "KINDS", ()))
-    if kinds & (KINDS | {kind.value for kind in StepKind}):
-        raise ValueError(f"step kinds declared twice: {sorted(kinds)}")
+    taken = kinds & (KINDS | {kind.value for kind in StepKind})
+    if taken:
+        raise ValueError(f"step kinds declared twice: {sorted(taken)}")
     COMMANDS.update(module.COMMANDS)
     FOLDS.update(module.FOLDS)
     PAYLOADS.update(module.PAYLOADS)
