@@ -37,6 +37,8 @@ class Server:
     env: dict[str, str]
     log_path: Path
     extra: list[str] = field(default_factory=list)
+    # How Python runs mag: ``-m mag``, or ``-c`` code that prepares something first.
+    launcher: list[str] = field(default_factory=lambda: ["-m", "mag"])
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
@@ -49,8 +51,7 @@ class Server:
         self.process = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "mag",
+                *self.launcher,
                 "serve",
                 "--host",
                 "127.0.0.1",

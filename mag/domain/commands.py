@@ -18,7 +18,7 @@ from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol import Protocol
 from mag.domain.roles import Actor, Role
 from mag.domain.state import BoardKind, Level, SessionState, Status
-from mag.domain.steps import COMMANDS
+from mag.domain.steps import COMMANDS, KINDS
 from mag.domain.steps.after import REPLACEMENT_MAX, SYNTHESIS_MAX
 from mag.domain.steps.base import (
     CONTRIBUTION_MAX,
@@ -66,6 +66,8 @@ def browser_table() -> dict[str, object]:
         # What is written at each kind of step, and what the narrator alone writes.
         "contribution_kinds": {step.value: kind.value for step, kind in KIND_OF_STEP.items()},
         "narrator_kinds": sorted(kind.value for kind in NARRATOR_KINDS),
+        # Kinds of step brought by a module: each one's screens are static/js/kinds/<kind>.js.
+        "kind_modules": sorted(KINDS),
     }
 
 

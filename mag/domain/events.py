@@ -1,8 +1,10 @@
 """Event names and the event record.
 
-Every change to a session is one of these events, appended with the next
-per-session sequence number. Names are in the past tense; commands (in
-mag.domain.commands) are in the imperative.
+Every change to a session is an event, appended with the next per-session
+sequence number. The names of the method's own events are here; the module of
+mag.domain.steps that makes and folds an event declares it (``PAYLOADS``), and
+``mag.domain.steps.PAYLOADS`` is the list of every event type. Names are in the
+past tense; commands (in mag.domain.commands) are in the imperative.
 """
 
 from collections.abc import Mapping
@@ -61,63 +63,6 @@ SETTINGS_CHANGED = "settings_changed"
 REPLACEMENTS_SET = "replacements_set"
 CONSENT_WITHDRAWN = "consent_withdrawn"
 SESSION_ARCHIVED = "session_archived"
-
-ALL = frozenset(
-    {
-        SESSION_CREATED,
-        PARTICIPANT_JOINED,
-        CONVENTION_ACCEPTED,
-        MEMBER_INVITED,
-        JOINING_CLOSED,
-        JOINING_OPENED,
-        SESSION_STARTED,
-        STEP_CHANGED,
-        SESSION_ENDED,
-        PROPOSAL_SUBMITTED,
-        PROPOSAL_EDITED,
-        PROPOSAL_WITHDRAWN,
-        BALLOT_CAST,
-        VOTED,
-        VOTE_CLOSED,
-        VOTE_REOPENED,
-        RECITS_CHOSEN,
-        NARRATION_ACCEPTED,
-        NARRATION_DECLINED,
-        CONTRIBUTION_ADDED,
-        CONTRIBUTION_EDITED,
-        CONTRIBUTION_WITHDRAWN,
-        CONTRIBUTIONS_REVEALED,
-        HIDDEN_KEPT,
-        QUESTION_MARKED,
-        QUESTION_DEFERRED,
-        SEATING_SET,
-        ROUND_STARTED,
-        TURN_ENDED,
-        TIMER_PAUSED,
-        TIMER_RESUMED,
-        TIMER_EXTENDED,
-        BOARD_ITEM_ADDED,
-        BOARD_ITEM_EDITED,
-        BOARD_ITEM_REMOVED,
-        BOARD_REORDERED,
-        SUGGESTION_SETTLED,
-        PERSPECTIVE_SUPPORTED,
-        PERSPECTIVE_UNSUPPORTED,
-        EVALUATION_ANSWERED,
-        EVALUATION_DONE,
-        EVALUATION_REVEALED,
-        SYNTHESIS_SAVED,
-        VALIDATION_OPENED,
-        VALIDATION_CLOSED,
-        SYNTHESIS_COMMENTED,
-        AMENDMENT_SETTLED,
-        SYNTHESIS_APPROVED,
-        SETTINGS_CHANGED,
-        REPLACEMENTS_SET,
-        CONSENT_WITHDRAWN,
-        SESSION_ARCHIVED,
-    }
-)
 
 # Who receives an event: everyone admitted to the session, the staff only, or
 # one participant (and the staff). Decided when the event is made, stored with it.

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
 from mag.domain.events import Event
 
@@ -321,6 +322,9 @@ class SessionState:
     replacements: list[tuple[str, str]] = field(default_factory=list)
     archived_at: datetime | None = None
     archive_folder: str = ""
+    # What a kind of step brought by a module keeps (mag.domain.steps), by kind: plain
+    # JSON-able data, folded by that module and shown through its ``view``.
+    kind_state: dict[str, dict[str, Any]] = field(default_factory=dict)
     seq: int = 0
 
     def apply(self, event: Event) -> None:

@@ -4,6 +4,8 @@ The server sends a viewer only what this module lets through; the browser
 never receives something it would merely have to hide.
 """
 
+from collections.abc import Callable
+
 from mag.domain import events as ev
 from mag.domain.events import Event
 from mag.domain.protocol import Protocol
@@ -235,8 +237,24 @@ def snapshot(state: SessionState, protocol: Protocol, viewer: Actor) -> dict[str
             for c in state.comments.values()
             if viewer.role.is_staff or c.participant_id == viewer.participant_id
         },
+        "kind_state": {
+            kind: _kind_views().get(kind, _whole)(data, viewer)
+            for kind, data in state.kind_state.items()
+        },
         **(_staff_only(state) if viewer.role.is_staff else {}),
     }
+
+
+def _kind_views() -> dict[str, Callable]:
+    """Imported on use: the step modules import this one for what a viewer may see."""
+    from mag.domain.steps import VIEWS
+
+    return VIEWS
+
+
+def _whole(data: dict[str, object], viewer: Actor) -> dict[str, object]:
+    """A kind of step's state that every admitted viewer may see."""
+    return data
 
 
 def comment_view(comment: SynthesisComment) -> dict[str, object]:

@@ -6,6 +6,7 @@ with ``Intl.PluralRules`` for the page's language.
 
 from flask_babel import gettext as _
 
+from mag.domain import steps
 from mag.domain.protocol import StepKind
 from mag.web.i18n_board import board_messages
 from mag.web.i18n_console import console_messages
@@ -21,6 +22,8 @@ def client_messages() -> dict[str, str]:
         **console_messages(),
         **board_messages(),
         **projection_messages(),
+        # The screens of kinds of step brought by a module (mag.domain.steps.MESSAGES).
+        **{key: _(msgid) for key, msgid in steps.MESSAGES.items()},
     }
 
 
@@ -127,6 +130,7 @@ def _shared_messages() -> dict[str, str]:
         **_steps_messages(),
         **{f"expect_{kind.value}": text for kind, text in expectations.items()},
         "expect_listen": _("Écoutez : à cette étape, vous n'avez rien à écrire."),
+        "expect_contribute": _("À vous : suivez les consignes de l'étape."),
         "online": _("Connecté"),
         "offline": _(
             "Connexion perdue : reconnexion en cours… Rien de ce que vous envoyez ne sera perdu."

@@ -11,6 +11,7 @@ import { t } from "./i18n.js";
 import { CONTRIBUTION_KINDS } from "./method.js";
 import { notify, refused, renderStep, run, setStatus } from "./common.js";
 import { currentStep } from "./store.js";
+import { KINDS } from "./kinds.js";
 import { boardPanel, perspectivesPanel } from "./console/analysis.js";
 import { renderClock, renderPlace, renderSteps } from "./console/clock.js";
 import { evaluationPanel } from "./console/evaluation.js";
@@ -40,7 +41,8 @@ const ctx = {
 };
 
 // One panel per step kind, made with (ctx, step); steps without one
-// (agreement, narration, discussion) have the notes and the people only.
+// (agreement, narration, discussion) have the notes and the people only. Kinds of
+// step brought by a module bring theirs (static/js/kinds.js).
 const PANELS = {
   round: roundPanel,
   proposals: proposalsPanel,
@@ -53,6 +55,11 @@ const PANELS = {
   hypotheses: boardPanel,
   perspectives: perspectivesPanel,
   evaluation: evaluationPanel,
+  ...Object.fromEntries(
+    Object.entries(KINDS)
+      .filter(([, module]) => module.consolePanel)
+      .map(([kind, module]) => [kind, module.consolePanel]),
+  ),
 };
 const panels = {}; // by step index: built once, so its forms keep what is typed
 const people = peoplePanel(ctx);

@@ -3,6 +3,10 @@
 
 const messages = JSON.parse(document.getElementById("mag-messages").textContent);
 
+export function has(key) {
+  return key in messages;
+}
+
 export function t(key, params = {}) {
   const text = messages[key] ?? key;
   return text.replace(/%\((\w+)\)s/g, (_, name) => String(params[name] ?? ""));

@@ -11,3 +11,5 @@ export const BOARD_KINDS = table.board_kinds;
 export const CONTRIBUTION_KINDS = table.contribution_kinds;
 // What the narrator alone writes (their stakes, their reaction).
 export const NARRATOR_KINDS = new Set(table.narrator_kinds);
+// Kinds of step brought by a module, whose screens static/js/kinds.js loads.
+export const KIND_MODULES = table.kind_modules;

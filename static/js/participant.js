@@ -6,10 +6,11 @@
 
 import { Connection } from "./connection.js";
 import { $, h, replaceKeepingFocus, show } from "./dom.js";
-import { t } from "./i18n.js";
+import { has, t } from "./i18n.js";
 import { authorLabel, clockTime, notify, pseudonym, recitTitle, refused, renderStep, run, setStatus } from "./common.js";
 import { afterSession } from "./review.js";
 import { contributionsHere } from "./store.js";
+import { KINDS } from "./kinds.js";
 import { analysisScreen, hypothesesScreen, theoryScreen } from "./participant/analysis.js";
 import { evaluationScreen } from "./participant/evaluation.js";
 import { perspectivesScreen } from "./participant/perspectives.js";
@@ -42,8 +43,8 @@ const LISTENING = new Set(["narration", "stakes", "reactions"]);
 // Steps where the narrator has a part of their own.
 const NARRATOR_PART = new Set(["narration", "stakes", "questions", "round", "reactions"]);
 
-// One screen per step kind: { section, render(state, step, view), leave?(), tick?(state) }.
-// Narration, stakes and reactions share one.
+// One screen per step kind: { section (its element), render(state, step, view), leave?(),
+// tick?(state) }. Narration, stakes and reactions share one.
 const narrator = narratorScreen(ctx);
 const SCREENS = {
   proposals: proposalsScreen(ctx),
@@ -59,6 +60,12 @@ const SCREENS = {
   perspectives: perspectivesScreen(ctx),
   evaluation: evaluationScreen(ctx),
 };
+// Kinds of step brought by a module (static/js/kinds.js) build their own section.
+for (const [kind, module] of Object.entries(KINDS)) {
+  if (!module.participantScreen) continue;
+  SCREENS[kind] = module.participantScreen(ctx);
+  $("#notes").before(SCREENS[kind].section);
+}
 const screens = [...new Set(Object.values(SCREENS))];
 
 // ------------------------------------------------------------------ the page
@@ -96,14 +103,15 @@ function render(state) {
   };
   if (step) $("#expected").textContent = expectation(step, view);
   const current = step && SCREENS[step.kind];
-  for (const screen of screens) show($(screen.section), screen === current);
+  for (const screen of screens) show(screen.section, screen === current);
   renderNotes(state, step);
   if (current) current.render(state, step, view);
 }
 
 function expectation(step, { isNarrator, contributes }) {
   if (isNarrator && NARRATOR_PART.has(step.kind)) return t(`expect_narrator_${step.kind}`);
-  return t(contributes || LISTENING.has(step.kind) ? `expect_${step.kind}` : "expect_listen");
+  const own = `expect_${step.kind}`; // a kind brought by a module may have none
+  return contributes || LISTENING.has(step.kind) ? t(has(own) ? own : "expect_contribute") : t("expect_listen");
 }
 
 // A chosen narrator agrees (or not) to tell their récit, whatever the step, until the récits start.

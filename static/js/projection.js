@@ -10,6 +10,7 @@
 // marked hidden, should it ever arrive.
 
 import { Connection } from "./connection.js";
+import "./kinds.js"; // the folds of the kinds of step brought by a module
 import { $, h, show } from "./dom.js";
 import { t, tn } from "./i18n.js";
 import { CONTRIBUTION_KINDS, LEVELS } from "./method.js";

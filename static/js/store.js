@@ -302,6 +302,14 @@ export function automaticReplacements(state) {
     .map((p) => ({ find: p.pseudonym, replace: p.function }));
 }
 
+// The folds of a kind of step brought by a module (static/js/kinds.js adds them).
+export function addReducers(more) {
+  for (const [type, reducer] of Object.entries(more)) {
+    if (type in reducers) throw new Error(`event type ${type} folded twice`);
+    reducers[type] = reducer;
+  }
+}
+
 export function applyEvent(state, event) {
   if (event.seq <= state.seq) return false; // already applied: replays are harmless
   const reducer = reducers[event.type];

@@ -9,7 +9,7 @@ error expected (a network cut the test made on purpose, say).
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -233,6 +233,13 @@ def open_browser_for_module(browser, server) -> Iterator[Callable[..., Person]]:
     """``open_browser`` for the tests of one module that play one session in stages."""
     with people_in(browser, server) as open_:
         yield open_
+
+
+@pytest.fixture
+def people_at(browser) -> Iterator[Callable[[str], Callable[..., Person]]]:
+    """``people_at(url)``: ``open_browser`` for a server of the test's own."""
+    with ExitStack() as stack:
+        yield lambda url: stack.enter_context(people_in(browser, url))
 
 
 @contextmanager

@@ -61,9 +61,10 @@ def current_step(state: SessionState, protocol: Protocol) -> Step:
     return protocol.steps[state.step_index]
 
 
-def check_step_accepts(state: SessionState, protocol: Protocol, kind: StepKind) -> Step:
+def check_step_accepts(state: SessionState, protocol: Protocol, kind: StepKind | str) -> Step:
+    """The current step, if it is of ``kind`` (a kind brought by a module is a string)."""
     step = current_step(state, protocol)
-    if step.kind is not kind:
+    if step.kind != kind:
         raise DomainError(
             "wrong_step",
             N_("Ce n'est pas possible à l'étape « %(step)s »."),

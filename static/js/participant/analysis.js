@@ -38,7 +38,7 @@ function linkedItems(state, c) {
 export function analysisScreen(ctx) {
   const form = contributionForm(ctx, "#suggestion-form");
   return {
-    section: "#analysis",
+    section: $("#analysis"),
     render(state, step, { me, contributes }) {
       renderBoard($("#board"), state, { connection: ctx.connection, editable: false });
       syncOptions($("#suggestion-item"), t("suggestion_new_item"), boardItems(state).map(([id, item]) => ({ value: id, label: item.title })));
@@ -72,7 +72,7 @@ export function analysisScreen(ctx) {
 function linkedScreen(ctx, kind, section, selector) {
   const form = contributionForm(ctx, selector);
   return {
-    section,
+    section: $(section),
     render(state, step, { contributes }) {
       const items = contributionsHere(state, kind);
       show($(`${section}-empty`), items.length === 0);

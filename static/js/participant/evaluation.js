@@ -78,7 +78,7 @@ export function evaluationScreen(ctx) {
   });
 
   return {
-    section: "#evaluation",
+    section: $("#evaluation"),
     render(state, step, { me, contributes }) {
       const { evaluated, summary } = state.evaluation;
       const done = evaluated.includes(me);

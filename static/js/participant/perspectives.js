@@ -33,7 +33,7 @@ export function perspectivesScreen(ctx) {
   }
 
   return {
-    section: "#perspectives",
+    section: $("#perspectives"),
     render(state, step, { me, contributes }) {
       const all = contributionsHere(state, "perspective");
       replaceKeepingFocus(

@@ -45,7 +45,7 @@ export function proposalsScreen(ctx) {
   $("#proposal-cancel").addEventListener("click", resetForm);
 
   return {
-    section: "#proposals",
+    section: $("#proposals"),
     render(state, step, { me, contributes }) {
       show($("#proposal-form"), contributes);
       const all = Object.entries(state.proposals);

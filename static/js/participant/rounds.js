@@ -24,7 +24,7 @@ export function roundScreen(ctx) {
   $("#turn-pass").addEventListener("click", (e) => endTurn(e.currentTarget, "passed"));
 
   return {
-    section: "#round",
+    section: $("#round"),
     render(state, step, { me, contributes }) {
       renderRound($("#round-widget"), state, { now: ctx.connection.now(), me });
       const round = currentRound(state);

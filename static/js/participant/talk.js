@@ -20,7 +20,7 @@ const NARRATOR_WRITES = Object.fromEntries(
 export function narratorScreen(ctx) {
   const form = contributionForm(ctx, "#narrator-form");
   return {
-    section: "#narrator-step",
+    section: $("#narrator-step"),
     render(state, step, { isNarrator }) {
       const kind = NARRATOR_WRITES[step.kind];
       show($("#narrator-step"), Boolean(kind)); // the narration itself: the notes say it all
@@ -50,7 +50,7 @@ export function questionsScreen(ctx) {
   $("#raise-hand").addEventListener("click", (e) => busy(e.currentTarget, () => ctx.run("raise_hand", { contribution_id: newId() })));
 
   return {
-    section: "#questions",
+    section: $("#questions"),
     render(state, step, { me, isNarrator, contributes }) {
       const mayAsk = contributes && !isNarrator;
       show(form.form, mayAsk);

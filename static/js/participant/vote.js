@@ -68,7 +68,7 @@ export function voteScreen(ctx) {
   });
 
   return {
-    section: "#vote",
+    section: $("#vote"),
     render(state, step, { me, contributes }) {
       const { mode, votes } = step.options;
       const { vote } = state;
