@@ -179,6 +179,19 @@ class SearchEntryRecord(Base):
     text: Mapped[str] = mapped_column(Text)
 
 
+class PurgedSessionRecord(Base):
+    """A session ``mag purge`` deleted: its id alone, so its addresses answer 410, not 404.
+
+    Nothing of the session stays: no title, no date it was held, no one's name; the
+    id was drawn at random when it was created.
+    """
+
+    __tablename__ = "purged_sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    purged_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class ServerKeyRecord(Base):
     """A server-wide secret's hash, by name (``archive``: the key to the archive pages)."""
 

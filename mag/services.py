@@ -30,6 +30,7 @@ from mag.models import (
     EventRecord,
     MemberRecord,
     ParticipantRecord,
+    PurgedSessionRecord,
     SessionRecord,
     utcnow,
 )
@@ -172,6 +173,13 @@ def session_record(db: Session, session_id: str, *, for_update: bool = False) ->
     if record is None:
         raise DomainError("unknown_session", N_("Cette séance n'existe pas."))
     return record
+
+
+def was_purged(db: Session, session_id: str) -> bool:
+    """Whether ``mag purge`` deleted this session (its address is gone, not mistyped)."""
+    if not is_id(session_id):
+        return False
+    return db.get(PurgedSessionRecord, session_id) is not None
 
 
 def protocol_of(record: SessionRecord) -> Protocol:

@@ -1,7 +1,9 @@
 """``mag purge``: the sessions whose retention date is past are deleted.
 
 Their rows go (the foreign keys cascade; the search rows are deleted first so the
-SQLite index follows), then their folder.
+SQLite index follows), then their folder. Each one's id is written down
+(``purged_sessions``), and nothing else of it, so a browser coming back to its
+address is told it is gone.
 """
 
 import shutil
@@ -9,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import sessionmaker
 
 from mag.archive.reading import folder_path
-from mag.models import SearchEntryRecord, SessionRecord
+from mag.models import PurgedSessionRecord, SearchEntryRecord, SessionRecord, utcnow
 
 # --- Purge ----------------------------------------------------------------------
 
@@ -55,6 +57,8 @@ def purge(
             db.execute(delete(SearchEntryRecord).where(SearchEntryRecord.session_id == record.id))
             # Events, participants, members and commands follow by ON DELETE CASCADE.
             db.execute(delete(SessionRecord).where(SessionRecord.id == record.id))
+            # Its id alone stays, so its addresses say « supprimée » (410) rather than 404.
+            db.execute(insert(PurgedSessionRecord).values(id=record.id, purged_at=utcnow()))
     for gone in found:
         path = folder_path(data_dir, gone.folder)
         if path is not None and path.is_dir():

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from lxml import html as lxml_html
 from markupsafe import Markup, escape
 
-from mag import archive
+from mag import archive, services
 from mag.models import SessionRecord
 from mag.report.formats import FORMATS, local_timezone
 
@@ -170,8 +170,11 @@ def download(session_id: str, filename: str):
 
 
 def _archived(session_id: str):
+    """The archived session; 410 once ``mag purge`` deleted it, else 404 if there is none."""
     with _mag().sessions() as db:
         record = db.get(SessionRecord, session_id)
+        if record is None and services.was_purged(db, session_id):
+            abort(410)
     if record is None or not record.archive_folder:
         abort(404)
     return record

@@ -5,12 +5,17 @@ large body) and every failure (500) is answered here rather than by
 Werkzeug's English pages. A request that sent JSON or asks for it (the
 console's and the review page's ``fetch`` calls) gets
 ``{"ok": false, "error": {"code", "message"}}`` like the Socket.IO answers;
-anyone else gets ``message.html``. A 500's traceback is logged by Flask
-before it gets here, as it should be: it is a bug.
+anyone else gets ``message.html``: the app's page, in the user's language,
+with a way back (the join page, and the team's home). A 500's traceback is
+logged by Flask before it gets here, as it should be: it is a bug; the page
+never shows it. A 410 is a session that is over: archived (for a browser that
+was not in it) or purged (``mag purge`` keeps its id alone).
 """
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 
@@ -35,6 +40,16 @@ def _explained(status: int) -> tuple[str, str, str]:
             _(
                 "Cette adresse ne mène à rien : vérifiez le lien, ou rejoignez la séance "
                 "avec son code."
+            ),
+        )
+    if status == 410:
+        return (
+            "gone",
+            _("Séance terminée"),
+            _(
+                "Cette séance est terminée : elle a été archivée, ou supprimée au terme de sa "
+                "durée de conservation, et cette adresse ne sert plus. Pour une autre séance, "
+                "rejoignez-la avec son code."
             ),
         )
     if status == 405:
@@ -84,14 +99,30 @@ def answer(error: HTTPException):
         response = jsonify({"ok": False, "error": {"code": code, "message": text}})
         response.headers["Cache-Control"] = "no-store"
     else:
-        response = current_app.make_response(
-            render_template("message.html", heading=heading, text=text)
-        )
+        response = current_app.make_response(_page(status, heading, text))
     response.status_code = status
     methods = getattr(error, "valid_methods", None)  # a 405 says what the address accepts
     if methods:
         response.headers["Allow"] = ", ".join(methods)
     return response
+
+
+def _page(status: int, heading: str, text: str) -> str:
+    """The error page; if the failure is in rendering pages itself, a bare one saying the same."""
+    try:
+        return render_template("message.html", heading=heading, text=text, status=status)
+    except Exception:
+        if status < 500:
+            raise
+        current_app.logger.exception("The error page could not be rendered")
+        lang = escape(str(get_locale() or "fr"))
+        back = escape(_("Rejoindre une séance avec son code"))
+        return (
+            f'<!doctype html><html lang="{lang}"><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(heading)}</title><h1>{escape(heading)}</h1><p>{escape(text)}</p>"
+            f'<p><a href="/rejoindre">{back}</a></p></html>'
+        )
 
 
 def register(app: Flask) -> None:

@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     make_response,
     redirect,
@@ -16,7 +15,12 @@ from mag import services
 from mag.domain.i18n import DomainError
 from mag.domain.protocol import ProtocolInvalid, builtin_protocols
 from mag.web.i18n_client import client_messages
-from mag.web.identity import facilitator_cookie, set_identity, team_of_request
+from mag.web.identity import (
+    facilitator_cookie,
+    session_or_abort,
+    set_identity,
+    team_of_request,
+)
 
 bp = Blueprint("facilitator", __name__)
 
@@ -120,12 +124,9 @@ def _protocol_source(name: str, errors: list[str]) -> str:
 
 
 def _facilitated_session(session_id: str, secret: str | None):
-    """The session ``secret`` lets one run, None if it does not; 404 if there is no session."""
+    """The session ``secret`` lets one run, None if it does not; 404 or 410 without one."""
     with current_app.extensions["mag"].sessions() as db:
-        try:
-            record = services.session_record(db, session_id)
-        except DomainError:
-            abort(404)
+        record = session_or_abort(db, session_id)
         return record if services.is_facilitator(record, secret) else None
 
 
@@ -164,6 +165,7 @@ def _refused():
                 "Ce lien d'animation n'est pas (ou plus) valable. Utilisez le lien privé reçu "
                 "à la création de la séance, ou celui que l'animation vous a transmis."
             ),
+            status=403,
         ),
         403,
     )

@@ -55,25 +55,33 @@ def team_actor(db: Session, record: SessionRecord, cookies: Mapping[str, str]) -
     return member_actor(db, record, cookies)
 
 
+def session_or_abort(db: Session, session_id: str) -> SessionRecord:
+    """The session; else 410 if ``mag purge`` deleted it, 404 if there never was one."""
+    try:
+        return services.session_record(db, session_id)
+    except DomainError:
+        abort(410 if services.was_purged(db, session_id) else 404)
+
+
 def team_of_request(session_id: str) -> tuple[SessionRecord, Actor | None]:
-    """The session (404 if there is none) and who this request's cookies say is in its team."""
+    """The session (404 or 410, see above) and who this request's cookies say is in its team."""
     with current_app.extensions["mag"].sessions() as db:
-        try:
-            record = services.session_record(db, session_id)
-        except DomainError:
-            abort(404)
+        record = session_or_abort(db, session_id)
         return record, team_actor(db, record, request.cookies)
 
 
 def participant_of_request(session_id: str) -> str | None:
-    """The id of the participant this request's cookie proves (404 if there is no session)."""
+    """The id of the participant this request's cookie proves (404 or 410 without a session).
+
+    A browser that is not one of an archived session's participants is told the
+    session is over (410): it could not join it any more.
+    """
     pid, secret = split_participant_cookie(request.cookies.get(participant_cookie(session_id)))
     with current_app.extensions["mag"].sessions() as db:
-        try:
-            services.session_record(db, session_id)
-        except DomainError:
-            abort(404)
+        record = session_or_abort(db, session_id)
         participant = services.participant_for_secret(db, session_id, pid, secret)
+        if participant is None and record.archived_at is not None:
+            abort(410)
     return participant.id if participant is not None else None
 
 

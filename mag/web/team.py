@@ -106,4 +106,4 @@ def projection(session_id: str):
 
 
 def _message(heading: str, text: str):
-    return render_template("message.html", heading=heading, text=text), 403
+    return render_template("message.html", heading=heading, text=text, status=403), 403
