@@ -11,6 +11,7 @@ from mag.domain.protocol import StepKind
 from mag.web.i18n_board import board_messages
 from mag.web.i18n_console import console_messages
 from mag.web.i18n_participant import participant_messages
+from mag.web.i18n_plain import plain_messages
 from mag.web.i18n_projection import projection_messages
 
 
@@ -19,6 +20,7 @@ def client_messages() -> dict[str, str]:
     return {
         **_shared_messages(),
         **participant_messages(),
+        **plain_messages(),
         **console_messages(),
         **board_messages(),
         **projection_messages(),

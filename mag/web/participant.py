@@ -6,9 +6,16 @@ from flask_babel import gettext as _
 from mag import services
 from mag.domain.i18n import DomainError
 from mag.web.i18n_client import client_messages
+from mag.web.i18n_plain import plain_words
 from mag.web.identity import participant_cookie, participant_of_request, set_identity
 
 bp = Blueprint("participant", __name__)
+
+
+@bp.context_processor
+def plain() -> dict[str, object]:
+    """The method's terms in plain words, which the session's page shows (templates/_plain.html)."""
+    return {"plain": plain_words()}
 
 
 @bp.get("/rejoindre")

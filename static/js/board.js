@@ -2,7 +2,8 @@
 // with the interpretations behind it. Read-only on the participants' page and
 // the projection screen; with `editable` (and a connection), the research
 // team's console adds a form to create and edit items, moves and removals,
-// and the participants' pending suggestions to accept or decline.
+// and the participants' pending suggestions to accept or decline; with
+// `explain` (the projection), each column says what its kind means.
 //
 // renderBoard is called after every event. It builds its elements once per
 // root and afterwards only rebuilds the lists whose content changed: the form
@@ -27,12 +28,12 @@ let instances = 0; // unique ids when a page shows several boards
 export function renderBoard(
   root,
   state,
-  { connection = null, editable = false, recit = state.session.recit_index } = {},
+  { connection = null, editable = false, recit = state.session.recit_index, explain = false } = {},
 ) {
   const canEdit = Boolean(editable && connection);
   let board = boards.get(root);
   if (!board || board.canEdit !== canEdit) {
-    board = createBoard(root, canEdit);
+    board = createBoard(root, canEdit, explain);
     boards.set(root, board);
   }
   board.state = state;
@@ -82,7 +83,7 @@ function stepTitle(state, stepIndex) {
 
 // ---------------------------------------------------------------- building once
 
-function createBoard(root, canEdit) {
+function createBoard(root, canEdit, explain) {
   const id = `board-${++instances}`;
   const board = {
     id,
@@ -99,10 +100,12 @@ function createBoard(root, canEdit) {
     { class: "board-columns" },
     BOARD_KINDS.map((kind) => {
       const heading = h("h3", { id: `${id}-${kind}`, tabindex: "-1", text: t(`board_${kind}`) });
+      // With `explain` (the projection), what the kind means, in plain words, under its name.
+      const plain = explain ? h("p", { class: "meta board-plain", text: t(`plain_${kind}`) }) : null;
       const empty = h("p", { class: "meta board-empty", text: t("board_empty") });
       const list = h("ol", { class: "board-items cards", "aria-labelledby": heading.id });
       board.columns[kind] = { heading, list, empty };
-      return h("section", { class: "board-column", "data-kind": kind, "aria-labelledby": heading.id }, heading, empty, list);
+      return h("section", { class: "board-column", "data-kind": kind, "aria-labelledby": heading.id }, heading, plain, empty, list);
     }),
   );
   const parts = [];

@@ -185,11 +185,13 @@ function card({ title = "", body = "", strong = "", meta = [], cls = "", extra =
 }
 
 // A heading and its list, or a line saying there is nothing yet.
-function block(heading, items, empty = t("projection_nothing_yet")) {
+// `plain`: what the heading's term of the method means, in plain words, under it.
+function block(heading, items, empty = t("projection_nothing_yet"), plain = null) {
   return h(
     "section",
     { class: "projection-block" },
     h("h2", { text: heading }),
+    plain ? h("p", { class: "meta projection-plain", text: plain }) : null,
     items.length ? h("ul", { class: "cards projection-list" }, items) : h("p", { class: "projection-empty", text: empty }),
   );
 }
@@ -355,19 +357,19 @@ function viewQuestions(state, view) {
 function viewBoard(lists) {
   return (state, view) => {
     setText(part(view, "board-heading", "h2"), t("projection_board"));
-    renderBoard(part(view, "board"), state, { editable: false });
+    renderBoard(part(view, "board"), state, { editable: false, explain: true });
     const sections = [];
     if (lists.includes("theory")) {
       const theories = visibleInRecit(state, "theory").map((c) =>
         card({ title: c.title, body: c.body, meta: [c.reference, boardTitles(state, c.links), authorLabel(state, c)] }),
       );
-      sections.push(block(t("projection_theory"), theories, t("projection_theory_empty")));
+      sections.push(block(t("projection_theory"), theories, t("projection_theory_empty"), t("plain_theory")));
     }
     if (lists.includes("hypothesis")) {
       const hypotheses = visibleInRecit(state, "hypothesis").map((c) =>
         card({ body: c.body, meta: [boardTitles(state, c.links), authorLabel(state, c)] }),
       );
-      sections.push(block(t("projection_hypotheses"), hypotheses, t("projection_hypotheses_empty")));
+      sections.push(block(t("projection_hypotheses"), hypotheses, t("projection_hypotheses_empty"), t("plain_hypothesis")));
     }
     fill(part(view, "lists"), sections);
   };
@@ -387,6 +389,7 @@ function viewPerspectives(state, view) {
             .filter((c) => c.level === level)
             .map((c) => card({ body: c.body, strong: tn("supporters", c.supporters.length), meta: [authorLabel(state, c)] })),
           t("projection_perspectives_empty"),
+          t(`plain_level_${level}`),
         ),
       ),
     ),
