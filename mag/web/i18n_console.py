@@ -16,8 +16,9 @@ def _people() -> dict[str, str]:
         "console_add_person_submit": _("Ajouter cette personne"),
         "console_no_device": _("sans appareil"),
         "console_accept_for_short": _("Enregistrer son accord"),
+        # A button's name begins with its visible text (« Enregistrer son accord »…).
         "console_accept_for": _(
-            "Enregistrer l'accord de %(pseudonym)s avec la convention (dit à voix haute)"
+            "Enregistrer son accord (%(pseudonym)s accepte la convention à voix haute)"
         ),
         "console_seat_up": _("Avancer %(pseudonym)s d'une place"),
         "console_seat_down": _("Reculer %(pseudonym)s d'une place"),
@@ -124,7 +125,7 @@ def _speech() -> dict[str, str]:
         "console_pause": _("Pause du minuteur"),
         "console_resume": _("Reprendre le minuteur"),
         "console_extend": _("+%(minutes)s min"),
-        "console_extend_named": _("Prolonger ce tour de %(minutes)s min"),
+        "console_extend_named": _("+%(minutes)s min (prolonger ce tour)"),
         "console_interpretations": _("Interprétations de ce tour"),
         "console_interpretation_form": _("Une interprétation pour un participant"),
         "console_interpretation_label": _("L'interprétation, telle qu'elle est dite"),
@@ -170,8 +171,8 @@ def _analysis() -> dict[str, str]:
         "console_no_perspective": _("Aucune proposition à ce niveau pour l'instant."),
         "console_support": _("Soutenir"),
         "console_unsupport": _("Retirer son soutien"),
-        "console_support_for": _("Enregistrer le soutien de %(pseudonym)s"),
-        "console_unsupport_for": _("Retirer le soutien de %(pseudonym)s"),
+        "console_support_for": _("Soutenir (pour %(pseudonym)s)"),
+        "console_unsupport_for": _("Retirer son soutien (pour %(pseudonym)s)"),
     }
 
 
@@ -228,7 +229,9 @@ def _synthesis() -> dict[str, str]:
         ),
         "console_version_number": _("Version %(version)s"),
         "console_compare_previous": _("Comparer avec la précédente"),
-        "console_compare_named": _("Comparer la version %(version)s avec la version %(previous)s"),
+        "console_compare_named": _(
+            "Comparer avec la précédente (version %(version)s et version %(previous)s)"
+        ),
         "console_validation_open": _("Relecture ouverte : le groupe relit la version %(version)s."),
         "console_validation_closed": _("Relecture close (version %(version)s)."),
         "console_validation_none": _("La relecture n'a pas encore été ouverte."),
@@ -258,7 +261,7 @@ def _synthesis() -> dict[str, str]:
             "(dit à voix haute) ?"
         ),
         "console_withdraw_for_short": _("Retirer sa participation"),
-        "console_withdraw_for": _("Retirer la participation de %(pseudonym)s"),
+        "console_withdraw_for": _("Retirer sa participation (%(pseudonym)s)"),
         "console_confirm_withdraw_for": _(
             "%(pseudonym)s retire sa participation ? Ses propos seront retirés de la synthèse, "
             "des exports et de l'archive. Cela ne peut pas être annulé."

@@ -31,7 +31,7 @@ def test_the_team_writes_reviews_checks_exports_and_archives_the_report(open_bro
     page.get_by_text("Ajouter une personne sans appareil").click()
     page.get_by_label("Pseudonyme", exact=True).fill("Bruno")
     page.get_by_role("button", name="Ajouter cette personne").click()
-    page.get_by_role("button", name=re.compile("Enregistrer l'accord de Bruno")).click()
+    page.get_by_role("button", name=re.compile("Enregistrer son accord \\(Bruno")).click()
 
     report = page.get_by_role("region", name="Synthèse et rapport")
     expect(report).to_be_visible()
@@ -62,7 +62,7 @@ def test_the_team_writes_reviews_checks_exports_and_archives_the_report(open_bro
     editor.fill(editor.input_value().replace("Texte **gras**", "Texte corrigé"))
     page.get_by_role("button", name="Enregistrer une nouvelle version").click()
     expect(page.locator("#synthesis-message")).to_have_text("Version 2 enregistrée.")
-    page.get_by_role("button", name="Comparer la version 2 avec la version 1").click()
+    page.get_by_role("button", name="Comparer avec la précédente (version 2 et version 1)").click()
     diff = page.locator("#versions-diff")
     expect(diff.locator("ins")).to_contain_text("Texte corrigé")
     expect(diff.locator("del")).to_contain_text("Texte **gras**")

@@ -845,7 +845,7 @@ def start_with_the_convention(room: Room) -> None:
             heading("convention")
         )
     room.desk.get_by_role(
-        "button", name="Enregistrer l'accord de Fatou avec la convention (dit à voix haute)"
+        "button", name="Enregistrer son accord (Fatou accepte la convention à voix haute)"
     ).click()
     expect(
         room.console.get_by_text("4 participants · 3 connectés · 4 ont accepté la convention")
@@ -1023,7 +1023,7 @@ def share_perspectives(room: Room) -> None:
     bob.get_by_role("button", name=f"Je soutiens « {supported} »").click()
     enter_for(room, NO_DEVICE)
     perspective_item(desk, "Pratique professionnelle", supported).get_by_role(
-        "button", name="Enregistrer le soutien de Fatou"
+        "button", name="Soutenir (pour Fatou)"
     ).click()
     for page in (desk, *room.participant_pages()):
         expect(perspective_item(page, "Pratique professionnelle", supported)).to_contain_text(

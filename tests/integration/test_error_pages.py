@@ -26,7 +26,7 @@ def assert_error_page(response, status: int, heading: str) -> str:
     assert response.mimetype == "text/html"
     page = unescape(response.text)
     assert '<html lang="fr">' in page
-    assert "/static/css/mag.css" in page
+    assert re.search(r'<link rel="stylesheet" href="/static/css/mag\b[^"]*\.css"', page)
     assert re.search(r"<h1[^>]*>" + re.escape(heading) + "</h1>", page), page
     assert f"Code de l'erreur : {status}" in page
     assert '<a class="button" href="/rejoindre">Rejoindre une séance avec son code</a>' in page
