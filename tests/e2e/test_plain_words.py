@@ -116,6 +116,16 @@ def test_a_phone_has_big_targets_a_visible_focus_and_plain_words(open_browser):
     assert any("radio" in f["what"] for f in seen), seen
     assert any("Voter" in f["what"] for f in seen), seen
 
+    # Awa votes; her récit is chosen, and she agrees to tell it.
+    page.get_by_role("radio", name="Le guichet fermé").check()
+    page.get_by_role("button", name="Voter").click()  # and confirms
+    expect(page.get_by_text("Vous avez voté.")).to_be_visible()
+    console.get_by_role("button", name="Clore le vote").click()
+    choose = console.get_by_role("form", name="Choisir le ou les récits")
+    choose.get_by_role("checkbox", name="Le guichet fermé", exact=True).check()
+    choose.get_by_role("button", name="Choisir ces récits").click()
+    page.get_by_role("button", name="J'accepte de raconter").click()
+
     # The analysis: what convergence, divergence and nœud mean, opened with the keyboard.
     index = advance_to(console, awa, "analysis", index)
     board_words = page.locator("summary", has_text="Convergence, divergence, nœud")
@@ -137,4 +147,3 @@ def test_a_phone_has_big_targets_a_visible_focus_and_plain_words(open_browser):
     levels.click()
     expect(institution).to_be_visible()
     expect(page.get_by_text("Ce que vous et vos collègues pouvez changer")).to_be_visible()
-    awa.check_accessible("the perspectives, their levels explained")
