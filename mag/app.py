@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale
+from flask_compress import Compress
 from flask_socketio import SocketIO
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
@@ -82,7 +83,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        static_folder=None,  # served under hashed names by mag.web.assets
     )
     app.config.update(default_config())
     if config:
@@ -95,6 +96,11 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     upgrade(engine)
 
     babel.init_app(app, locale_selector=lambda: _locale(app))
+    # Pages and JSON answers, compressed per response. The Socket.IO traffic never
+    # reaches Flask's after_request (python-engineio answers /socket.io/ in front of the
+    # Flask app, and compresses its long-polling answers itself); static files and the
+    # messages come compressed already (Content-Encoding set, so left alone).
+    Compress(app)
     app.jinja_env.globals["get_locale"] = get_locale
     socketio = SocketIO(
         app,

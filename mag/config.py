@@ -17,6 +17,10 @@ def default_config() -> dict[str, object]:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "MAG_LANGUAGES": ["fr"],
+        # Flask-Compress, for pages and answers (static files: mag/web/assets.py).
+        # Brotli first, gzip for the rest; downloads (streamed files) as they are.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_STREAMS": False,
         # How long a browser keeps a facilitator or participant identity (seconds).
         "MAG_COOKIE_MAX_AGE": 60 * 60 * 24 * 120,
         "MAG_COOKIE_SECURE": os.environ.get("MAG_COOKIE_SECURE", "") == "1",

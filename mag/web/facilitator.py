@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from mag import services
 from mag.domain.i18n import DomainError
 from mag.domain.protocol import ProtocolInvalid, builtin_protocols
-from mag.web.i18n_client import client_messages
 from mag.web.identity import (
     facilitator_cookie,
     session_or_abort,
@@ -152,7 +151,6 @@ def console(session_id: str):
         role=actor.role,
         join_code=record.join_code,
         join_url=url_for("participant.join_form", _external=True),
-        messages=client_messages(),
     )
 
 

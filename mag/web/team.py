@@ -13,7 +13,6 @@ from mag.domain.commands import may
 from mag.domain.i18n import DomainError
 from mag.domain.roles import Role
 from mag.domain.steps.session import INVITE_MEMBER
-from mag.web.i18n_client import client_messages
 from mag.web.identity import member_cookie, set_identity, team_of_request
 
 bp = Blueprint("team", __name__)
@@ -102,7 +101,7 @@ def projection(session_id: str):
                 "ou depuis la console d'animation."
             ),
         )
-    return render_template("projection.html", session_id=session_id, messages=client_messages())
+    return render_template("projection.html", session_id=session_id)
 
 
 def _message(heading: str, text: str):

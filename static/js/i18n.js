@@ -1,7 +1,10 @@
-// Interface messages, translated on the server by Flask-Babel and handed to
-// the page as JSON (see mag/web/i18n_client.py).
+// Interface messages, translated on the server by Flask-Babel (mag/web/i18n_client.py)
+// and sent once per language as a cached file, /messages/<locale>/<hash>.js, which
+// the page runs before its modules (a deferred classic script placed before them:
+// mag/web/assets.py). So `t()` answers at once, from the first line of any module.
 
-const messages = JSON.parse(document.getElementById("mag-messages").textContent);
+const messages = globalThis.MAG_MESSAGES;
+if (!messages) throw new Error("The page's messages did not load before its scripts.");
 
 export function has(key) {
   return key in messages;

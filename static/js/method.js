@@ -13,3 +13,5 @@ export const CONTRIBUTION_KINDS = table.contribution_kinds;
 export const NARRATOR_KINDS = new Set(table.narrator_kinds);
 // Kinds of step brought by a module, whose screens static/js/kinds.js loads.
 export const KIND_MODULES = table.kind_modules;
+// Kind → the address of its screens, static/js/kinds/<kind>.js under its hashed name.
+export const KIND_SCRIPTS = table.kind_scripts;
