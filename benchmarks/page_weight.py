@@ -150,17 +150,21 @@ class Server:
 
 @dataclass
 class Traffic:
-    """The requests one page made, seen through the Chrome DevTools Protocol."""
+    """The requests one page made, seen through the Chrome DevTools Protocol.
 
-    urls: dict[str, str] = field(default_factory=dict)
-    # (url, bytes) of each response that crossed the network, redirects included.
-    received: list[tuple[str, int]] = field(default_factory=list)
-    from_cache: int = 0
-    websockets: int = 0
-    cached: set[str] = field(default_factory=set)
+    Events may be handled late (Playwright hands them over when the script next talks to
+    the browser), so each response keeps when its request was sent, and ``since`` is
+    applied when the figures are read.
+    """
+
     # Only requests sent from this moment on (ms since the epoch) count; None: all.
     since: float | None = None
+    urls: dict[str, str] = field(default_factory=dict)
     sent_at: dict[str, float] = field(default_factory=dict)
+    cached: set[str] = field(default_factory=set)
+    # (sent at, url, bytes, from the cache) of each response, redirects included.
+    responses: list[tuple[float, str, int, bool]] = field(default_factory=list)
+    websockets: int = 0
 
     def watch(self, cdp) -> None:
         cdp.on("Network.requestWillBeSent", self._will_be_sent)
@@ -172,43 +176,52 @@ class Traffic:
     def _will_be_sent(self, event) -> None:
         request_id = event["requestId"]
         redirect = event.get("redirectResponse")
-        if redirect is not None and self._counts(request_id):
-            self.received.append((self.urls[request_id], redirect.get("encodedDataLength", 0)))
+        if redirect is not None:
+            self.responses.append(
+                (
+                    self.sent_at[request_id],
+                    self.urls[request_id],
+                    redirect.get("encodedDataLength", 0),
+                    False,
+                )
+            )
         self.urls[request_id] = event["request"]["url"]
-        self.sent_at.setdefault(request_id, event["wallTime"] * 1000)
-
-    def _counts(self, request_id: str) -> bool:
-        sent = self.sent_at.get(request_id)
-        return self.since is None or (sent is not None and sent >= self.since)
+        self.sent_at[request_id] = event["wallTime"] * 1000
 
     def _finished(self, event) -> None:
         request_id = event["requestId"]
-        if not self._counts(request_id):
-            return
-        if request_id in self.cached or event["encodedDataLength"] == 0:
-            self.from_cache += 1
-        else:
-            self.received.append((self.urls.get(request_id, ""), event["encodedDataLength"]))
+        size = event["encodedDataLength"]
+        from_cache = request_id in self.cached or size == 0
+        self.responses.append(
+            (self.sent_at.get(request_id, 0.0), self.urls.get(request_id, ""), size, from_cache)
+        )
 
     def _websocket(self, event) -> None:
-        self.websockets += 1  # only the page after the click opens one
+        self.websockets += 1  # only the live page opens one
+
+    def counted(self) -> list[tuple[float, str, int, bool]]:
+        return [r for r in self.responses if self.since is None or r[0] >= self.since]
+
+    def received(self) -> list[tuple[str, int]]:
+        return [(url, size) for _, url, size, cached in self.counted() if not cached]
 
     def details(self) -> str:
         return "\n".join(
-            f"    {size:>7} B  {urllib.parse.urlsplit(url).path}" for url, size in self.received
+            f"    {size:>7} B  {urllib.parse.urlsplit(url).path}" for url, size in self.received()
         )
 
     def total(self) -> int:
-        return sum(size for _, size in self.received)
+        return sum(size for _, size in self.received())
 
     def summary(self) -> str:
         kinds = Counter()
-        for url, size in self.received:
+        for url, size in self.received():
             kinds[kind_of(url)] += size
         parts = ", ".join(f"{kind} {kb(size)}" for kind, size in kinds.most_common())
+        from_cache = sum(1 for *_, cached in self.counted() if cached)
         return (
-            f"{kb(self.total()):>9} in {len(self.received):>2} requests"
-            f" ({self.from_cache} from the cache, {self.websockets} WebSocket)  [{parts}]"
+            f"{kb(self.total()):>9} in {len(self.received()):>2} requests"
+            f" ({from_cache} from the cache, {self.websockets} WebSocket)  [{parts}]"
         )
 
 
