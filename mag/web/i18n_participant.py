@@ -118,6 +118,9 @@ def _review_messages() -> dict[str, str]:
         "review_unavailable": _(
             "La synthèse n'a pas pu être chargée. Vérifiez votre connexion, puis réessayez."
         ),
+        "sent": _("C'est envoyé."),
+        "review_read": _("Lire « %(section)s »"),
+        "step_announce": _("Nouvelle étape : %(step)s. %(expected)s"),
         "review_not_sent": _("Ce n'est pas parti : vérifiez votre connexion, puis réessayez."),
         "review_comment": _("Commenter"),
         "review_amendment": _("Proposer une autre formulation"),

@@ -41,10 +41,22 @@ def join():
             session_id = services.find_by_join_code(db, form["code"]).id
         participant_id, secret = mag.live.join(session_id, form["pseudonym"], form["function"])
     except DomainError as error:
-        return render_template("join.html", form=form, error=_(error.msgid, **error.params)), 400
+        message = _(error.msgid, **error.params)
+        return render_template(
+            "join.html", form=form, error=message, error_field=_join_field(error)
+        ), 400
     response = redirect(url_for("participant.room", session_id=session_id))
     set_identity(response, participant_cookie(session_id), f"{participant_id}.{secret}")
     return response
+
+
+def _join_field(error: DomainError) -> str:
+    """The join form's field a refusal is about, shown beside it ("": the whole form)."""
+    if error.code == "unknown_join_code":
+        return "code"
+    if error.code == "pseudonym_taken":
+        return "pseudonym"
+    return {"Pseudonyme": "pseudonym", "Fonction": "function"}.get(error.params.get("field"), "")
 
 
 @bp.get("/s/<session_id>")

@@ -25,12 +25,63 @@ export function refused(message) {
   show(el, true);
 }
 
-// Run a command; show the server's message if it refuses. Returns true on success.
+// Say something to screen readers without moving focus: a new step, one's turn,
+// what one's own action did.
+export function announce(message) {
+  const el = $("#announce");
+  if (!el) return;
+  el.textContent = "";
+  // What is announced is a change of text: cleared first, the same words are said again.
+  setTimeout(() => {
+    el.textContent = message;
+  }, 100);
+}
+
+// The control whose command runs next (see `beside`): a refusal is shown next to it.
+let errorPlace = null;
+
+// Run `work` (which sends a command at once) so that a refusal shows beside `control`.
+export function beside(control, work) {
+  errorPlace = control;
+  try {
+    return work();
+  } finally {
+    errorPlace = null;
+  }
+}
+
+// Run a command; show the server's message if it refuses: beside the control that
+// sent it, or in the page's notice, brought into view. Returns true on success.
 export async function run(connection, name, args) {
+  const near = errorPlace;
+  errorPlace = null;
   notify("");
+  errorBeside(near, "");
   const answer = await connection.command(name, args);
-  if (!answer.ok) notify(answer.error.message);
+  if (!answer.ok) errorBeside(near, answer.error.message);
   return answer.ok;
+}
+
+// Show `message` beside the control `near` (none: in the page's notice); "" clears it.
+export function errorBeside(near, message) {
+  if (!near?.isConnected) {
+    notify(message);
+    if (message) $("#notice").scrollIntoView({ block: "nearest" });
+    return;
+  }
+  // After the buttons of the control's row, or its form, or the control itself.
+  const host = near.closest(".actions") ?? near.closest("form") ?? near;
+  let el = host.nextElementSibling?.matches(".field-error") ? host.nextElementSibling : null;
+  if (!message) {
+    el?.remove();
+    return;
+  }
+  if (!el) {
+    el = h("p", { class: "errors field-error", role: "alert" });
+    host.after(el);
+  }
+  el.textContent = message;
+  el.scrollIntoView({ block: "nearest" });
 }
 
 export function minutesSince(iso) {

@@ -32,3 +32,15 @@ export function replaceKeepingFocus(el, children) {
   el.replaceChildren(...children);
   if (key) el.querySelector(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
 }
+
+// The headings of HTML made elsewhere (a rendered synthesis) placed under the page's
+// own: one level down, none above `top`, so the page keeps its one <h1>.
+export function demoteHeadings(root, top) {
+  for (const heading of root.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+    const level = Number(heading.tagName[1]);
+    const demoted = document.createElement(`h${Math.min(6, Math.max(top, level + 1))}`);
+    for (const attr of heading.attributes) demoted.setAttribute(attr.name, attr.value);
+    demoted.append(...heading.childNodes);
+    heading.replaceWith(demoted);
+  }
+}

@@ -7,7 +7,7 @@
 import { Connection } from "./connection.js";
 import { $, h, replaceKeepingFocus, show } from "./dom.js";
 import { has, t } from "./i18n.js";
-import { authorLabel, clockTime, notify, pseudonym, recitTitle, refused, renderStep, run, setStatus } from "./common.js";
+import { announce, authorLabel, clockTime, notify, pseudonym, recitTitle, refused, renderStep, run, setStatus } from "./common.js";
 import { afterSession } from "./review.js";
 import { contributionsHere } from "./store.js";
 import { KINDS } from "./kinds.js";
@@ -17,7 +17,7 @@ import { perspectivesScreen } from "./participant/perspectives.js";
 import { proposalsScreen } from "./participant/proposals.js";
 import { roundScreen } from "./participant/rounds.js";
 import { narratorScreen, questionsScreen } from "./participant/talk.js";
-import { busy } from "./participant/ui.js";
+import { busy, forgetLanding, landFocus } from "./participant/ui.js";
 import { voteScreen } from "./participant/vote.js";
 
 const root = $("#app");
@@ -87,9 +87,12 @@ function render(state) {
   if (!step) show($("#step"), false);
 
   const here = `${state.session.step_index}:${state.session.recit_index}:${status}`;
+  const moved = place !== null && here !== place; // not on the page's first render
   if (here !== place) {
     place = here;
     for (const screen of screens) screen.leave?.();
+    $(".step-instructions").open = false; // a new step's instructions start folded
+    if (moved) forgetLanding();
   }
 
   renderNarratorPrompt(state, me);
@@ -102,10 +105,12 @@ function render(state) {
     contributes: Boolean(step) && (step.contributors.includes("participants") || (isNarrator && step.contributors.includes("narrateur"))),
   };
   if (step) $("#expected").textContent = expectation(step, view);
+  if (step && moved) announce(t("step_announce", { step: $("#step-title").textContent, expected: $("#expected").textContent }));
   const current = step && SCREENS[step.kind];
   for (const screen of screens) show(screen.section, screen === current);
   renderNotes(state, step);
   if (current) current.render(state, step, view);
+  landFocus();
 }
 
 function expectation(step, { isNarrator, contributes }) {
@@ -162,10 +167,10 @@ function renderNotes(state, step) {
 
 // ------------------------------------------------------------------ events
 
-$("#accept-convention").addEventListener("click", async () => {
-  const ok = await ctx.run("accept_convention", {
-    version: connection.state.session.convention.version,
-  });
+$("#accept-convention").addEventListener("click", async (e) => {
+  const ok = await busy(e.currentTarget, () =>
+    ctx.run("accept_convention", { version: connection.state.session.convention.version }),
+  );
   if (ok) connection.sync({ full: true });
 });
 

@@ -9,7 +9,7 @@
 // inserts that it did not build itself.
 
 import { newId } from "./connection.js";
-import { $, h, replaceKeepingFocus, show } from "./dom.js";
+import { $, demoteHeadings, h, replaceKeepingFocus, show } from "./dom.js";
 import { t } from "./i18n.js";
 import { LIMITS } from "./method.js";
 import { byTime } from "./store.js";
@@ -61,13 +61,7 @@ function sectionNodes(html, prefix) {
   for (const a of content.querySelectorAll('a[href^="#"]')) a.setAttribute("href", `#${prefix}${a.getAttribute("href").slice(1)}`);
   // A link out opens beside the page: the live page stays where it is.
   for (const a of content.querySelectorAll('a[href^="http"]')) Object.assign(a, { target: "_blank", rel: "noopener noreferrer" });
-  for (const heading of content.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
-    const level = Number(heading.tagName[1]);
-    const demoted = document.createElement(`h${Math.min(6, Math.max(3, level + 1))}`);
-    for (const attr of heading.attributes) demoted.setAttribute(attr.name, attr.value);
-    demoted.append(...heading.childNodes);
-    heading.replaceWith(demoted);
-  }
+  demoteHeadings(content, 3);
   return content;
 }
 
@@ -135,7 +129,8 @@ export function afterSession(connection) {
           "section",
           // A region named by the section's title, as the comments name it ("Introduction" before the first heading).
           { class: "card r-section", "data-section": section.title, "aria-label": section.title },
-          h("div", { class: "r-text" }, content),
+          // The text folded, so that every part, and what one may do with it, is a short scroll away.
+          h("details", { class: "r-text" }, h("summary", { text: t("review_read", { section: section.title }) }), content),
           toggles,
           entries.map((e) => e.status),
           entries.map((e) => e.form),

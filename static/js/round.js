@@ -27,15 +27,14 @@ function setText(el, text) {
 function build(root) {
   const parts = {
     status: h("p", { class: "round-status" }),
-    // Only the current speaker (and "your turn") is announced.
+    // Only the current speaker is announced (the participant's page says "your turn" itself).
     live: h("div", { class: "round-live", "aria-live": "polite" }),
     now: h("p", { class: "round-now" }),
-    you: h("p", { class: "round-you" }),
     next: h("p", { class: "round-next" }),
     timer: h("p", { class: "round-timer", role: "timer", "aria-live": "off" }),
     order: h("ol", { class: "round-order", "aria-label": t("round_order") }),
   };
-  parts.live.append(parts.now, parts.you);
+  parts.live.append(parts.now);
   const box = h("div", { class: "round" }, parts.status, parts.live, parts.next, parts.timer, parts.order);
   root.replaceChildren(box);
   root.roundParts = { ...parts, box };
@@ -93,7 +92,6 @@ export function renderRound(root, state, { now, me = null }) {
 
   setText(parts.status, !round ? t("round_not_started") : running ? "" : t("round_over"));
   setText(parts.now, speaker ? t("speaker_now", { pseudonym: pseudonym(state, speaker) }) : "");
-  setText(parts.you, speaker && speaker === me ? t("your_turn") : "");
   setText(parts.next, next ? t("speaker_next", { pseudonym: pseudonym(state, next) }) : "");
   const timer = running ? timerText(round, now) : { text: "", over: false };
   setText(parts.timer, timer.text);

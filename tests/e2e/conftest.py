@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from browsers import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from servers import Server
 
 from mag.domain.protocol import builtin_protocol
 
-PHONE = {"width": 360, "height": 740}
+PHONE = {"width": 360, "height": 640}  # a small phone's first screen
 LAPTOP = {"width": 1280, "height": 900}
 DATABASE_FILE = "e2e.sqlite3"  # in the server's data folder
 
@@ -85,6 +86,20 @@ def browser(server) -> Iterator[Browser]:
         browser.close()
 
 
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+AXE = Axe()
+
+
+def accessibility_violations(page: Page) -> list[str]:
+    """What axe-core (from the axe-playwright-python package) finds against WCAG 2.2 A and AA."""
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    results = AXE.run(page, options=options).response
+    return [
+        f"{v['id']} ({v['help']}): {[node['target'] for node in v['nodes']]}"
+        for v in results["violations"]
+    ]
+
+
 @dataclass
 class Person:
     """Someone in the room with their own device: a browser context, so their own cookies."""
@@ -146,9 +161,23 @@ class Person:
 
     # -- what people see
 
+    def check_accessible(self, what: str, page: Page | None = None) -> None:
+        """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now."""
+        page = page or self.page
+        found = accessibility_violations(page)
+        assert found == [], f"{self.name}, {what}: {found}"
+        headings = page.locator("h1:visible")
+        assert headings.count() == 1, f"{self.name}, {what}: {headings.all_inner_texts()}"
+
     def step_heading(self):
-        """The heading of the current step, e.g. « 1.1 · Propositions de récits »."""
-        return self.page.locator("#step").get_by_role("heading", level=2)
+        """The heading of the current step, e.g. « 1.1 · Propositions de récits ».
+
+        The participant's screen heading (h1); in the console, under the session's title (h2).
+        """
+        return self.page.locator("#step").get_by_role("heading", level=self._step_level())
+
+    def _step_level(self) -> int:
+        return 1 if "/s/" in self.page.url else 2
 
     # -- what people do, as they would do it
 

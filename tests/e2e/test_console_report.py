@@ -18,7 +18,9 @@ COMMENT_JS = """async ([session, args]) => {
 }"""
 
 
-def test_the_team_writes_reviews_checks_exports_and_archives_the_report(open_browser, server):
+def test_the_team_writes_reviews_checks_exports_and_archives_the_report(
+    open_browser, server, server_data_dir
+):
     """From the ended session to its archive, every control of the console's report part."""
     anim = open_browser("Anim")
     code = anim.create_session("Numérique et travail social")
@@ -48,7 +50,7 @@ def test_the_team_writes_reviews_checks_exports_and_archives_the_report(open_bro
     expect(editor).to_be_visible()
     expect(editor).to_have_value(re.compile("## "))
     preview = page.locator("#synthesis-preview")
-    expect(preview.locator("h2").first).to_be_visible()
+    expect(preview.get_by_role("heading").first).to_be_visible()  # under the page's own
 
     editor.fill(
         editor.input_value() + '\n\n## Ajout\n\nTexte **gras** <img src=x onerror="alert(1)">\n'
@@ -165,6 +167,20 @@ def test_the_team_writes_reviews_checks_exports_and_archives_the_report(open_bro
     expect(page.locator("#archive-folder")).to_contain_text("numerique-et-travail-social")
     expect(page.locator("#session-status")).to_have_text("Séance archivée")
     expect(editor).not_to_be_editable()
+    anim.check_accessible("the console once archived")
+
+    # The archive, through the private link `mag serve` printed: the list, a search, the session.
+    log = (server_data_dir / "server.log").read_text("utf-8")
+    page.goto(re.findall(r"Archives des séances \(lien privé\) : (\S+)", log)[-1])
+    expect(page.get_by_role("heading", level=1, name="Archives des séances")).to_be_visible()
+    anim.check_accessible("the archive's list")
+    page.get_by_label("Mots").fill("numérique")
+    page.get_by_role("button", name="Chercher").click()
+    expect(page.get_by_role("heading", name="Résultats", exact=False)).to_be_visible()
+    anim.check_accessible("a search of the archive")
+    page.get_by_role("link", name="Numérique et travail social").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Numérique et travail social")
+    anim.check_accessible("an archived session")
 
 
 def test_two_researchers_editing_at_once_lose_nothing(open_browser, server):

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.e2e
 STEPS = builtin_protocol("mag-complet").steps
 INDEX = {step.id: index for index, step in enumerate(STEPS)}
 EVALUATION = STEPS[INDEX["evaluation"]].options["questions"]
-PHONE = {"width": 360, "height": 740}
+PHONE = {"width": 360, "height": 640}  # a small phone
 NO_DEVICE = "Fatou"
 TEAM = "moi-même / l'équipe"
 TIMER = re.compile(r"^(\d+:\d\d restantes|Temps dépassé de \d+:\d\d)$")
@@ -167,7 +167,7 @@ def go_next(room: Room, step_id: str, recit: int | None = None) -> None:
     room.console.get_by_role("button", name="Étape suivante").click()
     room.step, room.recit = step_id, recit
     for page in (room.console, room.desk, *room.participant_pages()):
-        expect(page.locator("#step").get_by_role("heading", level=2)).to_have_text(heading(step_id))
+        expect(page.locator("#step-title")).to_have_text(heading(step_id))
     if room.projection:
         expect(room.projection.get_by_role("heading", level=1)).to_have_text(heading(step_id))
     if recit is not None:
@@ -175,6 +175,11 @@ def go_next(room: Room, step_id: str, recit: int | None = None) -> None:
         expect(room.console.locator("#step-recit")).to_contain_text(title)
         for page in room.participant_pages():  # the récit's line above the step
             expect(page.locator("#recit")).to_contain_text(title)
+    # Every kind of step, on a phone, in the console and on the room's screen.
+    room.devices["Bob"].check_accessible(f"the step {step_id}")
+    room.animateur.check_accessible(f"the console at {step_id}")
+    if room.projection:
+        room.animateur.check_accessible(f"the projection at {step_id}", room.projection)
 
 
 # ---------------------------------------------------------------- what people say
@@ -379,9 +384,11 @@ def take_turn(room: Room, speaker: str, after: str | None, how: str = "console")
     for page in (room.console, room.desk, room.projection):
         expect(page.get_by_text(now, exact=True)).to_be_visible()
     for name, device in room.devices.items():  # the speaker's own screen says so
-        your_turn = device.page.get_by_text("C'est votre tour de parole.")
+        your_turn = device.page.locator("#my-turn").get_by_text("C'est votre tour de parole.")
         if name == speaker:
             expect(your_turn).to_be_visible()
+            if device.page.viewport_size == PHONE:
+                device.check_accessible("their turn to speak")
         else:
             expect(your_turn).to_be_hidden()
     if how == "console":
@@ -442,6 +449,7 @@ def suggest(room: Room, plan_suggestion: tuple[str, str, str, str]) -> None:
     """A participant suggests an item from their device; the animateur accepts it."""
     who, kind, title, formulation = plan_suggestion
     page = room.devices[who].page
+    page.get_by_text("Suggérer une correction ou un ajout").click()  # unfolds the form
     page.get_by_label("Type", exact=True).select_option(label=kind)
     page.get_by_label("Intitulé").fill(title)
     page.get_by_label("Formulation").fill(formulation)
@@ -538,6 +546,7 @@ def analyse_recit(room: Room, recit: int, narrator: str, plan: RecitPlan) -> Non
         room.console.get_by_role("button", name=f"Avancer {name} d'une place").click()
         expect(room.console.get_by_role("rowheader")).not_to_have_text(before)
     start_round(room, plan.order)
+    room.animateur.check_accessible("a round in the console")
     deferred_item = item_with(room.console, "Interprétations de ce tour", deferred.body)
     expect(deferred_item).to_contain_text("Question reportée au tour de table")
     for who, text in plan.first_round.items():
@@ -588,6 +597,9 @@ def analyse_recit(room: Room, recit: int, narrator: str, plan: RecitPlan) -> Non
     add_to_board(room, "Convergence", *plan.convergence)
     add_to_board(room, "Nœud", *plan.noeud)
     suggest(room, plan.suggestion)
+    room.devices["Bob"].check_accessible("the board")
+    room.animateur.check_accessible("the board in the console")
+    room.animateur.check_accessible("the board on the room's screen", room.projection)
 
     # 3.2 Theory, linked to the convergence.
     go_next(room, "apports-theoriques", recit)
@@ -817,7 +829,12 @@ def open_session(open_browser) -> Room:
     for name, function, viewport in PARTICIPANTS:
         devices[name] = open_browser(name, viewport=viewport)
         devices[name].join(code, name, function)
+        if viewport:
+            expect(devices[name].page.get_by_text("Avant d'entrer, lisez")).to_be_visible()
+            devices[name].check_accessible("the convention")
         devices[name].accept_convention()
+    devices["Bob"].check_accessible("the lobby")
+    animateur.check_accessible("the console in the lobby")
     return Room(animateur, rapporteur, devices)
 
 
@@ -841,9 +858,7 @@ def start_with_the_convention(room: Room) -> None:
     room.console.get_by_role("button", name="Démarrer la séance").click()
     room.step = "convention"
     for page in (room.console, room.desk, *room.participant_pages()):
-        expect(page.locator("#step").get_by_role("heading", level=2)).to_have_text(
-            heading("convention")
-        )
+        expect(page.locator("#step-title")).to_have_text(heading("convention"))
     room.desk.get_by_role(
         "button", name="Enregistrer son accord (Fatou accepte la convention à voix haute)"
     ).click()
@@ -1063,6 +1078,7 @@ def evaluate(room: Room) -> None:
         summary = page.get_by_role("list", name="Ce que le groupe a répondu")
         expect(summary).to_contain_text(EVALUATION_ANSWERS[NO_DEVICE][1])
         expect(summary).to_contain_text("moyenne 4,3")  # (4 + 5 + 3 + 5) / 4
+    room.devices["Bob"].check_accessible("the evaluation's summary")
 
 
 def end_session(room: Room) -> None:
@@ -1071,6 +1087,8 @@ def end_session(room: Room) -> None:
         expect(page.get_by_role("heading", name="La séance est terminée")).to_be_visible()
     expect(room.console.get_by_text("Séance terminée")).to_be_visible()
     expect(room.projection.get_by_text("Séance terminée")).to_be_visible()
+    room.devices["Bob"].check_accessible("the end")
+    room.animateur.check_accessible("the console after the session")
 
 
 # ---------------------------------------------------------------- what the server stored

@@ -1,5 +1,7 @@
 """What a person sees when joining goes wrong: a message in French, and the form still there."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -20,6 +22,12 @@ def test_an_unknown_code_is_explained_and_the_form_stays(open_browser, code):
         "Aucune séance ne correspond au code « QQQQ00 »"
     )
     expect(page.get_by_role("heading", name="Rejoindre une séance")).to_be_visible()
+    # Beside the code, which has the focus and says what is wrong with it.
+    code_field = page.get_by_label("Code de la séance")
+    expect(code_field).to_be_focused()
+    expect(code_field).to_have_attribute("aria-invalid", "true")
+    expect(code_field).to_have_accessible_description(re.compile("Aucune séance ne correspond"))
+    dana.check_accessible("the join form refusing a code")
     expect(page.get_by_label("Pseudonyme")).to_have_value("Dana")
     expect(page.get_by_label("Votre fonction")).to_have_value("éducatrice")
 
@@ -38,6 +46,7 @@ def test_a_pseudonym_already_taken_in_another_case_is_refused(open_browser, code
     second.join(code, "ALICE", "AS en CPAS", refused=True)
     page = second.page
     expect(page.get_by_role("alert")).to_contain_text("Le pseudonyme « ALICE » est déjà pris")
+    expect(page.get_by_label("Pseudonyme")).to_be_focused()
     expect(page.get_by_role("heading", name="Rejoindre une séance")).to_be_visible()
     page.get_by_label("Pseudonyme").fill("Alice B.")
     page.get_by_role("button", name="Entrer").click()
@@ -49,6 +58,7 @@ def test_a_blank_pseudonym_and_a_closed_session_are_explained(open_browser, code
     eve = open_browser("Eve")
     eve.join(code, "   ", "", refused=True)
     expect(eve.page.get_by_role("alert")).to_contain_text("Le champ « Pseudonyme » est vide.")
+    expect(eve.page.get_by_label("Pseudonyme")).to_be_focused()
 
     animateur_code = animateur.create_session("Séance complète")
     animateur.page.get_by_role("button", name="Fermer les inscriptions").click()
@@ -57,3 +67,4 @@ def test_a_blank_pseudonym_and_a_closed_session_are_explained(open_browser, code
     expect(eve.page.get_by_role("alert")).to_contain_text(
         "Cette séance n'accepte plus de participants."
     )
+    eve.check_accessible("the join form refusing a closed session")

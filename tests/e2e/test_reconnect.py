@@ -58,7 +58,7 @@ def room(open_browser):
 def test_a_participant_who_drops_out_catches_up_on_what_she_missed(room):
     animateur, alice, bob = room
     console = animateur.page
-    status = alice.page.get_by_role("status")
+    status = alice.page.locator("#connection-status")
 
     with alice.tolerating(OFFLINE_ERRORS):
         alice.context.set_offline(True)
@@ -90,11 +90,11 @@ def test_what_is_sent_while_offline_arrives_once_back_online(room):
 
     with alice.tolerating(OFFLINE_ERRORS):
         alice.context.set_offline(True)
-        expect(alice.page.get_by_role("status")).to_contain_text("Connexion perdue")
+        expect(alice.page.locator("#connection-status")).to_contain_text("Connexion perdue")
         fill_proposal(alice.page, "La lettre recommandée", "Un courrier que personne n'a lu.")
         expect(alice.page.get_by_role("button", name="Envoyer ma proposition")).to_be_disabled()
         alice.context.set_offline(False)
-        expect(alice.page.get_by_role("status")).to_have_text("Connecté")
+        expect(alice.page.locator("#connection-status")).to_have_text("Connecté")
 
     for page in (bob.page, animateur.page):
         expect(page.get_by_role("heading", name="La lettre recommandée")).to_have_count(1)

@@ -134,10 +134,16 @@ def test_participants_review_comment_and_approve_the_synthesis(open_browser):
         expect(section(page, "Introduction")).to_contain_text("Le groupe s'est réuni")
         expect(section(page, "Récits")).to_contain_text("vers une borne, sans accompagnement")
         expect(section(page, "Perspectives pratiques")).to_contain_text("accueil sans rendez-vous")
-        # The synthesis's own headings sit under the panel's.
-        expect(
-            section(page, "Récits").get_by_role("heading", level=3, name="Récits")
-        ).to_be_visible()
+        # Each part is folded under its title, one tap to read; its own headings sit
+        # under the panel's.
+        # Approving is at hand without scrolling through the whole text.
+        page.evaluate("window.scrollTo(0, 0)")
+        expect(page.get_by_role("button", name="J'approuve cette version")).to_be_in_viewport()
+        person.check_accessible("the review")
+        recits_heading = section(page, "Récits").get_by_role("heading", level=3, name="Récits")
+        expect(recits_heading).to_be_hidden()
+        section(page, "Récits").get_by_text("Lire « Récits »").click()
+        expect(recits_heading).to_be_visible()
 
     # Awa comments on « Récits », then proposes another wording for it.
     page = awa.page

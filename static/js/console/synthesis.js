@@ -4,7 +4,7 @@
 // (publication.js). The synthesis is the team's: the server sends it to the
 // staff only, and checks every command.
 
-import { $, h, show } from "../dom.js";
+import { $, demoteHeadings, h, show } from "../dom.js";
 import { t } from "../i18n.js";
 import { publicationPart } from "./publication.js";
 import { actorLabel, getJSON, getText, isArchived, isOver, postJSON, reportUrl, say, send, when } from "./report.js";
@@ -38,7 +38,9 @@ function editorPart(ctx) {
     try {
       const { html } = await postJSON(reportUrl(ctx.session, "synthese/apercu"), { text: text.value });
       // Sanitised on the server (an allow-list of tags, no script, no event handler).
-      if (asked === previewAsked) preview.innerHTML = html;
+      if (asked !== previewAsked) return;
+      preview.innerHTML = html;
+      demoteHeadings(preview, 5); // under « Aperçu »
     } catch (error) {
       if (asked === previewAsked) say(message, error.message, { error: true });
     }

@@ -42,8 +42,7 @@ export function analysisScreen(ctx) {
     render(state, step, { me, contributes }) {
       renderBoard($("#board"), state, { connection: ctx.connection, editable: false });
       syncOptions($("#suggestion-item"), t("suggestion_new_item"), boardItems(state).map(([id, item]) => ({ value: id, label: item.title })));
-      show($("#suggestion-heading"), contributes);
-      show(form.form, contributes);
+      show($("#suggest"), contributes);
       const mine = contributionsHere(state, "suggestion").filter((c) => c.author_id === me);
       show($("#my-suggestions"), mine.length > 0);
       replaceKeepingFocus(

@@ -3,7 +3,7 @@
 
 import { $, h, show } from "../dom.js";
 import { t, tn } from "../i18n.js";
-import { notify } from "../common.js";
+import { errorBeside } from "../common.js";
 import { LIMITS } from "../method.js";
 import { currentStep } from "../store.js";
 import { busy } from "./ui.js";
@@ -73,8 +73,9 @@ export function evaluationScreen(ctx) {
   $("#evaluation-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const answers = evaluationAnswers(currentStep(ctx.connection.state));
-    if (!Object.keys(answers).length) return notify(t("evaluation_empty"));
-    await busy(event.submitter ?? $("#evaluation-form [type=submit]"), () => ctx.run("answer_evaluation", { answers }));
+    const submit = event.submitter ?? $("#evaluation-form [type=submit]");
+    if (!Object.keys(answers).length) return errorBeside(submit, t("evaluation_empty"));
+    await busy(submit, () => ctx.run("answer_evaluation", { answers }));
   });
 
   return {

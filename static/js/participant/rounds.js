@@ -4,7 +4,7 @@
 
 import { $, h, replaceKeepingFocus, show } from "../dom.js";
 import { t } from "../i18n.js";
-import { authorLabel } from "../common.js";
+import { announce, authorLabel } from "../common.js";
 import { renderRound } from "../round.js";
 import { byTime, contributionsHere, currentRound, isRevealedHere, speakerOf } from "../store.js";
 import { busy, contributionForm, contributionItem, ownActions, syncChoices } from "./ui.js";
@@ -15,6 +15,7 @@ function deferredMark(c) {
 
 export function roundScreen(ctx) {
   const form = contributionForm(ctx, "#interpretation-form");
+  let wasMyTurn = false;
 
   async function endTurn(button, outcome) {
     await busy(button, () => ctx.run("end_turn", { speaker: ctx.connection.state.me.participant_id, outcome }));
@@ -30,6 +31,11 @@ export function roundScreen(ctx) {
       const round = currentRound(state);
       const myTurn = speakerOf(round) === me;
       show($("#my-turn"), myTurn);
+      if (myTurn && !wasMyTurn) {
+        $("#my-turn").scrollIntoView({ block: "center" }); // the turn comes: in view, and said
+        announce(t("your_turn"));
+      }
+      wasMyTurn = myTurn;
       $("#turn-pass-hint").textContent = t(round?.passed_once.includes(me) ? "pass_again_hint" : "pass_hint");
 
       const presentation = state.session.recit_index === null;
@@ -70,6 +76,8 @@ export function roundScreen(ctx) {
     },
     leave() {
       if (form.editing) form.reset();
+      show($("#my-turn"), false); // it stands above the step, outside the round's section
+      wasMyTurn = false;
     },
   };
 }

@@ -5,7 +5,7 @@
 import { newId } from "../connection.js";
 import { $, h, replaceKeepingFocus, show } from "../dom.js";
 import { t } from "../i18n.js";
-import { authorLabel, excerpt } from "../common.js";
+import { announce, authorLabel, beside, excerpt } from "../common.js";
 
 export function contributionItem(state, c, { cls = "", badge = "", extra = [], actions = [], current = false } = {}) {
   const replies = c.replies_to.map((id) => state.contributions[id]).filter(Boolean);
@@ -28,13 +28,56 @@ export function contributionItem(state, c, { cls = "", badge = "", extra = [], a
   );
 }
 
+// While its command runs the button is disabled, which takes the focus away from it: once
+// done, and once the page has shown the outcome (`landFocus`), focus goes back to it, or
+// to what replaced it, or to what the action led to. A refusal shows beside the button.
 export async function busy(button, work) {
+  landing = { button, key: button.dataset.focusKey, until: Date.now() + 5000 };
   button.disabled = true;
   try {
-    return await work();
+    return await beside(button, work);
   } finally {
     button.disabled = false;
+    landFocus();
   }
+}
+
+let landing = null;
+
+// The place changed (a new step): what one did before is no reason to move the focus.
+export function forgetLanding() {
+  landing = null;
+}
+
+function isShown(el) {
+  return Boolean(el?.isConnected) && !el.disabled && el.getClientRects().length > 0;
+}
+
+// Called after each render: if one's own action left the focus nowhere, put it somewhere
+// sensible: the same control, what replaced it, the confirmation, or else, for now, the
+// screen's heading (a confirmation shown by a later event takes the focus from it).
+export function landFocus() {
+  if (!landing) return;
+  if (Date.now() > landing.until) {
+    landing = null;
+    return;
+  }
+  const active = document.activeElement;
+  const ours = [document.body, landing.button, landing.heading];
+  if (active && !ours.includes(active)) {
+    landing = null; // the person went on elsewhere
+    return;
+  }
+  const { button, key } = landing;
+  const candidates = [
+    button,
+    key ? document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`) : null,
+    ...document.querySelectorAll("[data-landing]"),
+  ];
+  const heading = [...document.querySelectorAll("h1")].find(isShown);
+  const target = candidates.find(isShown) ?? heading;
+  landing.heading = target === heading ? heading : null;
+  if (target && target !== active) target.focus();
 }
 
 // Checkboxes or radios, rebuilt only when the choices change: what was ticked stays ticked.
@@ -102,6 +145,7 @@ export function contributionForm(ctx, selector) {
       submit.textContent = t("save_changes");
       show(cancel, true);
       show(form, true);
+      form.closest("details")?.setAttribute("open", ""); // a form folded away unfolds
       form.querySelector("textarea, input, select").focus();
     },
     reset() {
@@ -125,7 +169,10 @@ export function contributionForm(ctx, selector) {
         ? ctx.run("edit_contribution", { contribution_id: api.editing, ...args })
         : ctx.run("contribute", { contribution_id: newId(), ...args }),
     );
-    if (ok) api.reset();
+    if (ok) {
+      api.reset();
+      announce(t("sent"));
+    }
   });
   cancel.addEventListener("click", () => {
     api.reset();

@@ -4,7 +4,7 @@
 
 import { $, h, replaceKeepingFocus, show } from "../dom.js";
 import { t, tn } from "../i18n.js";
-import { notify, pseudonym, recitTitle } from "../common.js";
+import { errorBeside, pseudonym, recitTitle } from "../common.js";
 import { currentStep } from "../store.js";
 import { busy, checkedValues, syncChoices } from "./ui.js";
 
@@ -60,11 +60,12 @@ export function voteScreen(ctx) {
   $("#ballot-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const choices = ballotChoices();
-    if (!choices.length) return notify(t("ballot_empty"));
-    if (new Set(choices).size !== choices.length) return notify(t("ballot_duplicate"));
+    const submit = event.submitter ?? $("#ballot-form [type=submit]");
+    if (!choices.length) return errorBeside(submit, t("ballot_empty"));
+    if (new Set(choices).size !== choices.length) return errorBeside(submit, t("ballot_duplicate"));
     const titles = choices.map((id) => ctx.connection.state.proposals[id]?.title ?? "?");
     if (!window.confirm(t("confirm_ballot", { choices: titles.join(" ; ") }))) return;
-    await busy(event.submitter ?? $("#ballot-form [type=submit]"), () => ctx.run("cast_ballot", { choices }));
+    await busy(submit, () => ctx.run("cast_ballot", { choices }));
   });
 
   return {
