@@ -20,7 +20,13 @@ def default_config() -> dict[str, object]:
         # Flask-Compress, for pages and answers (static files: mag/web/assets.py).
         # Brotli first, gzip for the rest; downloads (streamed files) as they are.
         "COMPRESS_ALGORITHM": ["br", "gzip"],
+        # Brotli 5 rather than Flask-Compress's 4: the participant page 6% smaller for
+        # about a millisecond more per page (11 would take 25 ms a page).
+        "COMPRESS_BR_LEVEL": 5,
         "COMPRESS_STREAMS": False,
+        # Scripts and stylesheets served minified (mag/web/assets.py); MAG_MINIFY=0 serves
+        # them as written, for reading them in the browser's tools while developing.
+        "MAG_MINIFY": os.environ.get("MAG_MINIFY", "1") != "0",
         # How long a browser keeps a facilitator or participant identity (seconds).
         "MAG_COOKIE_MAX_AGE": 60 * 60 * 24 * 120,
         "MAG_COOKIE_SECURE": os.environ.get("MAG_COOKIE_SECURE", "") == "1",

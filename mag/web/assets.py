@@ -10,6 +10,11 @@ the rewritten text, so the names are computed from the leaves up: a change to
 ``dom.js`` renames every module that imports it, directly or not. Modules importing
 each other in a cycle share one hash made of all their texts.
 
+What is served is minified (rjsmin for the scripts, rcssmin for the stylesheets: comments
+and spaces only, names kept, so a served file still reads in the browser's tools) before
+its imports are renamed and it is hashed, so the hash covers the bytes sent. The files in
+the repository stay as written; ``MAG_MINIFY=0`` serves them so, for development.
+
 The plain name (``/static/js/dom.js``) still answers, uncached: a stylesheet as it
 is, a module as one line re-exporting its hashed name, so a script that imports the
 plain name (a kind's file served from elsewhere) shares the page's module instead of
@@ -33,16 +38,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import brotli
+import rcssmin
+import rjsmin
 from flask import Flask, Response, abort, current_app, request, url_for
 from flask_babel import force_locale, get_locale
 from markupsafe import Markup
+from werkzeug.utils import get_content_type
 
 from mag.config import ROOT
 from mag.domain.commands import browser_table
-from mag.web.i18n_client import client_messages
+from mag.web.i18n_client import PAGES, client_messages
 
 HASH_LENGTH = 10
-IMMUTABLE = "public, max-age=31536000, immutable"
+# A year; "public" would say nothing more (no request carries an Authorization header).
+IMMUTABLE = "max-age=31536000, immutable"
 UNCACHED = "no-cache"
 ENCODINGS = ("br", "gzip")
 # The endpoints serving files (static files, the messages), not pages.
@@ -61,7 +70,7 @@ class Asset:
 
     path: str  # relative to static/, with slashes: "js/dom.js"
     body: bytes  # imports rewritten for a module
-    mimetype: str
+    content_type: str
     imports: tuple[str, ...] = ()  # the paths this module imports, in order
     name: str = ""  # the hashed name
     encoded: dict[str, bytes] = field(default_factory=dict)
@@ -89,24 +98,46 @@ def is_module(path: str) -> bool:
     return path.endswith(".js")
 
 
+def minified(path: str, body: bytes) -> bytes:
+    """A script or stylesheet without its comments and spaces; other files as they are.
+
+    A vendor's file already minified (``*.min.js``) is left alone, and so is a file
+    that is not UTF-8.
+    """
+    if path.endswith(".min.js") or not path.endswith((".js", ".css")):
+        return body
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body
+    text = rjsmin.jsmin(text) if path.endswith(".js") else rcssmin.cssmin(text)
+    return (text + "\n").encode("utf-8")
+
+
 class Assets:
     """Every file of a static folder, by plain and by hashed name."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, minify: bool = True):
         self.folder = folder
-        # The messages file of each language, made when first asked for.
+        # The messages file of each live page and language ("participant/fr"), made when
+        # first asked for.
         self.messages: dict[str, Asset] = {}
         sources: dict[str, bytes] = {}
         for file in sorted(folder.rglob("*")):
             if file.is_file():
-                sources[file.relative_to(folder).as_posix()] = file.read_bytes()
+                path = file.relative_to(folder).as_posix()
+                body = file.read_bytes()
+                sources[path] = minified(path, body) if minify else body
         self.by_path: dict[str, Asset] = {}
         for path, body in sources.items():
             mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            content_type = get_content_type(mimetype, "utf-8")
             if is_module(path):
-                mimetype = "text/javascript"  # RFC 9239; some systems map .js elsewhere
+                # RFC 9239 (some systems map .js elsewhere). No charset: a browser reads
+                # a module as UTF-8 whatever the header says, and it is 15 bytes a file.
+                content_type = "text/javascript"
             imports = tuple(self._imports(path, body, sources)) if is_module(path) else ()
-            self.by_path[path] = Asset(path, body, mimetype, imports)
+            self.by_path[path] = Asset(path, body, content_type, imports)
         for group in self._groups_leaves_first():
             self._name(group)
         self.by_name = {asset.name: asset for asset in self.by_path.values()}
@@ -238,17 +269,17 @@ def serve(filename: str) -> Response:
     """``/static/<filename>``: a hashed name for a year, a plain name uncached."""
     found = assets().by_name.get(filename)
     if found is not None:
-        return encoded_response(found.body, found.mimetype, IMMUTABLE, found)
+        return encoded_response(found.body, found.content_type, IMMUTABLE, found)
     found = assets().by_path.get(filename)
     if found is None:
         abort(404)
     if is_module(found.path):
-        return encoded_response(assets().shim(found), found.mimetype, UNCACHED)
-    return encoded_response(found.body, found.mimetype, UNCACHED, found)
+        return encoded_response(assets().shim(found), found.content_type, UNCACHED)
+    return encoded_response(found.body, found.content_type, UNCACHED, found)
 
 
 def encoded_response(
-    body: bytes, mimetype: str, cache_control: str, asset: Asset | None = None
+    body: bytes, content_type: str, cache_control: str, asset: Asset | None = None
 ) -> Response:
     """The body in the best encoding the browser accepts (kept on ``asset`` once made)."""
     encoding = (
@@ -256,7 +287,7 @@ def encoded_response(
     )
     if encoding is not None:
         body = asset.body_for(encoding) if asset is not None else compress(body, encoding)
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=content_type)
     if encoding is not None:
         response.headers["Content-Encoding"] = encoding
     response.headers["Vary"] = "Accept-Encoding"
@@ -290,7 +321,7 @@ def preload_page(entry: str) -> Markup:
     """A live page's head: its messages, then its modules and the kinds' files preloaded."""
     return Markup("\n").join(
         [
-            Markup('<script defer src="{}"></script>').format(messages_url()),
+            Markup('<script defer src="{}"></script>').format(messages_url(page_of(entry))),
             preload_links(entry, *kind_scripts()),
         ]
     )
@@ -307,7 +338,7 @@ def prefetch_page(entry: str, *others: str) -> Markup:
     modules: dict[str, None] = {}
     for path in (entry, *kind_scripts()):
         modules.update(dict.fromkeys(assets().graph(path)))
-    links = [Markup('<link rel="prefetch" href="{}">').format(messages_url())]
+    links = [Markup('<link rel="prefetch" href="{}">').format(messages_url(page_of(entry)))]
     links += [
         Markup('<link rel="prefetch" href="{}" crossorigin>').format(
             url_for("static", filename=path)
@@ -321,45 +352,56 @@ def prefetch_page(entry: str, *others: str) -> Markup:
     return Markup("\n").join(links)
 
 
-# -- the messages the scripts show, one file per language
+# -- the messages the scripts show, one file per live page and language
 
 
-def messages_file(locale: str) -> Asset:
-    """``client_messages()`` in ``locale`` as a classic script, made once per process."""
+def messages_file(page: str, locale: str) -> Asset:
+    """``client_messages(page)`` in ``locale`` as a classic script, made once per process."""
     made = assets().messages
-    if locale not in made:
+    name = f"{page}/{locale}"
+    if name not in made:
         with force_locale(locale):
-            text = json.dumps(client_messages(), ensure_ascii=False, sort_keys=True)
+            text = json.dumps(client_messages(page), ensure_ascii=False, sort_keys=True)
         body = f"globalThis.MAG_MESSAGES = {text};\n".encode()
-        name = f"{locale}/{hashlib.sha256(body).hexdigest()[:HASH_LENGTH]}.js"
-        made[locale] = Asset(name, body, "text/javascript", name=name)
-    return made[locale]
+        digest = hashlib.sha256(body).hexdigest()[:HASH_LENGTH]
+        # A classic script: without a charset it would be read in the page's encoding.
+        content_type = "text/javascript; charset=utf-8"
+        made[name] = Asset(name, body, content_type, name=f"{name}/{digest}.js")
+    return made[name]
 
 
-def messages_url() -> str:
-    name = messages_file(str(get_locale())).name
-    locale, digest = name.removesuffix(".js").split("/")
-    return url_for("messages", locale=locale, digest=digest)
+def messages_url(page: str) -> str:
+    """The address of a live page's messages, in the request's language."""
+    found = messages_file(page, str(get_locale()))
+    digest = found.name.rsplit("/", 1)[1].removesuffix(".js")
+    return url_for("messages", page=page, locale=str(get_locale()), digest=digest)
 
 
-def serve_messages(locale: str, digest: str) -> Response:
-    """``/messages/<locale>/<digest>.js``: cached for a year under the current digest.
+def page_of(entry: str) -> str:
+    """The live page whose script is ``entry`` ("js/participant.js" → "participant")."""
+    return posixpath.splitext(posixpath.basename(entry))[0]
+
+
+def serve_messages(page: str, locale: str, digest: str) -> Response:
+    """``/messages/<page>/<locale>/<digest>.js``: cached for a year under the current digest.
 
     Another digest (a page loaded before the server restarted with other messages)
     gets the current messages, uncached.
     """
-    if locale not in current_app.config["MAG_LANGUAGES"]:
+    if page not in PAGES or locale not in current_app.config["MAG_LANGUAGES"]:
         abort(404)
-    found = messages_file(locale)
-    current = found.name == f"{locale}/{digest}.js"
-    return encoded_response(found.body, found.mimetype, IMMUTABLE if current else UNCACHED, found)
+    found = messages_file(page, locale)
+    current = found.name == f"{page}/{locale}/{digest}.js"
+    return encoded_response(
+        found.body, found.content_type, IMMUTABLE if current else UNCACHED, found
+    )
 
 
 def register(app: Flask) -> None:
     """Serve ``static/`` under hashed names (``app`` is made with ``static_folder=None``)."""
-    app.extensions["mag_assets"] = Assets(ROOT / "static")
+    app.extensions["mag_assets"] = Assets(ROOT / "static", minify=bool(app.config["MAG_MINIFY"]))
     app.add_url_rule("/static/<path:filename>", "static", serve)
-    app.add_url_rule("/messages/<locale>/<digest>.js", "messages", serve_messages)
+    app.add_url_rule("/messages/<page>/<locale>/<digest>.js", "messages", serve_messages)
     app.url_defaults(hashed_static_urls)
     app.jinja_env.globals["preload_modules"] = preload_links
     app.jinja_env.globals["live_page_head"] = preload_page

@@ -2,7 +2,17 @@
 
 Keys ending in ``_one`` / ``_other`` are plural forms picked in the browser
 with ``Intl.PluralRules`` for the page's language.
+
+Each live page gets the messages of its own scripts only (a phone need not download
+the console's): the shared ones here, which the modules every page imports show
+(common.js, round.js, board.js, store.js…), the board's and the plain words (board.js),
+the kinds of step brought by a module, and the page's own (``PAGES``: its module of
+messages; for the console and the projection, the session's status and the lobby too).
+``tests/integration/test_static_files.py`` checks that each page's file holds every
+key its import graph asks for.
 """
+
+from collections.abc import Callable
 
 from flask_babel import gettext as _
 
@@ -15,16 +25,18 @@ from mag.web.i18n_plain import plain_messages
 from mag.web.i18n_projection import projection_messages
 
 
-def client_messages() -> dict[str, str]:
-    """Every message the scripts show: shared ones here, each page's in its own module."""
+def client_messages(page: str | None = None) -> dict[str, str]:
+    """The messages the scripts of one live page show; ``None``: every page's."""
+    own = dict.fromkeys(
+        messages for kind in (PAGES if page is None else [page]) for messages in PAGES[kind]
+    )
     return {
         **_shared_messages(),
-        **participant_messages(),
-        **plain_messages(),
-        **console_messages(),
         **board_messages(),
-        **projection_messages(),
-        # The screens of kinds of step brought by a module (mag.domain.steps.MESSAGES).
+        **plain_messages(),
+        **{key: text for messages in own for key, text in messages().items()},
+        # The screens of kinds of step brought by a module (mag.domain.steps.MESSAGES),
+        # which every live page loads.
         **{key: _(msgid) for key, msgid in steps.MESSAGES.items()},
     }
 
@@ -53,14 +65,14 @@ def _steps_messages() -> dict[str, str]:
         "level_politique": _("Politique et secteur"),
         "entered_by_rapporteur": _("saisi par le rapporteur"),
         "entered_by_animateur": _("saisi par l'animateur"),
-        "role_animateur": _("Animateur·rice"),
-        "role_rapporteur": _("Rapporteur·rice"),
-        "role_observateur": _("Écran de projection"),
         "anonymous_staff": _("Équipe d'animation"),
         "recit_heading": _("Récit %(number)s : %(title)s"),
         "narrated_by": _("raconté par %(pseudonym)s"),
         "speaker_now": _("Parle maintenant : %(pseudonym)s"),
         "speaker_next": _("Ensuite : %(pseudonym)s"),
+        "round_order": _("Ordre de parole"),
+        "round_speaking": _("parle maintenant"),
+        "round_you": _("(vous)"),
         "round_not_started": _("Le tour de table n'a pas encore commencé."),
         "round_over": _("Le tour de table est terminé."),
         "your_turn": _("C'est votre tour de parole."),
@@ -137,19 +149,11 @@ def _shared_messages() -> dict[str, str]:
         "offline": _(
             "Connexion perdue : reconnexion en cours… Rien de ce que vous envoyez ne sera perdu."
         ),
-        "console": _("Animation"),
         "step_heading": _("%(number)s · %(title)s"),
         "step_position": _("Étape %(index)s sur %(count)s"),
         "step_time": _("%(elapsed)s min écoulées sur %(planned)s prévues"),
-        "minutes": _("%(count)s min"),
-        "status_lobby": _("Accueil : la séance n'a pas commencé"),
-        "status_running": _("Séance en cours"),
-        "status_ended": _("Séance terminée"),
-        "status_archived": _("Séance archivée"),
         "welcome": _("Bienvenue, %(pseudonym)s."),
         "proposed_by": _("Proposé par %(pseudonym)s"),
-        "proposal_count_one": _("%(count)s proposition de récit"),
-        "proposal_count_other": _("%(count)s propositions de récit"),
         "other_proposals": _("Propositions des autres participants (%(count)s)"),
         "submit_proposal": _("Envoyer ma proposition"),
         "save_changes": _("Enregistrer les modifications"),
@@ -158,6 +162,24 @@ def _shared_messages() -> dict[str, str]:
         "withdraw": _("Retirer"),
         "withdraw_named": _("Retirer la proposition « %(title)s »"),
         "confirm_withdraw": _("Retirer cette proposition ? Elle disparaîtra de tous les écrans."),
+        "accepted": _("a accepté"),
+    }
+
+
+def _staff_messages() -> dict[str, str]:
+    """What the console and the projection show of the session, never a participant."""
+    return {
+        "role_animateur": _("Animateur·rice"),
+        "role_rapporteur": _("Rapporteur·rice"),
+        "role_observateur": _("Écran de projection"),
+        "console": _("Animation"),
+        "minutes": _("%(count)s min"),
+        "status_lobby": _("Accueil : la séance n'a pas commencé"),
+        "status_running": _("Séance en cours"),
+        "status_ended": _("Séance terminée"),
+        "status_archived": _("Séance archivée"),
+        "proposal_count_one": _("%(count)s proposition de récit"),
+        "proposal_count_other": _("%(count)s propositions de récit"),
         "confirm_end": _("Terminer la séance ? Les participants ne pourront plus contribuer."),
         "open_joining": _("Rouvrir les inscriptions"),
         "close_joining": _("Fermer les inscriptions"),
@@ -172,6 +194,13 @@ def _shared_messages() -> dict[str, str]:
         "lobby_accepted_other": _("%(count)s ont accepté la convention"),
         "connected": _("connecté"),
         "not_connected": _("absent"),
-        "accepted": _("a accepté"),
         "not_accepted": _("pas encore accepté"),
     }
+
+
+# Each live page, by the name of its script (static/js/<page>.js), and its own messages.
+PAGES: dict[str, tuple[Callable[[], dict[str, str]], ...]] = {
+    "participant": (participant_messages,),
+    "facilitator": (console_messages, _staff_messages),
+    "projection": (projection_messages, _staff_messages),
+}

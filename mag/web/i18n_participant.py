@@ -1,18 +1,10 @@
 """Messages of the participant page's scripts (see mag/web/i18n_client.py).
 
-The ``round_*`` ones are also used by static/js/round.js, which the console
-and the projection import too.
+Only the participant page gets them: what a module that other pages import too
+(round.js, board.js, common.js…) shows goes in i18n_client.py's shared messages.
 """
 
 from flask_babel import gettext as _
-
-
-def _round_messages() -> dict[str, str]:
-    return {
-        "round_order": _("Ordre de parole"),
-        "round_speaking": _("parle maintenant"),
-        "round_you": _("(vous)"),
-    }
 
 
 def _narrator_messages() -> dict[str, str]:
@@ -159,7 +151,6 @@ def _review_messages() -> dict[str, str]:
 
 def participant_messages() -> dict[str, str]:
     return {
-        **_round_messages(),
         **_narrator_messages(),
         **_vote_messages(),
         **_contribution_messages(),

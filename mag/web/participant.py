@@ -63,4 +63,6 @@ def _join_field(error: DomainError) -> str:
 def room(session_id: str):
     if participant_of_request(session_id) is None:
         return redirect(url_for("participant.join_form", inconnu=1))
-    return render_template("participant.html", session_id=session_id, messages=client_messages())
+    return render_template(
+        "participant.html", session_id=session_id, messages=client_messages("participant")
+    )

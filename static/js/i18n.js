@@ -1,6 +1,7 @@
 // Interface messages, translated on the server by Flask-Babel (mag/web/i18n_client.py)
-// and sent once per language as a cached file, /messages/<locale>/<hash>.js, which
-// the page runs before its modules (a deferred classic script placed before them:
+// and sent once per live page and language as a cached file,
+// /messages/<page>/<locale>/<hash>.js, holding what that page's scripts show, which the
+// page runs before its modules (a deferred classic script placed before them:
 // mag/web/assets.py). So `t()` answers at once, from the first line of any module.
 
 const messages = globalThis.MAG_MESSAGES;
