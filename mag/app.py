@@ -5,7 +5,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask import Flask, has_request_context, request
+from flask import Flask, has_request_context
 from flask_babel import get_locale
 from flask_compress import Compress
 from flask_socketio import SocketIO
@@ -21,6 +21,7 @@ from mag.extensions import babel
 from mag.fanout import Fanout
 from mag.live import Live
 from mag.presence import Presence
+from mag.web import language
 
 log = logging.getLogger(__name__)
 
@@ -148,10 +149,6 @@ def _not_found():
 
 
 def _locale(app: Flask) -> str:
-    languages = list(app.config["MAG_LANGUAGES"])
     if not has_request_context():
         return str(app.config["BABEL_DEFAULT_LOCALE"])
-    chosen = request.args.get("lang")
-    if chosen in languages:
-        return chosen
-    return request.accept_languages.best_match(languages) or app.config["BABEL_DEFAULT_LOCALE"]
+    return language.choose(app)

@@ -12,6 +12,7 @@ from flask import Flask
 from flask_babel import format_number
 from flask_babel import gettext as _
 
+from mag import dates
 from mag.config import default_config
 from mag.domain.i18n import DomainError
 from mag.domain.protocol import ProtocolInvalid, builtin_protocols, load_protocol
@@ -313,7 +314,7 @@ def purge(dry_run: bool) -> None:
                 + _(
                     "« %(title)s », conservée jusqu'au %(day)s, dossier : %(folder)s",
                     title=gone.title,
-                    day=gone.retention_until.strftime("%d/%m/%Y"),
+                    day=dates.day(gone.retention_until),
                     folder=gone.folder or _("aucun"),
                 )
             )

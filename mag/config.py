@@ -16,7 +16,7 @@ def default_config() -> dict[str, object]:
         # Babel: French is the interface's source language and its default.
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
-        "MAG_LANGUAGES": ["fr"],
+        "MAG_LANGUAGES": ["fr", "nl", "en"],
         # Flask-Compress, for pages and answers (static files: mag/web/assets.py).
         # Brotli first, gzip for the rest; downloads (streamed files) as they are.
         "COMPRESS_ALGORITHM": ["br", "gzip"],

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from engineio import packet as engineio_packet
 from flask import current_app, request
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_socketio import ConnectionRefusedError, Namespace, SocketIO, join_room
 from socketio.packet import ACK, BINARY_EVENT, CONNECT, DISCONNECT, EVENT, Packet
 
@@ -501,12 +501,13 @@ class SessionNamespace(Namespace):
         if not is_seq(since):
             return self._refuse(Refusal("malformed", f"sync since {since!r:.40}"))
         limit = int(current_app.config["MAG_REPLAY_LIMIT"])
+        language = str(get_locale())  # the step texts in the viewer's language, where given
 
         def look(state, protocol):
             admitted = is_admitted(viewer, state)
             if isinstance(since, int) and admitted and 0 < since <= state.seq <= since + limit:
                 return state.seq, admitted, None
-            view = snapshot(state, protocol, viewer)
+            view = snapshot(state, protocol.translated(language), viewer, language)
             view["me"] = {
                 "role": viewer.role.value,
                 "participant_id": viewer.participant_id,

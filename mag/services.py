@@ -10,7 +10,7 @@ import hmac
 import json
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from mag.domain import events as ev
 from mag.domain import redaction
 from mag.domain.events import Event, NewEvent
-from mag.domain.i18n import N_, DomainError
+from mag.domain.i18n import LANGUAGES, N_, DomainError
 from mag.domain.protocol import Protocol, parse_protocol
 from mag.domain.steps.base import DATE_MAX, clean_text
 from mag.domain.steps.session import CONVENTION_MAX, QUESTION_MAX, SESSION_TITLE_MAX
@@ -88,13 +88,31 @@ def create_session(
     protocol_source: str,
     planned_dates: Sequence[object],
     convention_text: object,
+    convention_translations: Mapping[str, object] | None = None,
+    language: object = "fr",
+    convention_language: object = "fr",
     is_demo: bool = False,
     at: datetime | None = None,
 ) -> CreatedSession:
     """Create a session in its lobby; return its id, join code and facilitator secret.
 
-    ``at``: when it was created, now unless said (the demo dates its example session).
+    ``language``: the report's (mag.domain.i18n.LANGUAGES); ``convention_language``: the one
+    ``convention_text`` is written in, ``convention_translations`` the same convention in
+    others (empty ones left out). ``at``: when it was created, now unless said (the demo
+    dates its example session).
     """
+    if language not in LANGUAGES or convention_language not in LANGUAGES:
+        raise DomainError(
+            "invalid_language", N_("Langue inconnue : choisissez-en une de la liste.")
+        )
+    translations = {
+        other: clean_text(text, N_("Convention de travail"), CONVENTION_MAX)
+        for other, text in (convention_translations or {}).items()
+        if other in LANGUAGES
+        and other != convention_language
+        and isinstance(text, str)
+        and text.strip()
+    }
     clean_title = clean_text(title, N_("Titre"), SESSION_TITLE_MAX)
     fields = {
         "title": clean_title,
@@ -107,7 +125,10 @@ def create_session(
         "convention": {
             "version": 1,
             "text": clean_text(convention_text, N_("Convention de travail"), CONVENTION_MAX),
+            "language": convention_language,
+            **({"translations": translations} if translations else {}),
         },
+        "language": language,
     }
     protocol = parse_protocol(protocol_source)
     secret = new_secret()

@@ -1,9 +1,13 @@
 """Every interface string goes through Flask-Babel, so Dutch and English can follow."""
 
+import io
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.frontend import CommandLineInterface
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -73,3 +77,42 @@ def test_every_message_a_script_asks_for_exists(app):
             if f"{key}_one" not in messages or f"{key}_other" not in messages:
                 missing.append(f"{script.name}: {key}_one/_other")
     assert missing == []
+
+
+LANGUAGES = ("nl", "en")
+
+
+def catalogue(language: str):
+    path = ROOT / "mag" / "translations" / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as file:
+        return read_po(file)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated_with_the_same_placeholders(tmp_path, language):
+    """Every message the code and templates hold, translated, not fuzzy, as Babel checks."""
+    extracted = {m.id for m in read_po(io.StringIO(extracted_messages(tmp_path))) if m.id}
+    translated = catalogue(language)
+    assert sorted(str(i) for i in extracted - {m.id for m in translated if m.id}) == []
+    untranslated = [
+        m.id
+        for m in translated
+        if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))
+    ]
+    assert untranslated == []
+    problems = [(m.id, str(error)) for m in translated if m.id for error in m.check(translated)]
+    assert problems == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_compiled_catalogue_is_the_translated_one(language):
+    """messages.mo (what the server reads) was compiled from messages.po as it is."""
+    path = ROOT / "mag" / "translations" / language / "LC_MESSAGES" / "messages.mo"
+
+    def plain(value):
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    with path.open("rb") as file:
+        compiled = {plain(m.id): plain(m.string) for m in read_mo(file) if m.id}
+    written = {plain(m.id): plain(m.string) for m in catalogue(language) if m.id}
+    assert compiled == written, "run: pybabel compile -d mag/translations"

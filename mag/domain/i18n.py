@@ -7,6 +7,10 @@ Dutch and English catalogues translate from it. ``pybabel extract`` is told to
 collect ``N_`` (see babel.cfg).
 """
 
+# The languages mag speaks (its catalogues, its protocols' translations), French first: the
+# source of every message. A session's report is written in one of them.
+LANGUAGES = ("fr", "nl", "en")
+
 
 def N_(msgid: str) -> str:
     """Mark ``msgid`` for translation; return it unchanged."""

@@ -218,6 +218,8 @@ class Settings:
     withdrawal: Withdrawal = Withdrawal.REPLACE
     # ISO date (YYYY-MM-DD) after which ``mag purge`` deletes the session, or None.
     retention_until: str | None = None
+    # The language of the synthesis's draft and of every export (mag.domain.i18n.LANGUAGES).
+    language: str = "fr"
 
 
 @dataclass
@@ -280,6 +282,9 @@ class SessionState:
     protocol_name: str = ""
     planned_dates: list[str] = field(default_factory=list)
     convention_text: str = ""
+    convention_language: str = "fr"
+    # The convention given in other languages (language -> text), for a mixed group.
+    convention_translations: dict[str, str] = field(default_factory=dict)
     convention_version: int = 0
     status: Status = Status.LOBBY
     step_index: int | None = None
@@ -334,6 +339,17 @@ class SessionState:
             raise ValueError(f"unknown event type {event.type!r}")
         handler(self, event)
         self.seq = event.seq
+
+    @property
+    def convention_texts(self) -> dict[str, str]:
+        """The convention in each language it is given in (language -> text)."""
+        return {self.convention_language: self.convention_text, **self.convention_translations}
+
+    def convention_in(self, language: str | None) -> tuple[str, str]:
+        """(language, text): the convention in ``language`` if given, else as written."""
+        texts = self.convention_texts
+        chosen = language if language in texts else self.convention_language
+        return chosen, texts[chosen]
 
     def pseudonym_taken(self, pseudonym: str) -> bool:
         key = pseudonym.casefold()

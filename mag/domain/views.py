@@ -139,8 +139,15 @@ def protocol_view(protocol: Protocol) -> dict[str, object]:
     }
 
 
-def snapshot(state: SessionState, protocol: Protocol, viewer: Actor) -> dict[str, object]:
-    """The whole state as ``viewer`` may see it, in the shape the browser keeps."""
+def snapshot(
+    state: SessionState, protocol: Protocol, viewer: Actor, language: str | None = None
+) -> dict[str, object]:
+    """The whole state as ``viewer`` may see it, in the shape the browser keeps.
+
+    ``language``: the viewer's, for the convention's text if it is given in it (the
+    caller passes ``protocol`` translated into it too).
+    """
+    convention_language, convention_text = state.convention_in(language)
     session = {
         "id": state.session_id,
         "title": state.title,
@@ -151,7 +158,11 @@ def snapshot(state: SessionState, protocol: Protocol, viewer: Actor) -> dict[str
         "recit_index": state.recit_index,
         "step_started_at": state.step_started_at.isoformat() if state.step_started_at else None,
         "is_joining_open": state.is_joining_open,
-        "convention": {"version": state.convention_version, "text": state.convention_text},
+        "convention": {
+            "version": state.convention_version,
+            "text": convention_text,
+            "language": convention_language,
+        },
     }
     if not is_admitted(viewer, state):
         # Before accepting the convention a participant sees the convention only.
@@ -284,6 +295,7 @@ def _staff_only(state: SessionState) -> dict[str, object]:
             "attribution": state.settings.attribution.value,
             "withdrawal": state.settings.withdrawal.value,
             "retention_until": state.settings.retention_until,
+            "language": state.settings.language,
         },
         "replacements": [{"find": f, "replace": r} for f, r in state.replacements],
         "archive_folder": state.archive_folder,

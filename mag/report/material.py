@@ -252,7 +252,11 @@ def role_label(role: str | None) -> str:
 def build(
     session: SessionFile, protocol: Protocol, log: Sequence[Event], timezone: tzinfo = UTC
 ) -> Material:
-    """The exportable material of a session from its complete event log."""
+    """The exportable material of a session from its complete event log.
+
+    Built under the report's language (``state.settings.language``, see jobs and
+    mag/web/report.py): the marker of withdrawn words is written in it.
+    """
     raw = fold(session.session_id, log)
     marker = _("contribution retirée")
     withdrawn = {p.id for p in raw.participants.values() if p.withdrawn_at is not None}
@@ -270,6 +274,8 @@ def build(
             continue
         data = _withdraw(event, withdrawn, authors, marker)
         events.append(replace(event, data=rewrite(data, replacer)))
+    # The steps' texts in the report's language, where the protocol file gives them.
+    protocol = protocol.translated(raw.settings.language)
     return Material(session, protocol, events, fold(session.session_id, events), marker, timezone)
 
 

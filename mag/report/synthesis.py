@@ -17,6 +17,7 @@ from datetime import date, datetime
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
+from mag import dates
 from mag.domain.protocol import Step, StepKind, VoteMode
 from mag.domain.state import BoardKind, Contribution, ContributionKind, Level, Withdrawal
 from mag.report import method
@@ -31,11 +32,11 @@ Place = tuple[int, int | None]
 
 def time_of(material: Material, at: datetime) -> str:
     """``HH:MM`` in the organisation's time zone."""
-    return material.local(at).strftime("%H:%M")
+    return dates.clock(material.local(at))
 
 
 def date_of(material: Material, at: datetime) -> str:
-    return material.local(at).strftime("%d/%m/%Y")
+    return dates.day(material.local(at))
 
 
 def moment(material: Material, at: datetime) -> str:
@@ -613,7 +614,7 @@ def _evaluation(material: Material) -> str:
 
 def _planned_date(text: str) -> str:
     try:
-        return date.fromisoformat(text).strftime("%d/%m/%Y")
+        return dates.day(date.fromisoformat(text))
     except ValueError:
         return escape(text)
 
@@ -628,8 +629,8 @@ def _method(material: Material) -> str:
         )
     ]
     if known.planned_dates:
-        dates = ", ".join(_planned_date(d) for d in known.planned_dates)
-        facts.append(_("**Dates prévues :** %(dates)s", dates=dates))
+        planned = ", ".join(_planned_date(d) for d in known.planned_dates)
+        facts.append(_("**Dates prévues :** %(dates)s", dates=planned))
     start, end = known.started_at, known.ended_at
     facts.append(
         _("**Début :** %(when)s", when=moment(material, start))

@@ -365,7 +365,7 @@ def document_of(material: Material) -> DocxDocument:
     properties.author = ""
     properties.last_modified_by = ""
     properties.comments = ""
-    properties.language = "fr"
+    properties.language = _word_language()
     properties.created = material.session.created_at
     if material.events:
         properties.modified = material.events[-1].at
@@ -386,7 +386,9 @@ def _a4_with_page_numbers(document: DocxDocument) -> None:
 def _word_language() -> str:
     """The report's language as Word names it (« fr-BE »): spelling and hyphenation."""
     locale = get_locale()
-    return f"{locale.language}-{locale.territory or 'BE'}"
+    if locale.territory:
+        return f"{locale.language}-{locale.territory}"
+    return {"en": "en-GB"}.get(locale.language, f"{locale.language}-BE")
 
 
 def _language(document: DocxDocument, tag: str) -> None:

@@ -72,6 +72,7 @@ from functools import cached_property
 from flask_babel import gettext as _
 from lxml import etree
 
+from mag import dates
 from mag.domain import events as ev
 from mag.domain.state import BoardKind, Contribution, Proposal
 from mag.report import method, zipped
@@ -201,9 +202,7 @@ def _clean(text: str) -> str:
 
 def heading(material: Material, entry: Entry) -> str:
     """« [HH:MM] 2.2 Premier tour… — Récit 1 : … — speaker (saisi par …) »."""
-    parts = [
-        f"[{material.local(entry.at).strftime('%H:%M')}] {material.step_label(entry.step_index)}"
-    ]
+    parts = [f"[{dates.clock(material.local(entry.at))}] {material.step_label(entry.step_index)}"]
     recit = material.recit_title(entry.recit)
     if recit:
         parts.append(recit)
@@ -636,17 +635,17 @@ def method_note(material: Material) -> str:
     if known.question:
         lines.append(_("Question : %(question)s", question=known.question))
     if known.planned_dates:
-        dates = ", ".join(_date(d) for d in known.planned_dates)
-        lines.append(_("Dates prévues : %(dates)s", dates=dates))
+        planned = ", ".join(_date(d) for d in known.planned_dates)
+        lines.append(_("Dates prévues : %(dates)s", dates=planned))
     if known.started_at is not None:
         start = material.local(known.started_at)
         end = _("en cours")
         if known.ended_at is not None:
-            end = material.local(known.ended_at).strftime("%d/%m/%Y %H:%M")
+            end = dates.day_and_clock(material.local(known.ended_at))
         lines.append(
             _(
                 "Séance : du %(start)s au %(end)s (fuseau horaire : %(zone)s)",
-                start=start.strftime("%d/%m/%Y %H:%M"),
+                start=dates.day_and_clock(start),
                 end=end,
                 zone=known.timezone,
             )
@@ -678,6 +677,6 @@ def method_note(material: Material) -> str:
 
 def _date(value: str) -> str:
     try:
-        return datetime.strptime(value, "%Y-%m-%d").strftime("%d/%m/%Y")
+        return dates.day(datetime.strptime(value, "%Y-%m-%d"))
     except ValueError:
         return value

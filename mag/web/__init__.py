@@ -3,11 +3,22 @@
 from flask import Flask, request, url_for
 
 from mag.domain.commands import browser_table
-from mag.web import archive, assets, errors, facilitator, participant, report, review, team
+from mag.web import (
+    archive,
+    assets,
+    errors,
+    facilitator,
+    language,
+    participant,
+    report,
+    review,
+    team,
+)
 
 
 def register(app: Flask) -> None:
     assets.register(app)
+    language.register(app)
     app.register_blueprint(facilitator.bp)
     app.register_blueprint(participant.bp)
     app.register_blueprint(team.bp)
@@ -37,8 +48,9 @@ def register(app: Flask) -> None:
             # each of the twenty files a page loads on a slow network).
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
             return response
-        # Secrets travel in some URLs: never leak them to another site.
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        # Secrets travel in some URLs: never leak them to another site (this site's own
+        # language switch reads where it was used from).
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         # Pages and answers are made for one person at one moment: never kept. Static
         # files and the messages say otherwise (mag/web/assets.py).

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from lxml import html as lxml_html
 from markupsafe import Markup, escape
 
-from mag import archive, services
+from mag import archive, dates, services
 from mag.models import SessionRecord
 from mag.report.formats import FORMATS, local_timezone
 
@@ -224,4 +224,4 @@ def _day(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(local_timezone()).date()
-    return value.strftime("%d/%m/%Y")
+    return dates.day(value)

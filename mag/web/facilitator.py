@@ -9,10 +9,11 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from mag import services
-from mag.domain.i18n import DomainError
+from mag.domain.i18n import LANGUAGES, DomainError
 from mag.domain.protocol import ProtocolInvalid, builtin_protocols
 from mag.web.identity import (
     facilitator_cookie,
@@ -50,6 +51,9 @@ def _form_defaults() -> dict[str, str]:
         "date_start": "",
         "date_end": "",
         "convention": default_convention(),
+        # The report's language: the one the team works in, unless they choose another.
+        "language": str(get_locale()),
+        **{f"convention_{language}": "" for language in LANGUAGES},
     }
 
 
@@ -77,6 +81,11 @@ def create():
                     protocol_source=source,
                     planned_dates=[form["date_start"], form["date_end"]],
                     convention_text=form["convention"],
+                    convention_language=str(get_locale()),
+                    convention_translations={
+                        language: form[f"convention_{language}"] for language in LANGUAGES
+                    },
+                    language=form["language"],
                 )
         except ProtocolInvalid as error:
             errors.extend(p.format(_) for p in error.problems)

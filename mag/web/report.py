@@ -26,7 +26,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale, ngettext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from mag import jobs, services
@@ -88,7 +88,8 @@ def draft(session_id: str):
     """``{text}``: the synthesis generated from the session, before anyone edits it."""
     if _team(session_id) is None:
         return _forbidden()
-    return _json({"text": synthesis.draft(_material(session_id))})
+    with force_locale(_report_language(session_id)):
+        return _json({"text": synthesis.draft(_material(session_id))})
 
 
 @bp.post("/animer/<session_id>/synthese/apercu")
@@ -224,8 +225,11 @@ def _runner() -> jobs.Jobs:
     return jobs.runner(current_app._get_current_object())
 
 
-def _locale() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+def _report_language(session_id: str) -> str:
+    """The language the session's report is written in, whatever the console's."""
+    return current_app.extensions["mag"].live.read(
+        session_id, lambda state, protocol: state.settings.language
+    )
 
 
 @bp.get("/animer/<session_id>/export/<name>")
@@ -241,7 +245,9 @@ def export(session_id: str, name: str):
     if name not in formats.FORMATS:
         abort(404)
     runner = _runner()
-    status = runner.wait(runner.start(jobs.EXPORT, session_id, actor, fmt=name, locale=_locale()))
+    status = runner.wait(
+        runner.start(jobs.EXPORT, session_id, actor, fmt=name, locale=_report_language(session_id))
+    )
     path = runner.file(status)
     if path is None:
         error = _job_json(session_id, status).get("error") or {}
@@ -267,7 +273,9 @@ def start_export(session_id: str, name: str):
         return _forbidden()
     if name not in formats.FORMATS:
         return _refusal(404, "unknown_format", _("Ce format d'export n'existe pas."))
-    status = _runner().start(jobs.EXPORT, session_id, actor, fmt=name, locale=_locale())
+    status = _runner().start(
+        jobs.EXPORT, session_id, actor, fmt=name, locale=_report_language(session_id)
+    )
     return _job_answer(session_id, status)
 
 
@@ -291,7 +299,7 @@ def archive(session_id: str):
         )
     except DomainError as error:
         return _refusal(400, error.code, _(error.msgid, **error.params))
-    status = _runner().start(jobs.ARCHIVE, session_id, actor, locale=_locale())
+    status = _runner().start(jobs.ARCHIVE, session_id, actor, locale=_report_language(session_id))
     return _job_answer(session_id, status)
 
 

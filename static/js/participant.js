@@ -169,7 +169,10 @@ function renderNotes(state, step) {
 
 $("#accept-convention").addEventListener("click", async (e) => {
   const ok = await busy(e.currentTarget, () =>
-    ctx.run("accept_convention", { version: connection.state.session.convention.version }),
+    ctx.run("accept_convention", {
+      version: connection.state.session.convention.version,
+      language: connection.state.session.convention.language, // the text they read
+    }),
   );
   if (ok) connection.sync({ full: true });
 });

@@ -273,8 +273,8 @@ const reducers = {
     state.validation.approvals.push({ participant_id: data.participant_id, version: data.version, at: event.at });
   },
   settings_changed(state, data) {
-    state.settings ??= { attribution: "function", withdrawal: "replace", retention_until: null };
-    for (const name of ["attribution", "withdrawal", "retention_until"]) {
+    state.settings ??= { attribution: "function", withdrawal: "replace", retention_until: null, language: "fr" };
+    for (const name of ["attribution", "withdrawal", "retention_until", "language"]) {
       if (name in data) state.settings[name] = data[name] ?? null;
     }
   },

@@ -548,6 +548,18 @@ CASES = {
         _table("[protocol]", HEADER) + _table("[[step]]", CONVENTION),
         (None, None, "step", p.MSG_UNKNOWN_FIELD_SUGGEST),
     ),
+    "French given as a translation": (
+        protocol_text(step("choix", translations={"fr": {"title": "Choix"}})),
+        (2, "choix", "translations.fr", p.MSG_SOURCE_TRANSLATED),
+    ),
+    "a language code in capitals": (
+        protocol_text(step("choix", translations={"NL": {"title": "Keuze"}})),
+        (2, "choix", "translations.NL", p.MSG_BAD_LANGUAGE),
+    ),
+    "a text given in Dutch elsewhere, not here": (
+        protocol_text(step("choix", translations={"nl": {"phase": "Fase", "title": "Keuze"}})),
+        (2, "choix", "translations.nl.instructions", p.MSG_MISSING_TRANSLATION),
+    ),
 }
 
 
@@ -693,3 +705,76 @@ def test_the_documented_check_output_is_what_the_check_prints():
     )
     for problem in problems_of(text):
         assert problem.format() in doc
+
+
+# --------------------------------------------------------------------------------------------
+# Texts in several languages
+
+
+def translated_step(step_id: str, **languages: dict[str, str]) -> dict[str, object]:
+    return step(step_id, translations=languages)
+
+
+DUTCH_HEADER = {
+    **HEADER,
+    "translations": {"nl": {"title": "Proef", "description": "Voor de tests."}},
+}
+DUTCH_CONVENTION_TEXTS = {"phase": "Fase", "title": "Werkafspraken", "instructions": "Lees ze."}
+
+
+def test_a_protocol_gives_its_texts_in_several_languages_french_first():
+    text = protocol_text(
+        translated_step("debat", nl={"phase": "Fase", "title": "Debat", "instructions": "Praat."}),
+        header=DUTCH_HEADER,
+    )
+    text = text.replace(
+        'instructions = "Faites ceci. Puis cela."\n',
+        'instructions = "Faites ceci. Puis cela."\n'
+        f"translations = {_toml({'nl': DUTCH_CONVENTION_TEXTS})}\n",
+        1,
+    )
+    protocol = parse_protocol(text)
+    assert protocol.languages == ("fr", "nl")
+    dutch = protocol.translated("nl")
+    assert (dutch.title, dutch.steps[1].title, dutch.steps[1].instructions) == (
+        "Proef",
+        "Debat",
+        "Praat.",
+    )
+    english = protocol.translated("en")  # not given: the French source
+    assert (english.title, english.steps[1].title) == ("Protocole d'essai", "Étape debat")
+    assert dutch.translations == {} and dutch.steps[1].translations == {}
+    assert protocol.translated("nl") is dutch  # made once
+
+
+def test_a_missing_or_empty_translation_is_named_by_its_step_and_field():
+    text = protocol_text(
+        translated_step("debat", nl={"phase": "Fase", "title": "Debat"}),
+        translated_step("suite", nl={"phase": "Fase", "title": "", "instructions": "Ga door."}),
+    )
+    found = located(problems_of(text))
+    assert (2, "debat", "translations.nl.instructions", p.MSG_MISSING_TRANSLATION) in found
+    assert (3, "suite", "translations.nl.title", p.MSG_EMPTY) in found
+    # The convention and the header, written in French only, miss their Dutch too.
+    assert (1, "convention", "translations.nl.title", p.MSG_MISSING_TRANSLATION) in found
+    assert (None, None, "protocol.translations.nl.title", p.MSG_MISSING_TRANSLATION) in found
+
+
+def test_a_translation_names_a_language_and_known_fields():
+    text = protocol_text(
+        translated_step("debat", fr={"title": "Débat"}, NL={"title": "Debat"}),
+        translated_step(
+            "suite", en={"titel": "Next", "phase": "P", "title": "T", "instructions": "I"}
+        ),
+    )
+    found = located(problems_of(text))
+    assert (2, "debat", "translations.fr", p.MSG_SOURCE_TRANSLATED) in found
+    assert (2, "debat", "translations.NL", p.MSG_BAD_LANGUAGE) in found
+    assert (3, "suite", "translations.en.titel", p.MSG_UNKNOWN_FIELD_SUGGEST) in found
+
+
+def test_the_built_in_protocols_read_in_every_interface_language():
+    for protocol in builtin_protocols().values():
+        for language in ("fr", "nl", "en"):
+            steps = protocol.translated(language).steps
+            assert all(step.title and step.instructions for step in steps)

@@ -12,6 +12,16 @@ kind = "silence"
 contributors = ["animateur"]
 duration_minutes = 1
 instructions = "Une minute, ensemble, sans rien dire."
+
+[steps.translations.nl]
+phase = "Opening"
+title = "Minuut stilte"
+instructions = "Een minuut, samen, zonder iets te zeggen."
+
+[steps.translations.en]
+phase = "Opening"
+title = "A minute's silence"
+instructions = "One minute, together, without a word."
 """
 
 

@@ -55,9 +55,7 @@ def test_pages_are_back_in_their_place_within_5_s_after_two_of_three_processes_d
                 people.append(page)
             console.get_by_role("button", name="Démarrer la séance").click()
             for page in (console, *people):
-                expect(page.locator("#step-title")).to_have_text(
-                    heading(0)
-                )
+                expect(page.locator("#step-title")).to_have_text(heading(0))
 
             # The two processes holding the most pages die.
             holding = sorted(server.live_connections().items(), key=lambda item: -item[1])
@@ -66,9 +64,7 @@ def test_pages_are_back_in_their_place_within_5_s_after_two_of_three_processes_d
                 os.kill(pid, signal.SIGKILL)
             console.get_by_role("button", name="Étape suivante").click()
             for page in (console, *people):
-                expect(page.locator("#step-title")).to_have_text(
-                    heading(1), timeout=BACK_WITHIN_MS
-                )
+                expect(page.locator("#step-title")).to_have_text(heading(1), timeout=BACK_WITHIN_MS)
             browser.close()
 
     in_own_thread(drive)

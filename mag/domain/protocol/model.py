@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
 from mag.domain.i18n import N_, DomainError
+
+# The language protocol files are written in; others are translations of it.
+SOURCE_LANGUAGE = "fr"
 
 
 class StepKind(StrEnum):
@@ -111,10 +115,15 @@ class Step:
     instructions: str
     per_recit: bool = False
     options: Mapping[str, object] = dataclasses.field(default_factory=_empty_mapping, hash=False)
+    # Language -> {phase, title, instructions} as the file gives them (French is the source).
+    translations: Mapping[str, Mapping[str, str]] = dataclasses.field(
+        default_factory=_empty_mapping, hash=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "contributors", frozenset(self.contributors))
         object.__setattr__(self, "options", _freeze(self.options))
+        object.__setattr__(self, "translations", _freeze(self.translations))
 
     @property
     def is_hidden(self) -> bool:
@@ -147,9 +156,24 @@ class Protocol:
     # The TOML text it was read from: a session stores it, so its steps never
     # change under it even if the file is edited later.
     source: str = dataclasses.field(default="", compare=False, repr=False)
+    # Language -> {title, description} as the file gives them (French is the source).
+    translations: Mapping[str, Mapping[str, str]] = dataclasses.field(
+        default_factory=_empty_mapping, hash=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "steps", tuple(self.steps))
+        object.__setattr__(self, "translations", _freeze(self.translations))
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the file gives its texts in: French, then the translated ones."""
+        return (SOURCE_LANGUAGE, *sorted(self.translations))
+
+    def translated(self, language: str) -> Protocol:
+        """The protocol with its texts in ``language`` where the file gives them, in French
+        elsewhere; without the translations, as a page or a report shows it."""
+        return _translated(self, language)
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -192,3 +216,37 @@ class Protocol:
     def total_minutes(self, recits: int = 1) -> int:
         """Planned duration of a session analysing ``recits`` récits."""
         return sum(step.duration_minutes * (recits if step.per_recit else 1) for step in self.steps)
+
+
+def _in(language: str, texts: Mapping[str, object], translations: Mapping) -> dict[str, object]:
+    """``texts`` with the fields ``translations`` gives in ``language`` put in."""
+    return {**texts, **translations.get(language, {})}
+
+
+def _translated_question(question: Mapping[str, object], language: str) -> Mapping[str, object]:
+    fields = _in(language, question, question.get("translations", {}))
+    fields.pop("translations", None)
+    return MappingProxyType(fields)
+
+
+def _translated_step(step: Step, language: str) -> Step:
+    texts = {"phase": step.phase, "title": step.title, "instructions": step.instructions}
+    options = dict(step.options)
+    if "questions" in options:
+        options["questions"] = tuple(
+            _translated_question(question, language) for question in options["questions"]
+        )
+    return dataclasses.replace(
+        step, **_in(language, texts, step.translations), options=options, translations={}
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _translated(protocol: Protocol, language: str) -> Protocol:
+    texts = {"title": protocol.title, "description": protocol.description}
+    return dataclasses.replace(
+        protocol,
+        **_in(language, texts, protocol.translations),
+        steps=tuple(_translated_step(step, language) for step in protocol.steps),
+        translations={},
+    )

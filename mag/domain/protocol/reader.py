@@ -22,6 +22,7 @@ from typing import TypeVar
 
 from mag.domain.i18n import N_, DomainError
 from mag.domain.protocol.model import (
+    SOURCE_LANGUAGE,
     Contributor,
     Protocol,
     QuestionKind,
@@ -36,6 +37,7 @@ from mag.domain.protocol.model import (
 
 # What a file may say.
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
 DURATION_RANGE = (1, 600)
 TURN_MINUTES_RANGE = (1, 60)
 SCALE_DEFAULT = (1, 5)
@@ -195,6 +197,17 @@ MSG_NEEDS_SCALE_QUESTION = N_(
     'ajoutez au moins une question sur une échelle (kind = "scale"), '
     "par exemple sur la méthode ou sur l'animation."
 )
+MSG_BAD_LANGUAGE = N_(
+    "code de langue mal formé « %(value)s » : deux lettres minuscules, par exemple « nl » "
+    "ou « en »."
+)
+MSG_SOURCE_TRANSLATED = N_(
+    "le français est la langue source du fichier : ses textes s'écrivent hors de « translations »."
+)
+MSG_MISSING_TRANSLATION = N_(
+    "traduction manquante en « %(language)s » : le fichier donne ses textes dans cette langue "
+    "ailleurs, donnez-la ici aussi."
+)
 MSG_NEEDS_OPEN_QUESTION = N_(
     'ajoutez au moins une question ouverte (kind = "open"), par exemple '
     "« Qu'est-ce qui vous a été utile ? »."
@@ -291,6 +304,81 @@ def _read_str(
         scope.report(key, MSG_EMPTY)
         return None
     return value
+
+
+def _read_translations(
+    scope: _Scope, table: Mapping[str, object], fields: Sequence[str]
+) -> Mapping[str, Mapping[str, str]] | None:
+    """``translations``: for each language (two lowercase letters), some of ``fields``, each
+    non-empty. Whether every text is given in every language is checked over the whole
+    file (:func:`_check_translations`)."""
+    raw = table.get("translations", {})
+    if not isinstance(raw, dict):
+        scope.report("translations", MSG_NOT_TABLE, value=_show(raw))
+        return None
+    scope = scope.nested("translations.")
+    translations: dict[str, Mapping[str, str]] = {}
+    for language, texts in raw.items():
+        if language == SOURCE_LANGUAGE:
+            scope.report(language, MSG_SOURCE_TRANSLATED)
+            continue
+        if not LANGUAGE_PATTERN.match(language):
+            scope.report(language, MSG_BAD_LANGUAGE, value=language)
+            continue
+        if not isinstance(texts, dict):
+            scope.report(language, MSG_NOT_TABLE, value=_show(texts))
+            continue
+        inner = scope.nested(f"{language}.")
+        _check_keys(inner, texts, fields)
+        read = {key: _read_str(inner, texts, key) for key in fields if key in texts}
+        translations[language] = MappingProxyType(
+            {key: value for key, value in read.items() if value is not None}
+        )
+    return MappingProxyType(translations)
+
+
+def _check_translations(scope: _Scope, document: Mapping[str, object]) -> None:
+    """Each text the file writes in French is given in every language it uses anywhere."""
+    places: list[tuple[_Scope, Mapping[str, object], Sequence[str]]] = []
+    header = document.get("protocol")
+    if isinstance(header, dict):
+        places.append((scope.nested("protocol."), header, PROTOCOL_TRANSLATED))
+    steps = document.get("steps")
+    for number, table in enumerate(steps if isinstance(steps, list) else [], start=1):
+        if not isinstance(table, dict):
+            continue
+        step_scope = _Scope(scope.problems, number, _step_id_for_report(table))
+        places.append((step_scope, table, STEP_TRANSLATED))
+        options = table.get("options")
+        questions = options.get("questions") if isinstance(options, dict) else None
+        for position, question in enumerate(questions if isinstance(questions, list) else [], 1):
+            if isinstance(question, dict):
+                nested = step_scope.nested(f"options.questions[{position}].")
+                places.append((nested, question, QUESTION_TRANSLATED))
+
+    def given(table: Mapping[str, object]) -> dict[str, object]:
+        translations = table.get("translations")
+        return translations if isinstance(translations, dict) else {}
+
+    languages = {
+        language
+        for _, table, _ in places
+        for language in given(table)
+        if LANGUAGE_PATTERN.match(language) and language != SOURCE_LANGUAGE
+    }
+    for place_scope, table, fields in places:
+        texts = given(table)
+        for language in sorted(languages):
+            in_language = texts.get(language)
+            in_language = in_language if isinstance(in_language, dict) else {}
+            for field in fields:
+                written = table.get(field)
+                if isinstance(written, str) and written.strip() and field not in in_language:
+                    place_scope.report(
+                        f"translations.{language}.{field}",
+                        MSG_MISSING_TRANSLATION,
+                        language=language,
+                    )
 
 
 def _read_slug(scope: _Scope, table: Mapping[str, object], key: str) -> str | None:
@@ -408,7 +496,8 @@ OptionsParser = Callable[[_Scope, Mapping[str, object]], "dict[str, object] | No
 VOTE_OPTIONS = ("mode", "votes")
 ROUND_OPTIONS = ("order", "narrator_last", "turn_minutes")
 EVALUATION_OPTIONS = ("questions",)
-QUESTION_FIELDS = ("id", "kind", "text", "min", "max")
+QUESTION_TRANSLATED = ("text",)
+QUESTION_FIELDS = ("id", "kind", "text", "min", "max", "translations")
 
 
 def _parse_vote_options(scope: _Scope, raw: Mapping[str, object]) -> dict[str, object] | None:
@@ -460,6 +549,7 @@ def _parse_question(scope: _Scope, raw: Mapping[str, object]) -> dict[str, objec
         "id": _read_slug(scope, raw, "id"),
         "kind": _read_choice(scope, raw, "kind", QuestionKind),
         "text": _read_str(scope, raw, "text"),
+        "translations": _read_translations(scope, raw, QUESTION_TRANSLATED),
     }
     if question["kind"] is QuestionKind.SCALE:
         bounds = _parse_scale_bounds(scope, raw)
@@ -532,7 +622,9 @@ def _parse_options(
 # --------------------------------------------------------------------------------------------
 # Protocol table and steps
 
-PROTOCOL_FIELDS = ("name", "title", "description")
+PROTOCOL_TRANSLATED = ("title", "description")
+PROTOCOL_FIELDS = ("name", "title", "description", "translations")
+STEP_TRANSLATED = ("phase", "title", "instructions")
 STEP_FIELDS = (
     "id",
     "number",
@@ -545,6 +637,7 @@ STEP_FIELDS = (
     "instructions",
     "per_recit",
     "options",
+    "translations",
 )
 TOP_LEVEL_KEYS = ("protocol", "steps")
 
@@ -563,6 +656,7 @@ def _parse_header(scope: _Scope, document: Mapping[str, object]) -> dict[str, st
         "name": _read_slug(scope, table, "name"),
         "title": _read_str(scope, table, "title"),
         "description": _read_str(scope, table, "description", required=False),
+        "translations": _read_translations(scope, table, PROTOCOL_TRANSLATED),
     }
     return None if None in header.values() else header
 
@@ -608,6 +702,7 @@ def _parse_step(scope: _Scope, table: Mapping[str, object]) -> Step | None:
         ),
         "instructions": _read_str(scope, table, "instructions"),
         "per_recit": _read_bool(scope, table, "per_recit", default=False),
+        "translations": _read_translations(scope, table, STEP_TRANSLATED),
     }
     values["options"] = _parse_options(scope, table, values["kind"])  # type: ignore[arg-type]
     if None in values.values():
@@ -693,6 +788,7 @@ def parse_protocol(text: str, source: str = "<texte>") -> Protocol:
     _check_keys(scope, document, TOP_LEVEL_KEYS)
     header = _parse_header(scope, document)
     steps = _parse_steps(scope, document)
+    _check_translations(scope, document)
     if problems or header is None or steps is None:
         raise ProtocolInvalid(sorted(problems, key=_sort_key), source)
     return Protocol(steps=tuple(steps), source=text, **header)

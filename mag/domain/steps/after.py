@@ -8,7 +8,7 @@ from typing import NotRequired, TypedDict
 
 from mag.domain import events as ev
 from mag.domain.events import Event, NewEvent
-from mag.domain.i18n import N_, DomainError
+from mag.domain.i18n import LANGUAGES, N_, DomainError
 from mag.domain.payloads import ByParticipant, Empty, Id, Iso, Settled
 from mag.domain.state import (
     AmendmentStatus,
@@ -194,7 +194,8 @@ def _retention_date(value: object) -> str | None:
 
 
 def change_settings(state, protocol, actor, args) -> list[NewEvent]:
-    """How exports name people and treat withdrawn words, and how long the session is kept."""
+    """How exports name people and treat withdrawn words, their language, and how long the
+    session is kept."""
     data: dict[str, object] = {}
     if "attribution" in args:
         if args["attribution"] not in {a.value for a in Attribution}:
@@ -206,6 +207,10 @@ def change_settings(state, protocol, actor, args) -> list[NewEvent]:
         data["withdrawal"] = args["withdrawal"]
     if "retention_until" in args:
         data["retention_until"] = _retention_date(args["retention_until"])
+    if "language" in args:
+        if args["language"] not in LANGUAGES:
+            raise DomainError("invalid_setting", N_("Requête mal formée."))
+        data["language"] = args["language"]
     if not data:
         raise DomainError("invalid_setting", N_("Requête mal formée."))
     if state.status is Status.ARCHIVED and set(data) != {"retention_until"}:
@@ -340,6 +345,8 @@ def _settings_changed(state: SessionState, event: Event) -> None:
         settings.withdrawal = Withdrawal(str(data["withdrawal"]))
     if "retention_until" in data:
         settings.retention_until = text_or_none(data, "retention_until")
+    if "language" in data:
+        settings.language = str(data["language"])
 
 
 def _replacements_set(state: SessionState, event: Event) -> None:
@@ -408,6 +415,7 @@ class SettingsChanged(TypedDict):
     attribution: NotRequired[str]
     withdrawal: NotRequired[str]
     retention_until: NotRequired[Iso | None]
+    language: NotRequired[str]
 
 
 class Replacement(TypedDict):

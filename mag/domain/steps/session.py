@@ -1,5 +1,6 @@
 """The session's course: starting, moving between steps, ending; joining, the team, the convention."""
 
+import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import NotRequired, TypedDict
@@ -260,12 +261,19 @@ def accept_convention(state, protocol, actor, args) -> list[NewEvent]:
         )
     if participant.accepted_version == state.convention_version:
         raise DomainError("already_accepted", N_("Vous avez déjà accepté la convention."))
+    language = args.get("language", state.convention_language)
+    if language not in state.convention_texts:
+        raise DomainError("malformed", N_("Requête mal formée."))
+    text = state.convention_texts[language]
     return [
         NewEvent(
             ev.CONVENTION_ACCEPTED,
             {
                 "participant_id": participant.id,
                 "version": state.convention_version,
+                # Consent records the exact text accepted: its language and its digest.
+                "language": language,
+                "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
                 "entered_by": actor.entered_by,
             },
         )
@@ -298,6 +306,9 @@ def _session_created(state: SessionState, event: Event) -> None:
     convention = data["convention"]
     state.convention_text = str(convention["text"])  # type: ignore[index]
     state.convention_version = int(convention["version"])  # type: ignore[index]
+    state.convention_language = str(convention.get("language", "fr"))  # type: ignore[union-attr]
+    state.convention_translations = dict(convention.get("translations", {}))  # type: ignore[union-attr]
+    state.settings.language = str(data.get("language", "fr"))
 
 
 def _participant_joined(state: SessionState, event: Event) -> None:
@@ -380,6 +391,8 @@ FOLDS = {
 class Convention(TypedDict):
     version: int
     text: str
+    language: NotRequired[str]  # the language ``text`` is written in (French when not said)
+    translations: NotRequired[dict[str, str]]  # the same convention in other languages
 
 
 class SessionCreated(TypedDict):
@@ -388,6 +401,7 @@ class SessionCreated(TypedDict):
     protocol: str
     planned_dates: list[str]
     convention: Convention
+    language: NotRequired[str]  # the report's language (French when not said)
 
 
 class ParticipantJoined(TypedDict):
@@ -399,6 +413,8 @@ class ParticipantJoined(TypedDict):
 
 class ConventionAccepted(ByParticipant):
     version: int
+    language: NotRequired[str]  # the language of the text they accepted
+    text_sha256: NotRequired[str]  # that exact text's SHA-256
 
 
 class MemberInvited(TypedDict):

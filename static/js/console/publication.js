@@ -171,6 +171,7 @@ function settingsPart(ctx) {
   const form = $("#settings-form");
   const message = $("#settings-message");
   const date = $("#retention-until");
+  const language = $("#report-language");
   let state = null;
   let touched = false;
 
@@ -182,6 +183,7 @@ function settingsPart(ctx) {
       for (const input of radios(name)) input.checked = input.value === settings[name];
     }
     date.value = settings.retention_until ?? "";
+    language.value = settings.language;
   }
 
   form.addEventListener("input", () => {
@@ -190,7 +192,7 @@ function settingsPart(ctx) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const current = state.settings;
-    const wanted = { attribution: chosen("attribution"), withdrawal: chosen("withdrawal"), retention_until: date.value || null };
+    const wanted = { attribution: chosen("attribution"), withdrawal: chosen("withdrawal"), retention_until: date.value || null, language: language.value };
     const changes = {};
     for (const [name, value] of Object.entries(wanted)) {
       if (value !== undefined && value !== (current[name] ?? null)) changes[name] = value;
@@ -216,6 +218,7 @@ function settingsPart(ctx) {
       for (const name of ["attribution", "withdrawal"]) {
         for (const input of radios(name)) input.disabled = !steering || archived;
       }
+      language.disabled = !steering || archived;
       date.disabled = !steering;
       show($("#settings-save"), steering);
       show($("#settings-note"), !steering);
