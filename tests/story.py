@@ -19,7 +19,7 @@ from mag.domain.steps.session import invite_member, join
 class Story:
     """A session played command by command, as mag.live would, without storage."""
 
-    def __init__(self, protocol_name: str = "mag-complet") -> None:
+    def __init__(self, protocol_name: str = "mag-complet", convention: dict | None = None) -> None:
         self.protocol = builtin_protocol(protocol_name)
         self.state = SessionState("s1")
         self.log: list[Event] = []
@@ -34,7 +34,7 @@ class Story:
                         "question": "Qu'est-ce que la numérisation change ?",
                         "protocol": self.protocol.name,
                         "planned_dates": ["2026-12-01"],
-                        "convention": {"version": 1, "text": "On s'écoute."},
+                        "convention": convention or {"version": 1, "text": "On s'écoute."},
                     },
                 )
             ],

@@ -1,8 +1,10 @@
 """The session's rules, command by command, in the domain alone."""
 
+import hashlib
 from contextlib import contextmanager
 
 import pytest
+from story import Story
 
 from mag.domain.commands import check_may, may
 from mag.domain.i18n import DomainError
@@ -247,3 +249,24 @@ def test_the_command_table_says_who_may_do_what_the_edge_carries_out(story):
     for name in (INVITE_MEMBER, ARCHIVE):
         with refused("unknown_command"):
             story.steer(name)
+
+
+def test_consent_records_the_language_and_the_exact_text_accepted():
+    texts = {"fr": "On s'écoute.", "nl": "We luisteren naar elkaar."}
+    story = Story(
+        convention={"version": 1, "text": texts["fr"], "translations": {"nl": texts["nl"]}}
+    )
+    joost = story.join("Joost", accept=False)
+    emma = story.join("Emma", accept=False)
+    seen = snapshot(story.state, story.protocol, joost, "nl")["session"]["convention"]
+    assert seen == {"version": 1, "text": texts["nl"], "language": "nl"}
+    # Not given in English: Emma reads it as written, in French.
+    seen = snapshot(story.state, story.protocol, emma, "en")["session"]["convention"]
+    assert seen == {"version": 1, "text": texts["fr"], "language": "fr"}
+
+    (event,) = story.do(joost, "accept_convention", version=1, language="nl")
+    assert event.data["language"] == "nl"
+    assert event.data["text_sha256"] == hashlib.sha256(texts["nl"].encode()).hexdigest()
+    with refused("malformed"):
+        story.do(emma, "accept_convention", version=1, language="en")
+    assert not story.state.participants[emma.participant_id].has_accepted

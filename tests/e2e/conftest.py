@@ -276,8 +276,9 @@ def people_in(browser, server) -> Iterator[Callable[..., Person]]:
     """Open people's pages; when done, close them and fail on any error their browser saw."""
     people: list[Person] = []
 
-    def open_(name: str, viewport: dict[str, int] | None = None) -> Person:
-        context = browser.new_context(viewport=viewport or LAPTOP, locale="fr-BE")
+    def open_(name: str, viewport: dict[str, int] | None = None, locale: str = "fr-BE") -> Person:
+        """``locale``: the language the person's browser asks for."""
+        context = browser.new_context(viewport=viewport or LAPTOP, locale=locale)
         person = Person(name, context, server)
         people.append(person)
         return person
