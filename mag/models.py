@@ -177,6 +177,8 @@ class SearchEntryRecord(Base):
     board_kinds: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
+    # The session's report language: PostgreSQL stems ``text`` with its rules.
+    language: Mapped[str] = mapped_column(String(8), server_default="fr")
 
 
 class PurgedSessionRecord(Base):

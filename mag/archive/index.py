@@ -57,6 +57,7 @@ def index_rows(material: Material) -> list[dict[str, str]]:
                 "board_kinds": " ".join(str(k) for k in row.get("board_kinds") or ()),  # type: ignore[union-attr]
                 "kind": str(row.get("kind") or ""),
                 "text": body,
+                "language": material.state.settings.language,
             }
         )
     return rows
@@ -86,7 +87,13 @@ _ENTRY_COLUMNS = (
     "board_kinds",
     "kind",
     "text",
+    "language",
 )
+
+# PostgreSQL's text search configuration for each language mag speaks: a text is stemmed
+# with its session's (« gesprekken » finds « gesprek » in Dutch). SQLite's FTS5 index is
+# language-neutral: words, folded case and accents, and their beginnings.
+TEXT_SEARCH = {"fr": "french", "nl": "dutch", "en": "english"}
 
 
 def replace_entries(db: Session, session_id: str, rows: Sequence[Mapping[str, str]]) -> None:
@@ -98,13 +105,14 @@ def replace_entries(db: Session, session_id: str, rows: Sequence[Mapping[str, st
     values = ", ".join(f":{column}" for column in _ENTRY_COLUMNS)
     if _is_postgresql(db):
         names += ", tsv"
-        values += ", to_tsvector('french', :folded)"
+        values += ", to_tsvector(CAST(:config AS regconfig), :folded)"
     params = [
         {
             **{column: row.get(column, "") for column in _ENTRY_COLUMNS},
             "session_id": session_id,
             "function_key": fold(row.get("function", "")),
             "folded": index_words(row["text"]),
+            "config": TEXT_SEARCH.get(row.get("language", "fr"), "simple"),
         }
         for row in rows
     ]
@@ -195,12 +203,26 @@ def search(
         )
     elif postgresql:
         params["query"] = " & ".join(f"{term}:*" for term in terms)
-        where.append("e.tsv @@ to_tsquery('french', :query)")
+        # Each session's texts with its own language's rules; each arm can use the index.
+        where.append(
+            "("
+            + " OR ".join(
+                f"(e.language = '{language}' AND e.tsv @@ to_tsquery('{config}', :query))"
+                for language, config in TEXT_SEARCH.items()
+            )
+            + ")"
+        )
+        config_of_entry = (
+            "CASE e.language "
+            + " ".join(f"WHEN '{lang}' THEN '{config}'" for lang, config in TEXT_SEARCH.items())
+            + " ELSE 'simple' END"
+        )
         sql = (
             f"SELECT {columns}, NULL AS marked FROM search_entries e "
             "JOIN sessions s ON s.id = e.session_id "
             f"WHERE {' AND '.join(where)} "
-            "ORDER BY ts_rank(e.tsv, to_tsquery('french', :query)) DESC, e.id LIMIT :limit"
+            f"ORDER BY ts_rank(e.tsv, to_tsquery(CAST({config_of_entry} AS regconfig), :query)) "
+            "DESC, e.id LIMIT :limit"
         )
     else:
         # Each term is quoted: an FTS5 string of letters and digits, then * (prefix).

@@ -769,3 +769,22 @@ def test_mag_purge_lists_then_deletes(app, db_url, three_sessions, monkeypatch):
 
     again = CliRunner().invoke(main, ["purge"])
     assert "Aucune séance n'a dépassé sa date de conservation." in again.output
+
+
+def test_search_reads_each_session_with_its_languages_rules(app):
+    """PostgreSQL stems a Dutch session's words as Dutch; SQLite's index matches words and
+    their beginnings, whatever the language, and stays accent-insensitive."""
+    story = Story("mag-court")
+    story.steer("change_settings", language="nl")
+    joost = story.join("Joost", "maatschappelijk werker")
+    story.go_to_kind("proposals")
+    proposal = story.propose(joost, "Een gesprek met de dáme")
+    story.steer("end_session")
+    archived(app, story)
+    with app.app_context(), app.extensions["mag"].sessions() as db:
+        postgresql = db.get_bind().dialect.name == "postgresql"
+        languages = set(db.scalars(select(SearchEntryRecord.language)))
+    assert languages == {"nl"}
+    assert [hit.ref for hit in find(app, "gesprekken")] == ([proposal] if postgresql else [])
+    assert [hit.ref for hit in find(app, "gespr")] == [proposal]
+    assert [hit.ref for hit in find(app, "DAME")] == [proposal]

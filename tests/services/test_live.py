@@ -45,7 +45,8 @@ def test_a_new_session_starts_its_log_with_its_description(sessions, created):
     assert first.seq == 1
     assert first.type == "session_created"
     assert first.data["planned_dates"] == ["2026-12-01"]
-    assert first.data["convention"] == {"version": 1, "text": "On s'écoute."}
+    assert first.data["convention"] == {"version": 1, "text": "On s'écoute.", "language": "fr"}
+    assert first.data["language"] == "fr"  # the report's, French unless chosen
     assert len(created.join_code) == 6
     assert set(created.join_code) <= set(services.JOIN_CODE_ALPHABET)
 
