@@ -60,3 +60,20 @@ def test_protocol_check_on_a_missing_file_fails_clearly(tmp_path):
     result = CliRunner().invoke(main, ["protocol", "check", str(tmp_path / "absent.toml")])
     assert result.exit_code == 1
     assert "absent.toml" in result.output
+
+
+def test_protocol_check_names_a_missing_dutch_instruction_by_step_and_field(tmp_path):
+    source = builtin_protocol("mag-court").source
+    start = source.index("[steps.translations.nl]")
+    instructions = source.index("instructions = ", start)
+    end = source.index('"""', source.index('"""', instructions) + 3) + 3
+    path = tmp_path / "sans-consignes-nl.toml"
+    path.write_text(source[:instructions] + source[end:], "utf-8")
+    result = CliRunner().invoke(main, ["protocol", "check", str(path)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith("  - ")]
+    assert lines == [
+        "  - étape 1 (« convention »), champ « translations.nl.instructions » : traduction "
+        "manquante en « nl » : le fichier donne ses textes dans cette langue ailleurs, "
+        "donnez-la ici aussi."
+    ]

@@ -15,7 +15,7 @@ import { $, h, show } from "./dom.js";
 import { t, tn } from "./i18n.js";
 import { CONTRIBUTION_KINDS, LEVELS } from "./method.js";
 import { answerBlock, answerOf, authorLabel, pseudonym, recitTitle, refused, setStatus } from "./common.js";
-import { byTime, contributionsHere, currentStep, isRevealedHere, secondsSpent } from "./store.js";
+import { byTime, contributionsHere, currentStep, evaluationSummary, isRevealedHere, secondsSpent } from "./store.js";
 import { formatSeconds, renderRound } from "./round.js";
 import { renderBoard } from "./board.js";
 
@@ -430,7 +430,8 @@ function openQuestion(q) {
 }
 
 function viewEvaluation(state, view) {
-  const { evaluated, summary } = state.evaluation;
+  const { evaluated } = state.evaluation;
+  const summary = evaluationSummary(state);
   setText(part(view, "count", "p"), tn("evaluated", summary ? summary.respondents : evaluated.length));
   fill(
     part(view, "summary"),

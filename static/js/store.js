@@ -319,6 +319,15 @@ export function applyEvent(state, event) {
   return true;
 }
 
+// The evaluation's summary (null before it is revealed), its questions worded as this
+// page's protocol words them: in the viewer's language, where the protocol gives it.
+export function evaluationSummary(state) {
+  const summary = state.evaluation.summary;
+  if (!summary) return null;
+  const texts = new Map(state.protocol.steps.flatMap((step) => step.options?.questions ?? []).map((q) => [q.id, q.text]));
+  return { ...summary, questions: summary.questions.map((q) => ({ ...q, text: texts.get(q.id) ?? q.text })) };
+}
+
 export function currentStep(state) {
   const index = state.session.step_index;
   if (!state.protocol || index === null || index === undefined) return null;

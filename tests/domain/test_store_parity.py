@@ -83,3 +83,31 @@ def test_the_browser_store_folds_events_into_the_servers_snapshot(story, viewer)
         begun = json.loads(json.dumps(snapshot(folded(story, start), protocol, actor)))
         later = [e.to_json() for e in story.log[start:] if can_see(e, actor)]
         assert applied_in_node(begun, later) == json.loads(json.dumps(final)), (viewer, start)
+
+
+SUMMARY = """
+import { readFileSync } from "node:fs";
+const { evaluationSummary } = await import(process.argv[1]);
+process.stdout.write(JSON.stringify(evaluationSummary(JSON.parse(readFileSync(0, "utf-8")))));
+"""
+
+
+def test_the_evaluation_summary_is_worded_in_the_viewers_language():
+    """The summary event carries the questions as the session's file words them (French);
+    each page shows them as its protocol, translated into its viewer's language, does."""
+    story = played_session()
+    protocol = story.protocol.translated("nl")
+    summary = story.state.evaluation_summary
+    assert summary is not None
+    state = snapshot(story.state, protocol, FACILITATOR, "nl")
+    done = subprocess.run(
+        [NODE, "--input-type=module", "-e", SUMMARY, STORE_JS.as_uri()],
+        input=json.dumps(state),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    shown = [q["text"] for q in json.loads(done.stdout)["questions"]]
+    dutch = {q["id"]: q["text"] for s in protocol.steps for q in s.options.get("questions", ())}
+    assert shown == [dutch[q["id"]] for q in summary["questions"]]
+    assert shown != [q["text"] for q in summary["questions"]]

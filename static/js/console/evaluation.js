@@ -1,6 +1,7 @@
 // The evaluation: how many have answered (never who answered what), answers
 // typed for a participant, the reveal, then the anonymous summary.
 
+import { evaluationSummary } from "../store.js";
 import { h, show } from "../dom.js";
 import { t, tn } from "../i18n.js";
 import { button, card, entryForm, onBehalf, pseudonym, renderList } from "./ui.js";
@@ -62,7 +63,8 @@ export function evaluationPanel(ctx, step) {
       summaryCard,
     ),
     render(state) {
-      const { evaluated, summary: result } = state.evaluation;
+      const { evaluated } = state.evaluation;
+      const result = evaluationSummary(state);
       count.textContent = tn("evaluated", evaluated.length);
       show(reveal, ctx.steering() && !result);
       const who = ctx.behalf();

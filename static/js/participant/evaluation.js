@@ -5,7 +5,7 @@ import { $, h, show } from "../dom.js";
 import { t, tn } from "../i18n.js";
 import { errorBeside } from "../common.js";
 import { LIMITS } from "../method.js";
-import { currentStep } from "../store.js";
+import { currentStep, evaluationSummary } from "../store.js";
 import { busy } from "./ui.js";
 
 // The questions, built once per step: answers being chosen are never reset.
@@ -81,7 +81,8 @@ export function evaluationScreen(ctx) {
   return {
     section: $("#evaluation"),
     render(state, step, { me, contributes }) {
-      const { evaluated, summary } = state.evaluation;
+      const { evaluated } = state.evaluation;
+      const summary = evaluationSummary(state);
       const done = evaluated.includes(me);
       $("#evaluation-count").textContent = tn("evaluated", evaluated.length);
       buildEvaluationForm(step);
