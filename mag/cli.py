@@ -182,7 +182,7 @@ def export_command(session_id: str, format_name: str, output: Path | None) -> No
         try:
             material = load(db, session_id)
         except DomainError as error:
-            raise click.ClickException(_(error.msgid, **error.params)) from None
+            raise click.ClickException(error.message(_)) from None
         fmt = FORMATS[format_name]
         data = fmt.export(material)
         target = output or Path(file_name(material, fmt))
@@ -209,7 +209,7 @@ def import_command(file: Path) -> None:
                 click.echo(f"  - {problem.format(_)}", err=True)
             sys.exit(1)
         except DomainError as error:
-            raise click.ClickException(_(error.msgid, **error.params)) from None
+            raise click.ClickException(error.message(_)) from None
         click.echo(
             _(
                 "Séance importée. Lien d'animation privé : /animer/%(id)s/%(secret)s",
@@ -243,7 +243,7 @@ def protocol_show(name: str) -> None:
         try:
             proto = load_protocol(Path(name)) if Path(name).is_file() else _builtin(name)
         except DomainError as error:
-            raise click.ClickException(_(error.msgid, **error.params)) from None
+            raise click.ClickException(error.message(_)) from None
         click.echo(f"{proto.title}\n{proto.description}\n")
         for step in proto.steps:
             tags = [str(step.kind), f"{step.duration_minutes} min", step.visibility.value]

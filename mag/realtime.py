@@ -111,7 +111,7 @@ def admit(socketio: SocketIO, session_id: str, participant_id: str) -> None:
 def error_payload(error: DomainError) -> dict[str, object]:
     return {
         "ok": False,
-        "error": {"code": error.code, "message": gettext(error.msgid, **error.params)},
+        "error": {"code": error.code, "message": error.message(gettext)},
     }
 
 

@@ -90,7 +90,7 @@ def create():
         except ProtocolInvalid as error:
             errors.extend(p.format(_) for p in error.problems)
         except DomainError as error:
-            errors.append(_(error.msgid, **error.params))
+            errors.append(error.message(_))
     if errors:
         return (
             render_template("home.html", form=form, protocols=builtin_protocols(), errors=errors),

@@ -41,7 +41,7 @@ def join():
             session_id = services.find_by_join_code(db, form["code"]).id
         participant_id, secret = mag.live.join(session_id, form["pseudonym"], form["function"])
     except DomainError as error:
-        message = _(error.msgid, **error.params)
+        message = error.message(_)
         return render_template(
             "join.html", form=form, error=message, error_field=_join_field(error)
         ), 400

@@ -298,7 +298,7 @@ def archive(session_id: str):
             session_id, lambda state, protocol: after.archive(state, "-")
         )
     except DomainError as error:
-        return _refusal(400, error.code, _(error.msgid, **error.params))
+        return _refusal(400, error.code, error.message(_))
     status = _runner().start(jobs.ARCHIVE, session_id, actor, locale=_report_language(session_id))
     return _job_answer(session_id, status)
 

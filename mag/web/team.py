@@ -45,9 +45,7 @@ def invite(session_id: str):
         member_id, secret = current_app.extensions["mag"].live.invite(session_id, actor, role, name)
     except DomainError as error:
         return (
-            render_template(
-                "invited.html", error=_(error.msgid, **error.params), console_url=console_url
-            ),
+            render_template("invited.html", error=error.message(_), console_url=console_url),
             400,
         )
     return render_template(

@@ -1,8 +1,14 @@
 """Who gets in: join codes, pseudonyms, secrets, facilitator links."""
 
 from html import unescape
+from pathlib import Path
+
+import pytest
+from babel.support import Translations
 
 from mag.domain.protocol import builtin_protocol
+
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "mag" / "translations"
 
 
 def test_joining_with_an_unknown_code_says_so_and_creates_nothing(app, room):
@@ -140,3 +146,18 @@ def test_pages_load_nothing_from_outside(app, room):
         html = room.facilitator.http.get(path).text
         assert "http://" not in html.replace("http://localhost", "")
         assert "https://" not in html
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_refusal_names_the_field_in_the_persons_language(app, room, language):
+    """« Le champ « Pseudonyme » est vide » names the field in the person's language too."""
+    catalogue = Translations.load(str(TRANSLATIONS), [language])
+    expected = catalogue.gettext("Le champ « %(field)s » est vide.") % {
+        "field": catalogue.gettext("Pseudonyme")
+    }
+    response = app.test_client().post(
+        f"/rejoindre?lang={language}", data={"code": room.join_code, "pseudonym": " "}
+    )
+    assert response.status_code == 400
+    assert expected in unescape(response.text)
+    assert "Pseudonyme" not in expected
