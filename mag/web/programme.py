@@ -277,6 +277,7 @@ def _fiche_defaults() -> dict[str, object]:
         "consequences": [],
         "region": "",
         "occurred_on": date.today().isoformat(),
+        "consent": "",
     }
 
 
