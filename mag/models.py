@@ -204,6 +204,74 @@ class ServerKeyRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class ProgrammeRecord(Base):
+    """An action-research programme: its team's secret's hash, what it studies, its lists.
+
+    ``services`` (the list a fiche chooses from) and ``names`` (looked for in every fiche
+    before it is saved) are the team's, as is ``consent_text``, which the public form shows.
+    """
+
+    __tablename__ = "programmes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    question: Mapped[str] = mapped_column(Text)
+    period_start: Mapped[date | None] = mapped_column(Date(), default=None)
+    period_end: Mapped[date | None] = mapped_column(Date(), default=None)
+    services: Mapped[list] = mapped_column(JSON)
+    names: Mapped[list] = mapped_column(JSON)
+    consent_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FicheFormRecord(Base):
+    """An address of a programme's public fiche form; the open one has no ``closed_at``.
+
+    Renewing closes the open address and makes another; a closed address is kept, so
+    whoever opens it is told the form is closed (410) rather than that it never was.
+    """
+
+    __tablename__ = "fiche_forms"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    programme_id: Mapped[str] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class FicheRecord(Base):
+    """A fiche incident, with the consent text its form showed and the warnings overridden."""
+
+    __tablename__ = "fiches"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    programme_id: Mapped[str] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    form_key: Mapped[str] = mapped_column(String(32))
+    what_happened: Mapped[str] = mapped_column(Text)
+    service: Mapped[str] = mapped_column(String(200))
+    service_other: Mapped[str] = mapped_column(String(200))
+    barrier: Mapped[str] = mapped_column(String(40))
+    barrier_other: Mapped[str] = mapped_column(String(200))
+    public: Mapped[str] = mapped_column(String(200))
+    consequences: Mapped[list] = mapped_column(JSON)
+    consequence_other: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(Text)
+    function: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(40))
+    occurred_on: Mapped[date] = mapped_column(Date())
+    # The consent text the form showed, and the language the form was read in.
+    consent_text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    # What looked like personal data when the person confirmed saving anyway: {field: [kind]}.
+    warnings: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
 # Parts of the schema the ORM does not describe: the full-text index, whose form
 # depends on the database. Comparing the models with a migrated database
 # (alembic ``compare_metadata``) must leave them out: pass ``include_name``.

@@ -10,6 +10,7 @@ from mag.web import (
     facilitator,
     language,
     participant,
+    programme,
     report,
     review,
     team,
@@ -25,6 +26,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(review.bp)
     app.register_blueprint(report.bp)
     app.register_blueprint(archive.bp)
+    app.register_blueprint(programme.bp)
     errors.register(app)
 
     @app.context_processor

@@ -3,7 +3,8 @@
 Identity is never kept in Flask's session: the secret's hash lives in the
 database, the secret itself only in the browser of the person it belongs to.
 Three cookies per session: the creator's (``mag_a_``), a participant's
-(``mag_p_``) and an invited team member's (``mag_m_``).
+(``mag_p_``) and an invited team member's (``mag_m_``); one per programme, its research
+team's (``mag_r_``).
 """
 
 from collections.abc import Mapping
@@ -27,6 +28,11 @@ def participant_cookie(session_id: str) -> str:
 
 def member_cookie(session_id: str) -> str:
     return f"mag_m_{session_id}"
+
+
+def programme_cookie(programme_id: str) -> str:
+    """A programme's research team: the secret of its private link (``mag_r_``)."""
+    return f"mag_r_{programme_id}"
 
 
 def split_id_cookie(value: str | None) -> tuple[str | None, str | None]:
