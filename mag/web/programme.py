@@ -107,7 +107,7 @@ def create():
                 consent_text=form["consent"],
             )
     except DomainError as error:
-        message = _(error.msgid, **_translated(error.params))
+        message = error.message(_)
         return render_template("programme_new.html", form=form, error=message), 400
     response = make_response(
         render_template(
@@ -125,11 +125,6 @@ def create():
     )
     set_identity(response, programme_cookie(created.programme_id), created.secret)
     return response
-
-
-def _translated(params: dict[str, object]) -> dict[str, object]:
-    """A refusal's parameters, a field's French label put in the person's language."""
-    return {k: _(v) if k == "field" and isinstance(v, str) else v for k, v in params.items()}
 
 
 # The team's pages ------------------------------------------------------------------------------
@@ -212,7 +207,7 @@ def settings(programme_id: str):
     except DomainError as error:
         return page(
             programme_id,
-            settings_error=_(error.msgid, **_translated(error.params)),
+            settings_error=error.message(_),
             status=400,
         )
     return redirect(url_for("programme.page", programme_id=programme_id))
@@ -321,10 +316,7 @@ def file_fiche(key: str):
     try:
         fiche = clean_fiche(typed, services=programme.services, today=date.today())
     except FicheRefused as refused:
-        errors = {
-            name: _(error.msgid, **_translated(error.params))
-            for name, error in refused.errors.items()
-        }
+        errors = {name: error.message(_) for name, error in refused.errors.items()}
     if request.form.get("consent_digest") != _consent_digest(programme.consent_text):
         errors["consent"] = _(
             "Le texte de consentement a changé depuis que vous avez ouvert ce formulaire : "
