@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -74,6 +75,10 @@ class SessionRecord(Base):
     held_on: Mapped[date | None] = mapped_column(Date(), default=None)
     participant_count: Mapped[int | None] = mapped_column(Integer(), default=None)
     retention_until: Mapped[date | None] = mapped_column(Date(), default=None, index=True)
+    # The action-research programme the session belongs to, if any (mag.programmes).
+    programme_id: Mapped[str | None] = mapped_column(
+        ForeignKey("programmes.id"), default=None, index=True
+    )
 
 
 class ParticipantRecord(Base):
@@ -270,6 +275,9 @@ class FicheRecord(Base):
     # What looked like personal data when the person confirmed saving anyway: {field: [kind]}.
     warnings: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # The researchers' reading: free themes the team reuses, and levels (mag.domain.state.Level).
+    themes: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    levels: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
 
 
 # Parts of the schema the ORM does not describe: the full-text index, whose form

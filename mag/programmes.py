@@ -19,10 +19,25 @@ from mag.domain.programme import (
     clean_consent,
     clean_list,
     clean_programme,
+    clean_tags,
     fiche_data,
+    proposal_from_fiche,
 )
-from mag.models import FicheFormRecord, FicheRecord, ProgrammeRecord, utcnow
-from mag.services import _secret_matches, hash_secret, is_id, new_id, new_secret
+from mag.domain.protocol import Protocol, StepKind
+from mag.domain.roles import FACILITATOR
+from mag.domain.state import SessionState, Status
+from mag.domain.steps.proposals import PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX
+from mag.live import Live, Outcome
+from mag.models import FicheFormRecord, FicheRecord, ProgrammeRecord, SessionRecord, utcnow
+from mag.services import (
+    CreatedSession,
+    _secret_matches,
+    create_session,
+    hash_secret,
+    is_id,
+    new_id,
+    new_secret,
+)
 
 
 def new_form_key() -> str:
@@ -171,3 +186,126 @@ def fiches(db: Session, programme_id: str) -> Sequence[FicheRecord]:
         .where(FicheRecord.programme_id == programme_id)
         .order_by(FicheRecord.created_at.desc(), FicheRecord.id)
     ).all()
+
+
+def fiche_record(db: Session, programme_id: str, fiche_id: str) -> FicheRecord:
+    """The fiche ``fiche_id`` of this programme; another programme's is unknown here."""
+    record = db.get(FicheRecord, fiche_id) if is_id(fiche_id) else None
+    if record is None or record.programme_id != programme_id:
+        raise DomainError("unknown_fiche", N_("Cette fiche n'existe pas."))
+    return record
+
+
+def tag_fiche(
+    db: Session, programme_id: str, fiche_id: str, *, themes: object, levels: object
+) -> None:
+    """Give a fiche the researchers' themes and levels (those it had are replaced)."""
+    record = fiche_record(db, programme_id, fiche_id)
+    record.themes, record.levels = clean_tags(themes, levels)
+    db.flush()
+
+
+# The programme's sessions ----------------------------------------------------------------------
+
+
+def create_programme_session(db: Session, programme_id: str, **fields) -> CreatedSession:
+    """A new session attached to the programme (``fields`` as for services.create_session)."""
+    programme_record(db, programme_id)
+    created = create_session(db, **fields)
+    db.get(SessionRecord, created.session_id).programme_id = programme_id
+    db.flush()
+    return created
+
+
+def programme_sessions(db: Session, programme_id: str) -> Sequence[SessionRecord]:
+    """The programme's sessions, oldest first."""
+    return db.scalars(
+        select(SessionRecord)
+        .where(SessionRecord.programme_id == programme_id)
+        .order_by(SessionRecord.created_at, SessionRecord.id)
+    ).all()
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """What the programme page shows of one of its sessions."""
+
+    session_id: str
+    title: str
+    step: str  # the current step's title, or "" before and after
+    is_proposing: bool  # at a step of récit proposals: a fiche may be proposed there
+    participants: list[tuple[str, str]]  # (id, pseudonym) of those who may propose
+
+
+def session_view(live: Live, record: SessionRecord) -> SessionView:
+    def look(state: SessionState, protocol: Protocol) -> SessionView:
+        step = (
+            protocol.steps[state.step_index]
+            if state.status is Status.RUNNING and state.step_index is not None
+            else None
+        )
+        return SessionView(
+            session_id=record.id,
+            title=record.title,
+            step=step.title if step is not None else "",
+            is_proposing=step is not None and step.kind == StepKind.PROPOSALS,
+            participants=[
+                (p.id, p.pseudonym) for p in state.participants.values() if p.withdrawn_at is None
+            ],
+        )
+
+    return live.read(record.id, look)
+
+
+def propose_fiche(
+    live: Live, programme_id: str, fiche_id: str, session_id: str, participant_id: str
+) -> Outcome:
+    """Make a fiche a récit proposal in a session of the programme, for one of its participants.
+
+    The proposal carries the fiche's text with the replacement lists applied (the session's,
+    then the programme's names, which become « […] »), is marked with the fiche's id, and goes
+    through the session's usual write path as entered by the team. Refused, changing nothing,
+    unless the session is the programme's and at its step of récit proposals.
+    """
+    with live.transaction() as db:
+        programme = programme_record(db, programme_id)
+        fiche = fiche_record(db, programme_id, fiche_id)
+        session = db.get(SessionRecord, session_id) if is_id(session_id) else None
+        if session is None or session.programme_id != programme_id:
+            raise DomainError(
+                "not_programme_session",
+                N_(
+                    "Cette séance n'appartient pas à ce programme : la fiche n'y a pas été proposée."
+                ),
+            )
+        what_happened, names = fiche.what_happened, list(programme.names)
+
+    def replacements(state: SessionState, protocol: Protocol) -> list[tuple[str, str]]:
+        return list(state.replacement_list)
+
+    view = session_view(live, session)
+    if not view.is_proposing:
+        raise DomainError(
+            "not_proposing",
+            N_(
+                "Cette séance n'est pas à l'étape des propositions de récits : "
+                "la fiche n'y a pas été proposée."
+            ),
+        )
+    listed = live.read(session_id, replacements) + [(name, "") for name in names]
+    title, body = proposal_from_fiche(
+        what_happened, listed, title_max=PROPOSAL_TITLE_MAX, body_max=PROPOSAL_BODY_MAX
+    )
+    return live.execute(
+        session_id,
+        FACILITATOR,
+        "submit_proposal",
+        {
+            "proposal_id": new_id(),
+            "title": title,
+            "body": body,
+            "on_behalf_of": participant_id,
+            "fiche_id": fiche_id,
+        },
+        new_id(),
+    )

@@ -101,14 +101,20 @@ class Person:
 
 
 class Room:
-    """A session driven through its real HTTP pages and Socket.IO events."""
+    """A session driven through its real HTTP pages and Socket.IO events.
 
-    def __init__(self, app, protocol: str = "mag-complet") -> None:
+    ``http``, ``path`` and ``data``: another way to create it (a programme's page).
+    """
+
+    def __init__(
+        self, app, protocol: str = "mag-complet", *, http=None, path="/seances", data=None
+    ) -> None:
         self.app = app
-        self.facilitator = Person(self, app.test_client(), "animateur")
+        self.facilitator = Person(self, http or app.test_client(), "animateur")
         response = self.facilitator.http.post(
-            "/seances",
-            data={
+            path,
+            data=data
+            or {
                 "title": "Numérique et travail social",
                 "question": "Qu'est-ce que la numérisation change à l'accompagnement ?",
                 "protocol": protocol,
@@ -181,3 +187,13 @@ class Room:
 @pytest.fixture
 def room(app) -> Room:
     return Room(app)
+
+
+@pytest.fixture
+def make_room(app):
+    """Another session, created by ``http`` at ``path`` (``/seances`` by default)."""
+
+    def make(http, path: str = "/seances", data=None) -> Room:
+        return Room(app, http=http, path=path, data=data)
+
+    return make

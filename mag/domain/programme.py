@@ -14,12 +14,14 @@ Rules here, storage elsewhere: :func:`clean_fiche` checks every field at once an
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from mag.domain.i18n import N_, DomainError
 from mag.domain.personal_data import Kind, find_personal_data
+from mag.domain.state import Level
 from mag.domain.steps.base import clean_text
 
 # Limits -------------------------------------------------------------------------------------
@@ -323,3 +325,127 @@ def fiche_data(fiche: Fiche) -> dict[str, object]:
     data["consequences"] = list(fiche.consequences)
     data["occurred_on"] = fiche.occurred_on.isoformat()
     return data
+
+
+# The researchers' reading: themes and levels --------------------------------------------------
+
+THEME_MAX = 60
+THEMES_MAX = 20
+
+
+def clean_tags(themes: object, levels: object) -> tuple[list[str], list[str]]:
+    """A fiche's themes (free words, one a line or separated by commas) and levels.
+
+    ``levels`` holds values of :class:`mag.domain.state.Level`; repeats are dropped, in
+    every case, so « Accès aux droits » and « accès aux droits » are one theme.
+    """
+    label = N_("Thèmes")
+    text = clean_text(themes, label, THEMES_MAX * (THEME_MAX + 2), required=False)
+    found: list[str] = []
+    for part in text.replace(",", "\n").splitlines():
+        theme = clean_text(part, label, THEME_MAX, required=False)
+        if theme and theme.casefold() not in {t.casefold() for t in found}:
+            found.append(theme)
+    if len(found) > THEMES_MAX:
+        raise DomainError(
+            "list_too_long",
+            N_("La liste « %(field)s » compte plus de %(limit)s lignes."),
+            field=label,
+            limit=THEMES_MAX,
+        )
+    if levels is None:
+        levels = []
+    if not isinstance(levels, list | tuple) or not all(v in set(Level) for v in levels):
+        raise DomainError(
+            "invalid_choice", N_("Choisissez « %(field)s » dans la liste."), field=N_("Niveaux")
+        )
+    return found, [level.value for level in Level if level.value in levels]
+
+
+@dataclass(frozen=True)
+class FicheFilter:
+    """What the team's list of fiches is narrowed to; an empty field keeps every fiche."""
+
+    service: str = ""
+    barrier: str = ""
+    consequence: str = ""
+    theme: str = ""
+    level: str = ""
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, object]) -> "FicheFilter":
+        def value(name: str) -> str:
+            found = args.get(name)
+            return found.strip()[:LIST_ITEM_MAX] if isinstance(found, str) else ""
+
+        return cls(
+            *(value(name) for name in ("service", "barrier", "consequence", "theme", "level"))
+        )
+
+    def __bool__(self) -> bool:
+        return any((self.service, self.barrier, self.consequence, self.theme, self.level))
+
+    def keeps(self, fiche) -> bool:
+        """Whether ``fiche`` (anything with a fiche's fields, themes and levels) is kept."""
+        themes = {theme.casefold() for theme in fiche.themes}
+        return (
+            (not self.service or fiche.service == self.service)
+            and (not self.barrier or fiche.barrier == self.barrier)
+            and (not self.consequence or self.consequence in fiche.consequences)
+            and (not self.theme or self.theme.casefold() in themes)
+            and (not self.level or self.level in fiche.levels)
+        )
+
+
+def themes_in_use(fiches) -> list[str]:
+    """Every theme given to ``fiches``, once, alphabetically: the words the team reuses."""
+    seen: dict[str, str] = {}
+    for fiche in fiches:
+        for theme in fiche.themes:
+            seen.setdefault(theme.casefold(), theme)
+    return sorted(seen.values(), key=str.casefold)
+
+
+# From fiche to récit ---------------------------------------------------------------------------
+
+# What a listed name becomes when the list gives no replacement (the programme's names).
+NAME_REMOVED = "[…]"
+PROPOSAL_TITLE_WORDS = 60  # characters of the fiche's text that make the proposal's title
+
+
+def apply_replacements(text: str, replacements: Sequence[tuple[str, str]]) -> str:
+    """``text`` with each listed name (whole words, any case) replaced, longest names first."""
+    table = {find.casefold(): replace for find, replace in replacements if find.strip()}
+    if not table:
+        return text
+    ordered = sorted(table, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(f) for f in ordered) + r")(?!\w)", re.IGNORECASE
+    )
+    return pattern.sub(lambda m: table[m.group(0).casefold()] or NAME_REMOVED, text)
+
+
+def proposal_from_fiche(
+    what_happened: str,
+    replacements: Sequence[tuple[str, str]],
+    *,
+    title_max: int,
+    body_max: int,
+) -> tuple[str, str]:
+    """A récit proposal's title and body from a fiche's text, the replacement list applied.
+
+    The body is what happened, cut at a word with « … » if the proposal's limit is shorter;
+    the title is its first words.
+    """
+    text = apply_replacements(what_happened, replacements).strip()
+    title = _cut(" ".join(text.split()), min(title_max, PROPOSAL_TITLE_WORDS))
+    return title, _cut(text, body_max)
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if " " in head[limit // 2 :]:
+        head = head[: head.rindex(" ")]
+    return head.rstrip(" ,;:.") + "…"

@@ -61,6 +61,8 @@ class Proposal:
     edited_at: datetime | None = None
     is_withdrawn: bool = False
     entered_by: str | None = None
+    # The fiche incident it was made from (mag.programmes), if any.
+    fiche_id: str | None = None
 
 
 class ContributionKind(StrEnum):

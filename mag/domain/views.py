@@ -191,6 +191,7 @@ def snapshot(
             p.id: {
                 "author_id": p.author_id,
                 "entered_by": p.entered_by,
+                "from_fiche": p.fiche_id is not None,
                 "title": p.title,
                 "body": p.body,
                 "step_index": p.step_index,

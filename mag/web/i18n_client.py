@@ -65,6 +65,7 @@ def _steps_messages() -> dict[str, str]:
         "level_politique": _("Politique et secteur"),
         "entered_by_rapporteur": _("saisi par le rapporteur"),
         "entered_by_animateur": _("saisi par l'animateur"),
+        "from_fiche": _("Tiré d'une fiche incident"),
         "anonymous_staff": _("Équipe d'animation"),
         "recit_heading": _("Récit %(number)s : %(title)s"),
         "narrated_by": _("raconté par %(pseudonym)s"),

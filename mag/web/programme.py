@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from mag import programmes
-from mag.domain.i18n import DomainError
+from mag.domain.i18n import N_, DomainError
 from mag.domain.personal_data import LABELS
 from mag.domain.programme import (
     BARRIERS,
@@ -39,14 +39,19 @@ from mag.domain.programme import (
     REGIONS,
     SHORT_MAX,
     STORY_MAX,
+    FicheFilter,
     FicheRefused,
     clean_fiche,
     may_save,
     personal_data_warnings,
     texts_digest,
+    themes_in_use,
 )
+from mag.domain.protocol import builtin_protocols
+from mag.domain.state import Level
 from mag.models import ProgrammeRecord
-from mag.web.identity import programme_cookie, set_identity
+from mag.web.facilitator import default_convention
+from mag.web.identity import facilitator_cookie, programme_cookie, set_identity
 
 bp = Blueprint("programme", __name__)
 
@@ -66,8 +71,20 @@ def limits() -> dict[str, object]:
     }
 
 
+LEVELS = {
+    Level.PRATIQUE.value: N_("Pratique professionnelle"),
+    Level.INSTITUTION.value: N_("Institution"),
+    Level.POLITIQUE.value: N_("Politique et secteur"),
+}
+
+
 def _lists() -> dict[str, object]:
-    return {"barriers": BARRIERS, "consequences": CONSEQUENCES, "regions": REGIONS}
+    return {
+        "barriers": BARRIERS,
+        "consequences": CONSEQUENCES,
+        "regions": REGIONS,
+        "levels": LEVELS,
+    }
 
 
 # Creating a programme -------------------------------------------------------------------------
@@ -158,11 +175,22 @@ def enter(programme_id: str, secret: str):
 
 
 @bp.get("/programme/<programme_id>")
-def page(programme_id: str, *, settings_error: str | None = None, status: int = 200):
+def page(
+    programme_id: str,
+    *,
+    settings_error: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+):
     record = _team_programme(programme_id)
-    with current_app.extensions["mag"].sessions() as db:
+    mag = current_app.extensions["mag"]
+    with mag.sessions() as db:
         form = programmes.open_form(db, programme_id)
-        fiches = programmes.fiches(db, programme_id)
+        every_fiche = programmes.fiches(db, programme_id)
+        sessions = programmes.programme_sessions(db, programme_id)
+    views = [programmes.session_view(mag.live, session) for session in sessions]
+    chosen = FicheFilter.from_args(request.args)
+    fiches = [fiche for fiche in every_fiche if chosen.keeps(fiche)]
     form_url = (
         url_for("programme.fiche_form", key=form.key, _external=True) if form is not None else None
     )
@@ -173,6 +201,14 @@ def page(programme_id: str, *, settings_error: str | None = None, status: int = 
         form_url=form_url,
         qr_code=_qr_code(form_url) if form_url else None,
         fiches=fiches,
+        fiche_count=len(every_fiche),
+        chosen=chosen,
+        themes=themes_in_use(every_fiche),
+        sessions=views,
+        targets=[view for view in views if view.is_proposing and view.participants],
+        protocols=builtin_protocols(),
+        error=error,
+        proposed=request.args.get("proposed") == "1",
         labels=LABELS,
         settings={
             "services": settings["services"] if settings else "\n".join(record.services),
@@ -211,6 +247,84 @@ def settings(programme_id: str):
             status=400,
         )
     return redirect(url_for("programme.page", programme_id=programme_id))
+
+
+@bp.post("/programme/<programme_id>/seances")
+def create_session(programme_id: str):
+    """A new session of the programme: its facilitator link, as for any session."""
+    record = _team_programme(programme_id)
+    protocols = builtin_protocols()
+    name = request.form.get("protocol", "")
+    try:
+        if name not in protocols:
+            raise DomainError("no_protocol", N_("Choisissez un protocole."))
+        with current_app.extensions["mag"].live.transaction() as db:
+            created = programmes.create_programme_session(
+                db,
+                programme_id,
+                title=request.form.get("title", ""),
+                question=request.form.get("question", "") or record.question,
+                protocol_source=protocols[name].source,
+                planned_dates=[],
+                convention_text=default_convention(),
+                convention_language=str(get_locale()),
+                language=str(get_locale()),
+            )
+    except DomainError as refused:
+        return page(programme_id, error=refused.message(_), status=400)
+    response = make_response(
+        render_template(
+            "created.html",
+            title=request.form.get("title", "").strip(),
+            facilitator_url=url_for(
+                "facilitator.enter",
+                session_id=created.session_id,
+                secret=created.facilitator_secret,
+                _external=True,
+            ),
+            console_url=url_for("facilitator.console", session_id=created.session_id),
+            join_url=url_for("participant.join_form", _external=True),
+            join_code=created.join_code,
+        ),
+        201,
+    )
+    set_identity(response, facilitator_cookie(created.session_id), created.facilitator_secret)
+    return response
+
+
+@bp.post("/programme/<programme_id>/fiches/<fiche_id>/etiquettes")
+def tag_fiche(programme_id: str, fiche_id: str):
+    _team_programme(programme_id)
+    try:
+        with current_app.extensions["mag"].live.transaction() as db:
+            programmes.tag_fiche(
+                db,
+                programme_id,
+                fiche_id,
+                themes=request.form.get("themes", ""),
+                levels=request.form.getlist("levels"),
+            )
+    except DomainError as refused:
+        if refused.code == "unknown_fiche":
+            abort(404)
+        return page(programme_id, error=refused.message(_), status=400)
+    return redirect(url_for("programme.page", programme_id=programme_id) + f"#fiche-{fiche_id}")
+
+
+@bp.post("/programme/<programme_id>/fiches/<fiche_id>/recit")
+def propose_fiche(programme_id: str, fiche_id: str):
+    """The fiche becomes a récit proposal in a session of the programme, for a participant."""
+    _team_programme(programme_id)
+    session_id, _sep, participant_id = request.form.get("target", "").partition(":")
+    try:
+        programmes.propose_fiche(
+            current_app.extensions["mag"].live, programme_id, fiche_id, session_id, participant_id
+        )
+    except DomainError as refused:
+        if refused.code == "unknown_fiche":
+            abort(404)
+        return page(programme_id, error=refused.message(_), status=400)
+    return redirect(url_for("programme.page", programme_id=programme_id, proposed="1"))
 
 
 @bp.post("/programme/<programme_id>/formulaire/fermer")

@@ -72,6 +72,7 @@ const reducers = {
     state.proposals[data.proposal_id] = {
       author_id: data.author_id,
       entered_by: data.entered_by ?? null,
+      from_fiche: data.fiche_id != null,
       title: data.title,
       body: data.body,
       step_index: data.step_index,

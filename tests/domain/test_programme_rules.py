@@ -1,5 +1,6 @@
 """A programme's rules and a fiche incident's: limits, lists, the personal-data check."""
 
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -10,13 +11,19 @@ from mag.domain.programme import (
     LIST_MAX,
     SHORT_MAX,
     STORY_MAX,
+    THEME_MAX,
+    FicheFilter,
     FicheRefused,
+    apply_replacements,
     clean_fiche,
     clean_list,
     clean_programme,
+    clean_tags,
     may_save,
     personal_data_warnings,
+    proposal_from_fiche,
     texts_digest,
+    themes_in_use,
 )
 
 TODAY = date(2026, 3, 10)
@@ -162,3 +169,69 @@ def test_a_fiche_with_personal_data_is_saved_only_once_its_very_texts_are_confir
     assert not may_save(personal_data_warnings(changed), changed, texts_digest(fiche))
     clean = clean_fiche(fiche_form(), services=SERVICES, today=TODAY)
     assert may_save(personal_data_warnings(clean), clean, None)
+
+
+# Themes, levels, the filter, and a fiche made a récit -----------------------------------------
+
+
+def test_themes_are_free_words_kept_once_and_levels_come_from_the_list():
+    themes, levels = clean_tags(
+        "Accès aux droits, accès aux droits\nFracture numérique", ["politique", "pratique"]
+    )
+    assert themes == ["Accès aux droits", "Fracture numérique"]
+    assert levels == ["pratique", "politique"]  # in the method's order
+    assert clean_tags("", None) == ([], [])
+    with pytest.raises(DomainError) as refused:
+        clean_tags("", ["national"])
+    assert refused.value.code == "invalid_choice"
+    with pytest.raises(DomainError) as refused:
+        clean_tags("x" * (THEME_MAX + 1), [])
+    assert refused.value.code == "text_too_long"
+
+
+@dataclass
+class Tagged:
+    service: str = "CPAS"
+    barrier: str = "application"
+    consequences: tuple = ("retard",)
+    themes: tuple = ("Accès aux droits",)
+    levels: tuple = ("institution",)
+
+
+@pytest.mark.parametrize(
+    ("args", "kept"),
+    [
+        ({}, True),
+        ({"service": "CPAS"}, True),
+        ({"service": "Commune"}, False),
+        ({"barrier": "guichet"}, False),
+        ({"consequence": "retard"}, True),
+        ({"consequence": "cout"}, False),
+        ({"theme": "accès aux droits"}, True),
+        ({"theme": "Logement"}, False),
+        ({"level": "institution"}, True),
+        ({"level": "politique"}, False),
+        ({"service": "CPAS", "level": "politique"}, False),
+        ({"service": ["not", "a", "string"]}, True),
+    ],
+)
+def test_the_filter_keeps_the_fiches_that_match_every_field_chosen(args, kept):
+    assert FicheFilter.from_args(args).keeps(Tagged()) is kept
+
+
+def test_the_themes_in_use_are_listed_once():
+    assert themes_in_use([Tagged(themes=("b", "A")), Tagged(themes=("a",))]) == ["A", "b"]
+
+
+def test_a_fiche_becomes_a_proposal_with_the_replacement_lists_applied():
+    title, body = proposal_from_fiche(
+        "Mme Lambert attend au CPAS de Forest depuis mars.\nRien ne bouge.",
+        [("Forest", "la commune"), ("lambert", "")],
+        title_max=120,
+        body_max=2000,
+    )
+    assert body == "Mme […] attend au CPAS de la commune depuis mars.\nRien ne bouge."
+    assert "Lambert" not in title and len(title) <= 60 and title.endswith("…")
+    _title, cut = proposal_from_fiche("mot " * 1000, [], title_max=120, body_max=2000)
+    assert len(cut) <= 2000 and cut.endswith("…")
+    assert apply_replacements("Lamberto et Lambert", [("Lambert", "X")]) == "Lamberto et X"

@@ -270,3 +270,32 @@ def test_consent_records_the_language_and_the_exact_text_accepted():
     with refused("malformed"):
         story.do(emma, "accept_convention", version=1, language="en")
     assert not story.state.participants[emma.participant_id].has_accepted
+
+
+def test_only_the_team_marks_a_proposal_as_coming_from_a_fiche(story):
+    amina = story.join("Amina")
+    story.go_to_kind("proposals")
+    with refused("forbidden"):
+        story.do(
+            amina,
+            "submit_proposal",
+            proposal_id="prop-0001",
+            title="T",
+            body="B",
+            fiche_id="fiche-000001",
+        )
+    assert "prop-0001" not in story.state.proposals
+    story.steer(
+        "submit_proposal",
+        proposal_id="prop-0002",
+        title="T",
+        body="B",
+        on_behalf_of=amina.participant_id,
+        fiche_id="fiche-000001",
+    )
+    proposal = story.state.proposals["prop-0002"]
+    assert (proposal.author_id, proposal.entered_by, proposal.fiche_id) == (
+        amina.participant_id,
+        "animateur",
+        "fiche-000001",
+    )

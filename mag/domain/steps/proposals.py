@@ -49,6 +49,12 @@ def submit_proposal(state, protocol, actor, args) -> list[NewEvent]:
     proposal_id = client_id(args.get("proposal_id"))
     if proposal_id in state.proposals:
         raise DomainError("duplicate_id", N_("Cette proposition existe déjà."))
+    # A fiche incident the programme's team brings (mag.programmes): only the team marks it so.
+    fiche_id = args.get("fiche_id")
+    if fiche_id is not None and actor.entered_by is None:
+        raise DomainError(
+            "forbidden", N_("Seule l'équipe peut proposer un récit tiré d'une fiche.")
+        )
     return [
         NewEvent(
             ev.PROPOSAL_SUBMITTED,
@@ -58,6 +64,7 @@ def submit_proposal(state, protocol, actor, args) -> list[NewEvent]:
                 "entered_by": actor.entered_by,
                 "step_index": state.step_index,
                 **_proposal_fields(args),
+                **({"fiche_id": client_id(fiche_id)} if fiche_id is not None else {}),
             },
         )
     ]
@@ -97,6 +104,7 @@ def _proposal_submitted(state: SessionState, event: Event) -> None:
         step_index=int(data["step_index"]),  # type: ignore[arg-type]
         submitted_at=event.at,
         entered_by=text_or_none(data, "entered_by"),
+        fiche_id=text_or_none(data, "fiche_id"),
     )
 
 
@@ -129,6 +137,7 @@ class ProposalSubmitted(TypedDict):
     step_index: int
     title: str
     body: str
+    fiche_id: NotRequired[Id]
 
 
 class ProposalEdited(TypedDict):
