@@ -96,10 +96,15 @@ def create():
             render_template("home.html", form=form, protocols=builtin_protocols(), errors=errors),
             400,
         )
+    return created_page(form["title"], created)
+
+
+def created_page(title: str, created: services.CreatedSession):
+    """The page a new session's creator gets: its links and code, and the facilitator's cookie."""
     response = make_response(
         render_template(
             "created.html",
-            title=form["title"],
+            title=title,
             facilitator_url=url_for(
                 "facilitator.enter",
                 session_id=created.session_id,

@@ -50,8 +50,8 @@ from mag.domain.programme import (
 from mag.domain.protocol import builtin_protocols
 from mag.domain.state import Level
 from mag.models import ProgrammeRecord
-from mag.web.facilitator import default_convention
-from mag.web.identity import facilitator_cookie, programme_cookie, set_identity
+from mag.web.facilitator import created_page, default_convention
+from mag.web.identity import programme_cookie, set_identity
 
 bp = Blueprint("programme", __name__)
 
@@ -272,24 +272,7 @@ def create_session(programme_id: str):
             )
     except DomainError as refused:
         return page(programme_id, error=refused.message(_), status=400)
-    response = make_response(
-        render_template(
-            "created.html",
-            title=request.form.get("title", "").strip(),
-            facilitator_url=url_for(
-                "facilitator.enter",
-                session_id=created.session_id,
-                secret=created.facilitator_secret,
-                _external=True,
-            ),
-            console_url=url_for("facilitator.console", session_id=created.session_id),
-            join_url=url_for("participant.join_form", _external=True),
-            join_code=created.join_code,
-        ),
-        201,
-    )
-    set_identity(response, facilitator_cookie(created.session_id), created.facilitator_secret)
-    return response
+    return created_page(request.form.get("title", "").strip(), created)
 
 
 @bp.post("/programme/<programme_id>/fiches/<fiche_id>/etiquettes")
