@@ -247,6 +247,28 @@ class FicheFormRecord(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
+class ProgrammeThemeRecord(Base):
+    """A theme of a programme's cross-analysis (mag.domain.cross_analysis.Theme).
+
+    ``sources`` holds the keys of what it gathers (a session's board item or perspective, a
+    fiche's tag, one fiche); ``proposals`` the team's own, as ``{id, level, text}``.
+    """
+
+    __tablename__ = "programme_themes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    programme_id: Mapped[str] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer())
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    sources: Mapped[list] = mapped_column(JSON)
+    proposals: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class FicheRecord(Base):
     """A fiche incident, with the consent text its form showed and the warnings overridden."""
 
