@@ -399,6 +399,16 @@ def every_other_event() -> Story:
     mine, yours = s.propose(awa, "La borne"), s.propose(bruno, "Le guichet")
     gone = s.propose(chloe, "Retirée")
     s.do(chloe, "withdraw_proposal", proposal_id=gone)
+    for number, author, consent in ((1, bruno, True), (2, chloe, False)):  # fiches incident
+        s.steer(
+            "submit_proposal",
+            proposal_id=f"prop-fiche{number}",
+            title=f"Fiche {number}",
+            body="Plus de guichet.",
+            on_behalf_of=author.participant_id,
+            fiche_id=f"fiche-00000{number}",
+        )
+        s.do(author, "answer_fiche_proposal", proposal_id=f"prop-fiche{number}", consent=consent)
     s.next()  # vote
     s.steer("close_vote")
     s.steer("reopen_vote")

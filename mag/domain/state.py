@@ -61,8 +61,15 @@ class Proposal:
     edited_at: datetime | None = None
     is_withdrawn: bool = False
     entered_by: str | None = None
-    # The fiche incident it was made from (mag.programmes), if any.
+    # The fiche incident it was made from (mag.programmes), if any: until its author agrees
+    # to bring it to the group, only they and the staff see it, and it is not in the vote.
     fiche_id: str | None = None
+    awaiting_consent: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        """In the group's list and the vote: neither withdrawn nor awaiting its author."""
+        return not self.is_withdrawn and not self.awaiting_consent
 
 
 class ContributionKind(StrEnum):

@@ -192,12 +192,17 @@ def snapshot(
                 "author_id": p.author_id,
                 "entered_by": p.entered_by,
                 "from_fiche": p.fiche_id is not None,
+                "awaiting_consent": p.awaiting_consent,
                 "title": p.title,
                 "body": p.body,
                 "step_index": p.step_index,
             }
             for p in state.proposals.values()
-            if not p.is_withdrawn
+            if p.is_open
+            or (
+                not p.is_withdrawn
+                and (viewer.role.is_staff or viewer.participant_id == p.author_id)
+            )
         },
         "vote": {
             "voters": list(state.voters),

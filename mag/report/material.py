@@ -200,12 +200,8 @@ class Material:
         return sorted(found, key=lambda c: c.at)
 
     def proposals(self) -> list[Proposal]:
-        """The récit proposals an export shows (not withdrawn by their author)."""
-        return [
-            p
-            for p in self.state.proposals.values()
-            if not p.is_withdrawn and self.shows(p.author_id)
-        ]
+        """The récit proposals an export shows: brought to the group, not withdrawn."""
+        return [p for p in self.state.proposals.values() if p.is_open and self.shows(p.author_id)]
 
     @cached_property
     def board_links(self) -> dict[str, list[str]]:

@@ -266,9 +266,7 @@ def _plain(material: Material) -> Callable[[Place, list[Contribution]], list[str
 def _recits(material: Material) -> str:
     state = material.state
     parts = []
-    proposals = [
-        p for p in state.proposals.values() if not p.is_withdrawn and material.shows(p.author_id)
-    ]
+    proposals = material.proposals()
     scores = {str(r.get("proposal_id")): r.get("score") for r in state.vote_results}
     parts.append("### " + _("Récits proposés"))
     if proposals:

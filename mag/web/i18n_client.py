@@ -66,6 +66,9 @@ def _steps_messages() -> dict[str, str]:
         "entered_by_rapporteur": _("saisi par le rapporteur"),
         "entered_by_animateur": _("saisi par l'animateur"),
         "from_fiche": _("Tiré d'une fiche incident"),
+        "awaiting_consent": _(
+            "En attente de l'accord de son auteur ou autrice : le groupe ne la voit pas encore."
+        ),
         "anonymous_staff": _("Équipe d'animation"),
         "recit_heading": _("Récit %(number)s : %(title)s"),
         "narrated_by": _("raconté par %(pseudonym)s"),

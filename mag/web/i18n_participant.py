@@ -151,6 +151,12 @@ def _review_messages() -> dict[str, str]:
 
 def participant_messages() -> dict[str, str]:
     return {
+        "fiche_consent_question": _(
+            "L'équipe de recherche propose votre fiche incident comme récit. Le groupe ne la "
+            "voit pas encore : acceptez-vous de la lui proposer ?"
+        ),
+        "fiche_consent_yes": _("Oui, la proposer au groupe"),
+        "fiche_consent_no": _("Non, la retirer"),
         **_narrator_messages(),
         **_vote_messages(),
         **_contribution_messages(),

@@ -149,6 +149,7 @@ export function proposalItem(proposal, state, actions = []) {
     h("p", { class: "meta", text: author ? t("proposed_by", { pseudonym: author.pseudonym }) : "" }),
     proposal.entered_by ? h("p", { class: "meta", text: t(`entered_by_${proposal.entered_by}`) }) : null,
     proposal.from_fiche ? h("p", { class: "meta from-fiche", text: t("from_fiche") }) : null,
+    proposal.awaiting_consent ? h("p", { class: "meta", text: t("awaiting_consent") }) : null,
     actions.length ? h("div", { class: "actions" }, actions) : null,
   );
 }

@@ -73,10 +73,15 @@ const reducers = {
       author_id: data.author_id,
       entered_by: data.entered_by ?? null,
       from_fiche: data.fiche_id != null,
+      awaiting_consent: data.awaiting_consent === true,
       title: data.title,
       body: data.body,
       step_index: data.step_index,
     };
+  },
+  // A fiche's author agreed: the whole proposal, for the screens that never had it.
+  proposal_consented(state, data) {
+    reducers.proposal_submitted(state, data);
   },
   proposal_edited(state, data) {
     const proposal = state.proposals[data.proposal_id];

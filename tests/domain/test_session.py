@@ -299,3 +299,64 @@ def test_only_the_team_marks_a_proposal_as_coming_from_a_fiche(story):
         "animateur",
         "fiche-000001",
     )
+
+
+def _fiche_proposal(story, author) -> str:
+    story.go_to_kind("proposals")
+    story.steer(
+        "submit_proposal",
+        proposal_id="prop-fiche1",
+        title="Le guichet fermé",
+        body="Plus de guichet au CPAS.",
+        on_behalf_of=author.participant_id,
+        fiche_id="fiche-000001",
+    )
+    return "prop-fiche1"
+
+
+def test_a_fiche_brought_by_the_team_waits_for_its_author_before_the_group_sees_it(story):
+    from mag.domain.roles import FACILITATOR
+    from mag.domain.views import snapshot
+
+    amina, bruno = story.join("Amina"), story.join("Bruno")
+    proposal_id = _fiche_proposal(story, amina)
+    [submitted] = [e for e in story.log if e.type == "proposal_submitted"]
+    assert submitted.audience == f"p:{amina.participant_id}"
+
+    def seen_by(actor):
+        return snapshot(story.state, story.protocol, actor)["proposals"]
+
+    assert proposal_id in seen_by(amina) and seen_by(amina)[proposal_id]["awaiting_consent"]
+    assert proposal_id in seen_by(FACILITATOR)
+    assert proposal_id not in seen_by(bruno)
+    # Not in the vote while it waits; an edit of it reaches no one else either.
+    story.do(amina, "edit_proposal", proposal_id=proposal_id, title="Le guichet", body="Fermé.")
+    assert story.log[-1].audience == f"p:{amina.participant_id}"
+    with refused("not_author"):
+        story.do(bruno, "answer_fiche_proposal", proposal_id=proposal_id, consent=True)
+    with refused("invalid_choice"):
+        story.do(amina, "answer_fiche_proposal", proposal_id=proposal_id, consent="oui")
+    assert story.state.proposals[proposal_id].awaiting_consent
+    [consented] = story.do(amina, "answer_fiche_proposal", proposal_id=proposal_id, consent=True)
+    assert consented.type == "proposal_consented" and consented.audience == "all"
+    assert consented.data["title"] == "Le guichet" and consented.data["body"] == "Fermé."
+    assert seen_by(bruno)[proposal_id]["awaiting_consent"] is False
+    with refused("not_awaiting"):
+        story.do(amina, "answer_fiche_proposal", proposal_id=proposal_id, consent=False)
+
+
+def test_a_fiche_its_author_declines_is_withdrawn_unseen_and_never_in_the_vote(story):
+    amina, _bruno = story.join("Amina"), story.join("Bruno")
+    proposal_id = _fiche_proposal(story, amina)
+    [declined] = story.do(amina, "answer_fiche_proposal", proposal_id=proposal_id, consent=False)
+    assert declined.type == "proposal_withdrawn"
+    assert declined.audience == f"p:{amina.participant_id}"
+    assert story.state.proposals[proposal_id].is_withdrawn
+
+
+def test_a_fiche_awaiting_its_author_cannot_be_voted_for(story):
+    amina, bruno = story.join("Amina"), story.join("Bruno")
+    proposal_id = _fiche_proposal(story, amina)
+    story.next()  # the vote
+    with refused("unknown_proposal"):
+        story.do(bruno, "cast_ballot", choices=[proposal_id])

@@ -87,8 +87,9 @@ def test_a_fiche_becomes_a_recit_proposal_marked_as_such(app, team, programme_ro
         f"{team.path}/reglages", data={"services": "CPAS", "names": "Forest", "consent": "c"}
     )
     room = programme_room(app, team)
-    awa = room.join("Awa", "AS en CPAS")
+    awa, bruno = room.join("Awa", "AS en CPAS"), room.join("Bruno", "éducateur")
     room.go_to("proposals")
+    bruno.received_events()
     page = team.page()
     assert f'value="{room.session_id}:{awa.participant_id}"' in page
     response = team.http.post(
@@ -101,6 +102,14 @@ def test_a_fiche_becomes_a_recit_proposal_marked_as_such(app, team, programme_ro
     assert proposal["body"] == "Le CPAS de […] ne répond plus."
     assert proposal["from_fiche"] is True and proposal["author_id"] == awa.participant_id
     assert proposal["entered_by"] == "animateur"
+    # The group sees it only once Awa, who wrote the fiche, agrees on her own screen.
+    assert proposal["awaiting_consent"] is True
+    assert bruno.sync()["state"]["proposals"] == {} and bruno.received_events() == []
+    [proposal_id] = awa.sync()["state"]["proposals"]
+    assert awa.send("answer_fiche_proposal", proposal_id=proposal_id, consent=True)["ok"]
+    [shown] = bruno.received_events()
+    assert shown["type"] == "proposal_consented"
+    assert bruno.sync()["state"]["proposals"][proposal_id]["body"] == proposal["body"]
 
 
 def test_a_fiche_goes_only_into_a_session_of_the_programme_at_its_proposals_step(

@@ -1,4 +1,11 @@
-"""« Propositions de récits »: each participant proposes a récit, edits or withdraws it."""
+"""« Propositions de récits »: each participant proposes a récit, edits or withdraws it.
+
+The programme's team may bring a fiche incident as the récit proposal of the participant who
+wrote it (mag.programmes.propose_fiche). That proposal waits for its author's word: until they
+agree, it is theirs and the staff's alone (its events go to them only) and stays out of the
+vote; agreeing shows it to the group (``proposal_consented`` carries it whole, for those who
+never received it), declining withdraws it, unseen.
+"""
 
 from collections.abc import Mapping
 from typing import NotRequired, TypedDict
@@ -36,6 +43,11 @@ def _own_proposal(state: SessionState, actor: Actor, args: Mapping[str, object])
     return proposal
 
 
+def _audience(proposal_author: str, awaiting_consent: bool) -> str:
+    """Everyone admitted, or only the author and the staff while a fiche awaits its author."""
+    return ev.audience_participant(proposal_author) if awaiting_consent else ev.AUDIENCE_ALL
+
+
 def _proposal_fields(args: Mapping[str, object]) -> dict[str, str]:
     return {
         "title": clean_text(args.get("title"), N_("Titre"), PROPOSAL_TITLE_MAX),
@@ -55,6 +67,7 @@ def submit_proposal(state, protocol, actor, args) -> list[NewEvent]:
         raise DomainError(
             "forbidden", N_("Seule l'équipe peut proposer un récit tiré d'une fiche.")
         )
+    from_fiche = {"fiche_id": client_id(fiche_id), "awaiting_consent": True} if fiche_id else {}
     return [
         NewEvent(
             ev.PROPOSAL_SUBMITTED,
@@ -64,8 +77,9 @@ def submit_proposal(state, protocol, actor, args) -> list[NewEvent]:
                 "entered_by": actor.entered_by,
                 "step_index": state.step_index,
                 **_proposal_fields(args),
-                **({"fiche_id": client_id(fiche_id)} if fiche_id is not None else {}),
+                **from_fiche,
             },
+            audience=_audience(str(actor.participant_id), bool(from_fiche)),
         )
     ]
 
@@ -73,13 +87,58 @@ def submit_proposal(state, protocol, actor, args) -> list[NewEvent]:
 def edit_proposal(state, protocol, actor, args) -> list[NewEvent]:
     check_step_accepts(state, protocol, StepKind.PROPOSALS)
     proposal = _own_proposal(state, actor, args)
-    return [NewEvent(ev.PROPOSAL_EDITED, {"proposal_id": proposal.id, **_proposal_fields(args)})]
+    return [
+        NewEvent(
+            ev.PROPOSAL_EDITED,
+            {"proposal_id": proposal.id, **_proposal_fields(args)},
+            audience=_audience(proposal.author_id, proposal.awaiting_consent),
+        )
+    ]
 
 
 def withdraw_proposal(state, protocol, actor, args) -> list[NewEvent]:
     check_step_accepts(state, protocol, StepKind.PROPOSALS)
     proposal = _own_proposal(state, actor, args)
-    return [NewEvent(ev.PROPOSAL_WITHDRAWN, {"proposal_id": proposal.id})]
+    return [
+        NewEvent(
+            ev.PROPOSAL_WITHDRAWN,
+            {"proposal_id": proposal.id},
+            audience=_audience(proposal.author_id, proposal.awaiting_consent),
+        )
+    ]
+
+
+def answer_fiche_proposal(state, protocol, actor, args) -> list[NewEvent]:
+    """The author's word on their fiche brought as a récit proposal: to the group, or not."""
+    check_step_accepts(state, protocol, StepKind.PROPOSALS)
+    proposal = _own_proposal(state, actor, args)
+    if not proposal.awaiting_consent:
+        raise DomainError("not_awaiting", N_("Cette proposition ne demande pas votre accord."))
+    consent = args.get("consent")
+    if not isinstance(consent, bool):
+        raise DomainError("invalid_choice", N_("Répondez par oui ou par non."))
+    if not consent:
+        return [
+            NewEvent(
+                ev.PROPOSAL_WITHDRAWN,
+                {"proposal_id": proposal.id},
+                audience=ev.audience_participant(proposal.author_id),
+            )
+        ]
+    return [
+        NewEvent(
+            ev.PROPOSAL_CONSENTED,
+            {
+                "proposal_id": proposal.id,
+                "author_id": proposal.author_id,
+                "entered_by": proposal.entered_by,
+                "step_index": proposal.step_index,
+                "title": proposal.title,
+                "body": proposal.body,
+                "fiche_id": proposal.fiche_id,
+            },
+        )
+    ]
 
 
 # Who may send this module's commands (mag.domain.commands gathers every module's).
@@ -87,6 +146,7 @@ COMMANDS: dict[str, Command] = {
     "submit_proposal": for_participants(submit_proposal),
     "edit_proposal": for_participants(edit_proposal),
     "withdraw_proposal": for_participants(withdraw_proposal),
+    "answer_fiche_proposal": for_participants(answer_fiche_proposal),
 }
 
 
@@ -105,6 +165,7 @@ def _proposal_submitted(state: SessionState, event: Event) -> None:
         submitted_at=event.at,
         entered_by=text_or_none(data, "entered_by"),
         fiche_id=text_or_none(data, "fiche_id"),
+        awaiting_consent=data.get("awaiting_consent") is True,
     )
 
 
@@ -119,11 +180,16 @@ def _proposal_withdrawn(state: SessionState, event: Event) -> None:
     state.proposals[str(event.data["proposal_id"])].is_withdrawn = True
 
 
+def _proposal_consented(state: SessionState, event: Event) -> None:
+    state.proposals[str(event.data["proposal_id"])].awaiting_consent = False
+
+
 # How this module's events change the state (SessionState.apply finds them here).
 FOLDS = {
     ev.PROPOSAL_SUBMITTED: _proposal_submitted,
     ev.PROPOSAL_EDITED: _proposal_edited,
     ev.PROPOSAL_WITHDRAWN: _proposal_withdrawn,
+    ev.PROPOSAL_CONSENTED: _proposal_consented,
 }
 
 
@@ -138,6 +204,17 @@ class ProposalSubmitted(TypedDict):
     title: str
     body: str
     fiche_id: NotRequired[Id]
+    awaiting_consent: NotRequired[bool]
+
+
+class ProposalConsented(TypedDict):
+    proposal_id: Id
+    author_id: Id
+    entered_by: str | None
+    step_index: int
+    title: str
+    body: str
+    fiche_id: Id
 
 
 class ProposalEdited(TypedDict):
@@ -155,4 +232,5 @@ PAYLOADS: dict[str, type] = {
     ev.PROPOSAL_SUBMITTED: ProposalSubmitted,
     ev.PROPOSAL_EDITED: ProposalEdited,
     ev.PROPOSAL_WITHDRAWN: ProposalWithdrawn,
+    ev.PROPOSAL_CONSENTED: ProposalConsented,
 }

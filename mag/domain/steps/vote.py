@@ -24,7 +24,7 @@ MAX_RECITS = 5
 
 def _live_proposal(state: SessionState, proposal_id: str):
     proposal = state.proposals.get(proposal_id)
-    if proposal is None or proposal.is_withdrawn:
+    if proposal is None or not proposal.is_open:
         raise DomainError(
             "unknown_proposal", N_("Cette proposition n'existe pas ou a été retirée.")
         )
@@ -61,7 +61,7 @@ def cast_ballot(state, protocol, actor, args) -> list[NewEvent]:
 
 def tally(state: SessionState, mode: str, votes: int) -> list[dict[str, object]]:
     """Scores of every live proposal, best first; equal scores share a rank (ties are shown)."""
-    scores = {pid: 0 for pid, p in state.proposals.items() if not p.is_withdrawn}
+    scores = {pid: 0 for pid, p in state.proposals.items() if p.is_open}
     for choices in state.ballots.values():
         for position, proposal_id in enumerate(choices):
             if proposal_id in scores:

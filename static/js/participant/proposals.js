@@ -26,6 +26,16 @@ export function proposalsScreen(ctx) {
     show($("#proposal-cancel"), false);
   }
 
+  // A fiche of theirs the team brought: they say whether the group may see it.
+  function consentActions(id) {
+    const answer = (consent) => ctx.run("answer_fiche_proposal", { proposal_id: id, consent });
+    return [
+      h("p", { id: `consent-${id}`, text: t("fiche_consent_question") }),
+      h("button", { type: "button", "data-focus-key": `agree:${id}`, onclick: () => answer(true), "aria-describedby": `consent-${id}` }, t("fiche_consent_yes")),
+      h("button", { type: "button", class: "secondary", "data-focus-key": `decline:${id}`, onclick: () => answer(false), "aria-describedby": `consent-${id}` }, t("fiche_consent_no")),
+    ];
+  }
+
   async function withdraw(id) {
     if (!window.confirm(t("confirm_withdraw"))) return;
     await ctx.run("withdraw_proposal", { proposal_id: id });
@@ -54,7 +64,7 @@ export function proposalsScreen(ctx) {
       replaceKeepingFocus(
         $("#my-proposals"),
         mine.map(([id, p]) =>
-          proposalItem(p, state, [
+          proposalItem(p, state, p.awaiting_consent ? consentActions(id) : [
             h("button", { type: "button", "data-focus-key": `edit:${id}`, onclick: () => startEdit(id, p), "aria-label": t("edit_named", { title: p.title }) }, t("edit")),
             h("button", { type: "button", class: "secondary", "data-focus-key": `withdraw:${id}`, onclick: () => withdraw(id), "aria-label": t("withdraw_named", { title: p.title }) }, t("withdraw")),
           ]),
