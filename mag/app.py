@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from mag import realtime, web
+from mag import dates, realtime, web
 from mag.bus import Bus
 from mag.config import ROOT, default_config
 from mag.db import SQLITE_SYNCHRONOUS, Writes, make_engine, make_sessionmaker, upgrade
@@ -103,6 +103,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     # messages come compressed already (Content-Encoding set, so left alone).
     Compress(app)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["day"] = dates.local_day
+    app.jinja_env.filters["day_and_clock"] = dates.local_day_and_clock
     socketio = SocketIO(
         app,
         async_mode=async_mode(),

@@ -33,3 +33,19 @@ def clock(value: datetime) -> str:
 def day_and_clock(value: datetime) -> str:
     """« 02/12/2026 14:05 »."""
     return f"{day(value)} {clock(value)}"
+
+
+def local_day(value: date | datetime) -> str:
+    """A stored day or moment (UTC) as the day it was in the organisation's time zone."""
+    if isinstance(value, datetime):
+        from mag.report.formats import local_timezone
+
+        value = value.astimezone(local_timezone()).date()
+    return day(value)
+
+
+def local_day_and_clock(value: datetime) -> str:
+    """A stored moment (UTC) as the organisation's clock showed it."""
+    from mag.report.formats import local_timezone
+
+    return day_and_clock(value.astimezone(local_timezone()))

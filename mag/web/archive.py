@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 
 from mag import archive, dates, services
 from mag.models import SessionRecord
-from mag.report.formats import FORMATS, local_timezone
+from mag.report.formats import FORMATS
 
 bp = Blueprint("archive", __name__, url_prefix="/archives")
 
@@ -220,8 +220,4 @@ def _mimetype(name: str) -> str:
 
 
 def _day(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(local_timezone()).date()
-    return dates.day(value)
+    return "" if value is None else dates.local_day(value)

@@ -55,6 +55,8 @@ from mag.web.identity import programme_cookie, set_identity
 
 bp = Blueprint("programme", __name__)
 
+FICHES_PER_PAGE = 50  # a page a phone opens at once, whatever the programme holds
+
 
 @bp.context_processor
 def limits() -> dict[str, object]:
@@ -191,6 +193,8 @@ def page(
     views = [programmes.session_view(mag.live, session) for session in sessions]
     chosen = FicheFilter.from_args(request.args)
     fiches = [fiche for fiche in every_fiche if chosen.keeps(fiche)]
+    pages = max(1, -(-len(fiches) // FICHES_PER_PAGE))
+    number = min(max(request.args.get("page", 1, type=int), 1), pages)
     form_url = (
         url_for("programme.fiche_form", key=form.key, _external=True) if form is not None else None
     )
@@ -200,7 +204,13 @@ def page(
         programme=record,
         form_url=form_url,
         qr_code=_qr_code(form_url) if form_url else None,
-        fiches=fiches,
+        fiches=fiches[(number - 1) * FICHES_PER_PAGE : number * FICHES_PER_PAGE],
+        matching=len(fiches),
+        fiche_page=number,
+        fiche_pages=pages,
+        page_url=lambda n: url_for(
+            "programme.page", programme_id=programme_id, **{**request.args, "page": n}
+        ),
         fiche_count=len(every_fiche),
         chosen=chosen,
         themes=themes_in_use(every_fiche),

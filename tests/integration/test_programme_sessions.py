@@ -182,3 +182,22 @@ def test_only_the_programmes_team_reaches_its_new_routes(app, room, team, progra
     assert "Intrus" not in team.page()
     assert [r.themes for r in stored(app) if r.id == fiche_id] == [[]]
     assert mine.facilitator.sync()["state"]["proposals"] == {}
+
+
+def test_the_fiches_come_fifty_a_page_newest_first_and_the_filter_holds_across_pages(app, team):
+    for number in range(52):
+        file_fiche(app, team, what_happened=f"Situation numéro {number:02d}.",
+                   service="Commune" if number % 2 else "CPAS")  # fmt: skip
+    first = team.page()
+    assert "Situation numéro 51." in first and "Situation numéro 02." in first
+    assert "Situation numéro 01." not in first and "Page 1 sur 2" in first
+    second = team.http.get(f"{team.path}?page=2").text
+    assert "Situation numéro 01." in second and "Situation numéro 00." in second
+    assert "Situation numéro 02." not in second
+    # A filter keeps its pages: 26 fiches of the Commune fit on one.
+    commune = team.http.get(f"{team.path}?service=Commune&page=2").text
+    assert "26 fiche(s) sur 52" in commune and "Page 1 sur" not in commune
+    assert "Situation numéro 51." in commune and "Situation numéro 50." not in commune
+    # A page out of range shows the nearest one, never an error.
+    assert "Situation numéro 01." in team.http.get(f"{team.path}?page=99").text
+    assert "Situation numéro 51." in team.http.get(f"{team.path}?page=abc").text
