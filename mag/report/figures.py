@@ -4,6 +4,8 @@ The counting is the domain's (mag.domain.figures), the drawing mag.report.charts
 only the words are chosen and translated, numbers and months written through Babel.
 For the booklet: ``charts_html`` for the HTML and PDF exports (add it to the page after the
 Markdown's sanitiser, which keeps no SVG), ``charts_markdown_tables`` for Markdown and DOCX.
+The page's stylesheet sizes them (``.chart-svg``, ``.chart-table`` in static/css/mag.css);
+the booklet's needs the same few rules, or each drawing takes the page's whole width.
 """
 
 from collections.abc import Mapping, Sequence
