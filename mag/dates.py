@@ -7,7 +7,7 @@ organisation's time zone (``Material.local``).
 
 from datetime import date, datetime
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from flask import has_app_context
 from flask_babel import get_locale
 
@@ -23,6 +23,11 @@ def _locale() -> str:
 def day(value: date | datetime) -> str:
     """« 02/12/2026 », « 2/12/2026 », as the language writes a day in figures."""
     return format_date(value, "short", locale=_locale())
+
+
+def month(value: date) -> str:
+    """« sept. 2023 », « sep 2023 », « Sept 2023 »: a month of a year, as the language shortens it."""
+    return format_skeleton("yMMM", value, locale=_locale())
 
 
 def clock(value: datetime) -> str:

@@ -19,11 +19,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from mag import programmes
+from mag.domain.figures import count_fiches
 from mag.domain.i18n import N_, DomainError
 from mag.domain.personal_data import LABELS
 from mag.domain.programme import (
@@ -50,6 +51,7 @@ from mag.domain.programme import (
 from mag.domain.protocol import builtin_protocols
 from mag.domain.state import Level
 from mag.models import ProgrammeRecord
+from mag.report.figures import charts_html, fiche_charts
 from mag.web.facilitator import created_page, default_convention
 from mag.web.identity import programme_cookie, set_identity
 
@@ -212,6 +214,9 @@ def page(
             "programme.page", programme_id=programme_id, **{**request.args, "page": n}
         ),
         fiche_count=len(every_fiche),
+        # The figures are the whole programme's, whatever the list's filter.
+        charts=charts_html(fiche_charts(count_fiches(every_fiche, record.services))),
+        fiche_total=format_number(len(every_fiche)),
         chosen=chosen,
         themes=themes_in_use(every_fiche),
         sessions=views,
