@@ -14,7 +14,7 @@ team can add a service that keeps coming back.
 """
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -93,12 +93,3 @@ def fiches_per_month(days: Iterable[date]) -> list[tuple[date, int]]:
         months.append((month, counts[month]))
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return months
-
-
-def groups_per_theme(themes: Mapping[str, Collection[str]]) -> dict[str, int]:
-    """How many groups raised each theme: ``themes`` maps a theme's title to its session ids.
-
-    A session counted twice under one theme (two of its items grouped there) is one group;
-    a theme built from fiches alone is raised by 0 groups, and says so.
-    """
-    return {title: len(set(sessions)) for title, sessions in themes.items()}

@@ -78,7 +78,7 @@ def fiche_charts(figures: FicheFigures) -> list[Chart]:
 
 
 def theme_chart(groups: Mapping[str, int]) -> Chart:
-    """How many groups raised each theme (``mag.domain.figures.groups_per_theme``)."""
+    """How many groups raised each theme (``Board.groups_per_theme`` of mag.domain.cross_analysis)."""
     return Chart(
         _("Groupes par thème"),
         _("Le nombre de groupes (séances) où chaque thème a été soulevé."),

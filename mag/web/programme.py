@@ -23,7 +23,7 @@ from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from mag import programmes
+from mag import cross_analysis, programmes
 from mag.domain.figures import count_fiches
 from mag.domain.i18n import N_, DomainError
 from mag.domain.personal_data import LABELS
@@ -51,7 +51,7 @@ from mag.domain.programme import (
 from mag.domain.protocol import builtin_protocols
 from mag.domain.state import Level
 from mag.models import ProgrammeRecord
-from mag.report.figures import charts_html, fiche_charts
+from mag.report.figures import charts_html, fiche_charts, theme_chart
 from mag.web.facilitator import created_page, default_convention
 from mag.web.identity import programme_cookie, set_identity
 
@@ -192,6 +192,11 @@ def page(
         form = programmes.open_form(db, programme_id)
         every_fiche = programmes.fiches(db, programme_id)
         sessions = programmes.programme_sessions(db, programme_id)
+        # The board's sources are read only once the team has themes to count.
+        if cross_analysis.themes(db, programme_id):
+            groups = cross_analysis.programme_board(db, record).groups_per_theme()
+        else:
+            groups = {}
     views = [programmes.session_view(mag.live, session) for session in sessions]
     chosen = FicheFilter.from_args(request.args)
     fiches = [fiche for fiche in every_fiche if chosen.keeps(fiche)]
@@ -215,7 +220,12 @@ def page(
         ),
         fiche_count=len(every_fiche),
         # The figures are the whole programme's, whatever the list's filter.
-        charts=charts_html(fiche_charts(count_fiches(every_fiche, record.services))),
+        charts=charts_html(
+            [
+                *fiche_charts(count_fiches(every_fiche, record.services)),
+                *([theme_chart(groups)] if groups else []),
+            ]
+        ),
         fiche_total=format_number(len(every_fiche)),
         chosen=chosen,
         themes=themes_in_use(every_fiche),

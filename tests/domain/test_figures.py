@@ -7,7 +7,6 @@ from mag.domain.figures import (
     NOT_GIVEN,
     count_fiches,
     fiches_per_month,
-    groups_per_theme,
 )
 from mag.domain.programme import OTHER
 
@@ -93,16 +92,3 @@ def test_the_count_by_month_reads_the_situations_date():
         (date(2024, 2, 1), 0),
         (date(2024, 3, 1), 1),
     ]
-
-
-def test_groups_per_theme_counts_each_session_once():
-    themes = {
-        "Accès aux droits": {"s1", "s2", "s3"},
-        "Fracture numérique": ["s2", "s2"],  # two items of one session
-        "Venu des fiches seulement": set(),
-    }
-    assert groups_per_theme(themes) == {
-        "Accès aux droits": 3,
-        "Fracture numérique": 1,
-        "Venu des fiches seulement": 0,
-    }

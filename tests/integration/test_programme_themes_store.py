@@ -1,6 +1,7 @@
 """A programme's themes as stored: built from a played session and fiches, on both databases."""
 
 import pytest
+from lxml import html as lxml_html
 from story import WITHDRAWN_WORDS, played_session
 from test_archive import store
 from test_programme_pages import Team
@@ -122,3 +123,23 @@ def test_themes_keep_the_order_the_team_gives_them(app, setting):
     in_transaction(app, lambda db: cross_analysis.move_theme(db, team.programme_id, ids[0], -1))
     in_transaction(app, lambda db: cross_analysis.delete_theme(db, team.programme_id, ids[1]))
     assert [v.theme.title for v in board_of(app, team).themes] == ["Un", "Trois"]
+
+
+def test_the_programme_page_draws_how_many_groups_raised_each_theme(app, setting):
+    team, session_id, *_ = setting
+    theme_id = in_transaction(
+        app, lambda db: cross_analysis.add_theme(db, team.programme_id, "Le travail invisible")
+    )
+    in_transaction(app, lambda db: cross_analysis.add_theme(db, team.programme_id, "Banques"))
+
+    def fill(db):
+        programme = programme_record(db, team.programme_id)
+        cross_analysis.add_sources(db, programme, theme_id, [f"b:{session_id}:item-0001"])
+
+    in_transaction(app, fill)
+    page = lxml_html.fromstring(team.page())
+    rows = page.xpath("//figure[@id='chiffres-themes']//tbody/tr")
+    assert [[cell.text_content() for cell in row] for row in rows] == [
+        ["Le travail invisible", "1"],
+        ["Banques", "0"],
+    ]
