@@ -231,8 +231,8 @@ def page(
     beside: dict[str, str] | None = None,
     status: int = 200,
 ):
-    """The programme's page; ``beside``: a refusal to show beside one of its forms
-    (``attach``, ``member``), which keeps what was typed there."""
+    """The programme's page; ``beside``: a refusal to show beside one of its parts
+    (``attach``, ``member``: its form, which keeps what was typed; ``team``: the links)."""
     record, link = team_link(programme_id)
     mag = current_app.extensions["mag"]
     with mag.sessions() as db:
