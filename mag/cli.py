@@ -287,7 +287,11 @@ def protocol_check(file: Path) -> None:
 @main.command()
 @click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
 def purge(dry_run: bool) -> None:
-    """Delete the sessions whose retention date is past: their data and archive folder."""
+    """Delete the sessions and programmes whose retention date is past.
+
+    A session's data and archive folder; a programme's fiches, forms and team links (its
+    sessions are detached and kept until their own retention date).
+    """
     from datetime import datetime
     from pathlib import Path
 
@@ -301,6 +305,9 @@ def purge(dry_run: bool) -> None:
             Path(app.config["MAG_DATA_DIR"]),
             today,
             dry_run=dry_run,
+        )
+        programmes = archive.purge_programmes(
+            app.extensions["mag"].sessions, today, dry_run=dry_run
         )
         if not found:
             lines = [_("Aucune séance n'a dépassé sa date de conservation.")]
@@ -316,6 +323,25 @@ def purge(dry_run: bool) -> None:
                     title=gone.title,
                     day=dates.day(gone.retention_until),
                     folder=gone.folder or _("aucun"),
+                )
+            )
+        if not programmes:
+            lines.append(_("Aucun programme n'a dépassé sa date de conservation."))
+        elif dry_run:
+            lines.append(_("Programmes à supprimer (rien n'est supprimé) :"))
+        else:
+            lines.append(_("Programmes supprimés :"))
+        for gone in programmes:
+            lines.append(
+                "  "
+                + _(
+                    "« %(title)s », conservé jusqu'au %(day)s : %(fiches)s fiche(s) ; "
+                    "%(sessions)s séance(s) détachée(s), gardée(s) jusqu'à leur propre date "
+                    "de conservation",
+                    title=gone.title,
+                    day=dates.day(gone.retention_until),
+                    fiches=format_number(gone.fiches),
+                    sessions=format_number(gone.sessions),
                 )
             )
     click.echo("\n".join(lines))

@@ -228,6 +228,28 @@ class ProgrammeRecord(Base):
     names: Mapped[list] = mapped_column(JSON)
     consent_text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The day after which ``mag purge`` deletes the programme (mag.archive.purge).
+    retention_until: Mapped[date | None] = mapped_column(Date(), default=None, index=True)
+    # When the team revoked the creator's link (``secret_hash``), which then opens nothing.
+    creator_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class ProgrammeMemberRecord(Base):
+    """A researcher the programme's team invited: the hash of their own link's secret.
+
+    A revoked link keeps its row (and hash), so whoever opens it is told it was revoked.
+    """
+
+    __tablename__ = "programme_members"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    programme_id: Mapped[str] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class FicheFormRecord(Base):

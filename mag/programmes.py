@@ -1,4 +1,5 @@
-"""Operations on stored programmes: create, authenticate, the public form's address, fiches.
+"""Operations on stored programmes: create, authenticate, the team's links, the public form's
+address, fiches, sessions attached and detached.
 
 Like mag.services: functions take a SQLAlchemy session and flush, never commit; the edge
 owns the transaction (``Live.transaction``). The rules are the domain's
@@ -9,7 +10,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from mag.domain.i18n import N_, DomainError
@@ -19,24 +20,43 @@ from mag.domain.programme import (
     clean_consent,
     clean_list,
     clean_programme,
+    clean_retention,
     clean_tags,
     fiche_data,
     proposal_from_fiche,
+)
+from mag.domain.programme_links import (
+    CREATOR,
+    check_attachment,
+    check_invitation,
+    check_revocation,
+    clean_member_name,
+    facilitator_link,
 )
 from mag.domain.protocol import Protocol, StepKind
 from mag.domain.roles import FACILITATOR
 from mag.domain.state import SessionState, Status
 from mag.domain.steps.proposals import PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX
 from mag.live import Live, Outcome
-from mag.models import FicheFormRecord, FicheRecord, ProgrammeRecord, SessionRecord, utcnow
+from mag.models import (
+    FicheFormRecord,
+    FicheRecord,
+    ProgrammeMemberRecord,
+    ProgrammeRecord,
+    SessionRecord,
+    utcnow,
+)
 from mag.services import (
     CreatedSession,
     _secret_matches,
     create_session,
     hash_secret,
+    is_facilitator,
     is_id,
     new_id,
     new_secret,
+    session_record,
+    was_purged,
 )
 
 
@@ -62,9 +82,14 @@ def create_programme(
     services: object,
     names: object,
     consent_text: object,
+    retention_until: object = None,
 ) -> CreatedProgramme:
-    """Create a programme with an open fiche form; return its id, team secret and form key."""
+    """Create a programme with an open fiche form; return its id, team secret and form key.
+
+    The secret is the creator's link, the team's first (see :func:`team_link`).
+    """
     programme = clean_programme(title, question, period_start, period_end)
+    retention = clean_retention(retention_until)
     secret = new_secret()
     record = ProgrammeRecord(
         id=new_id(),
@@ -77,34 +102,155 @@ def create_programme(
         names=clean_list(names, N_("Noms à repérer")),
         consent_text=clean_consent(consent_text),
         created_at=utcnow(),
+        retention_until=retention,
     )
     db.add(record)
     db.flush()
     return CreatedProgramme(record.id, secret, open_new_form(db, record.id))
 
 
-def programme_record(db: Session, programme_id: str) -> ProgrammeRecord:
-    record = db.get(ProgrammeRecord, programme_id) if is_id(programme_id) else None
+def programme_record(
+    db: Session, programme_id: str, *, for_update: bool = False
+) -> ProgrammeRecord:
+    """The programme; ``for_update`` locks its row (PostgreSQL) until the commit."""
+    record = None
+    if is_id(programme_id) and for_update:
+        record = db.scalar(
+            select(ProgrammeRecord)
+            .where(ProgrammeRecord.id == programme_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    elif is_id(programme_id):
+        record = db.get(ProgrammeRecord, programme_id)
     if record is None:
         raise DomainError("unknown_programme", N_("Ce programme n'existe pas."))
     return record
 
 
-def is_team(record: ProgrammeRecord, secret: str | None) -> bool:
-    return _secret_matches(secret, record.secret_hash)
-
-
 def change_settings(
-    db: Session, record: ProgrammeRecord, *, services: object, names: object, consent_text: object
+    db: Session,
+    record: ProgrammeRecord,
+    *,
+    services: object,
+    names: object,
+    consent_text: object,
+    retention_until: object = None,
 ) -> None:
-    """The team's lists and consent text (fiches already saved keep the text they showed)."""
+    """The team's lists, consent text and retention date (fiches already saved keep the
+    consent text they showed)."""
     cleaned = (
         clean_list(services, N_("Services et administrations")),
         clean_list(names, N_("Noms à repérer")),
         clean_consent(consent_text),
+        clean_retention(retention_until),
     )
-    record.services, record.names, record.consent_text = cleaned
+    record.services, record.names, record.consent_text, record.retention_until = cleaned
     db.flush()
+
+
+# The team's links ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamLink:
+    """A link of the programme's team that a secret proved: whose, and whether it was revoked.
+
+    ``holder``: the invited member's id, or :data:`CREATOR` for the creator's link.
+    """
+
+    holder: str
+    is_revoked: bool
+
+
+def team_link(db: Session, record: ProgrammeRecord, value: str | None) -> TeamLink | None:
+    """The team's link ``value`` proves (a cookie's, or a link's secret), None if none.
+
+    The creator's link holds its secret alone; an invited member's ``<member id>.<secret>``
+    (the secrets, from ``secrets.token_urlsafe``, never hold a dot). A member of another
+    programme proves nothing here.
+    """
+    if not value:
+        return None
+    member_id, dot, secret = value.partition(".")
+    if not dot:
+        if not _secret_matches(value, record.secret_hash):
+            return None
+        return TeamLink(CREATOR, record.creator_revoked_at is not None)
+    member = db.get(ProgrammeMemberRecord, member_id) if is_id(member_id) else None
+    if member is None or member.programme_id != record.id:
+        return None
+    if not _secret_matches(secret, member.secret_hash):
+        return None
+    return TeamLink(member.id, member.revoked_at is not None)
+
+
+def member_cookie_value(member_id: str, secret: str) -> str:
+    return f"{member_id}.{secret}"
+
+
+def team_members(db: Session, programme_id: str) -> Sequence[ProgrammeMemberRecord]:
+    """The links the team gave, revoked ones too, oldest first (the creator's apart)."""
+    return db.scalars(
+        select(ProgrammeMemberRecord)
+        .where(ProgrammeMemberRecord.programme_id == programme_id)
+        .order_by(ProgrammeMemberRecord.created_at, ProgrammeMemberRecord.id)
+    ).all()
+
+
+def invite_member(db: Session, programme_id: str, name: object) -> tuple[str, str]:
+    """A new private link for a named member: their id and the secret, shown once."""
+    clean_name = clean_member_name(name)
+    programme_record(db, programme_id, for_update=True)
+    check_invitation(
+        db.scalar(
+            select(func.count())
+            .select_from(ProgrammeMemberRecord)
+            .where(
+                ProgrammeMemberRecord.programme_id == programme_id,
+                ProgrammeMemberRecord.revoked_at.is_(None),
+            )
+        )
+    )
+    secret = new_secret()
+    member = ProgrammeMemberRecord(
+        id=new_id(),
+        programme_id=programme_id,
+        name=clean_name,
+        secret_hash=hash_secret(secret),
+        created_at=utcnow(),
+    )
+    db.add(member)
+    db.flush()
+    return member.id, secret
+
+
+def revoke_link(db: Session, programme_id: str, target: str, by: str) -> None:
+    """Revoke the team's link ``target`` (a member's id, or CREATOR) for the link ``by``.
+
+    The programme's row is locked first, so two researchers revoking each other's link at
+    once are taken in turn: the second finds their own link revoked, and nothing changes.
+    """
+    record = programme_record(db, programme_id, for_update=True)
+    if not _still_active(db, record, by):
+        raise DomainError("link_revoked", N_("Votre lien d'équipe a été révoqué."))
+    if target == CREATOR:
+        check_revocation(target, by, is_revoked=record.creator_revoked_at is not None)
+        record.creator_revoked_at = utcnow()
+    else:
+        member = db.get(ProgrammeMemberRecord, target) if is_id(target) else None
+        if member is None or member.programme_id != programme_id:
+            raise DomainError("unknown_member", N_("Ce lien d'équipe n'existe pas."))
+        check_revocation(target, by, is_revoked=member.revoked_at is not None)
+        member.revoked_at = utcnow()
+    db.flush()
+
+
+def _still_active(db: Session, record: ProgrammeRecord, holder: str) -> bool:
+    if holder == CREATOR:
+        return record.creator_revoked_at is None
+    member = db.get(ProgrammeMemberRecord, holder) if is_id(holder) else None
+    return member is not None and member.programme_id == record.id and member.revoked_at is None
 
 
 # The public form's address --------------------------------------------------------------------
@@ -196,6 +342,21 @@ def fiche_record(db: Session, programme_id: str, fiche_id: str) -> FicheRecord:
     return record
 
 
+def delete_fiche(db: Session, programme_id: str, fiche_id: str) -> None:
+    """Erase a fiche: its row goes, so no view, filter, count or export finds it again.
+
+    Not flagged but deleted (SQLite overwrites what it deletes, ``secure_delete``). A récit
+    proposal already made from it stays in its session: it is the participant's now.
+    """
+    fiche_record(db, programme_id, fiche_id)
+    db.execute(
+        delete(FicheRecord).where(
+            FicheRecord.id == fiche_id, FicheRecord.programme_id == programme_id
+        )
+    )
+    db.flush()
+
+
 def tag_fiche(
     db: Session, programme_id: str, fiche_id: str, *, themes: object, levels: object
 ) -> None:
@@ -215,6 +376,65 @@ def create_programme_session(db: Session, programme_id: str, **fields) -> Create
     db.get(SessionRecord, created.session_id).programme_id = programme_id
     db.flush()
     return created
+
+
+def attach_session(db: Session, programme_id: str, link: object) -> SessionRecord:
+    """Attach an existing session to the programme, on its facilitator link's proof.
+
+    Any session but a purged one: in its lobby, running, ended or archived. The secret is
+    checked before anything is said of the session's programme, so a link that proves
+    nothing tells nothing. Refused, changing nothing, if it belongs to a programme already.
+    """
+    programme_record(db, programme_id)
+    found = facilitator_link(link)
+    if was_purged(db, found.session_id):
+        raise DomainError(
+            "purged_session",
+            N_(
+                "Cette séance a été supprimée au terme de sa durée de conservation : elle ne "
+                "peut plus être rattachée."
+            ),
+        )
+    try:
+        session = session_record(db, found.session_id, for_update=True)
+    except DomainError:
+        raise DomainError(
+            "unknown_session",
+            N_(
+                "Aucune séance ne correspond à ce lien : vérifiez-le, ou copiez-le à nouveau "
+                "depuis la page reçue à la création de la séance."
+            ),
+        ) from None
+    if not is_facilitator(session, found.secret):
+        raise DomainError(
+            "wrong_secret",
+            N_(
+                "Ce lien d'animation n'est pas (ou plus) valable : la séance n'a pas été "
+                "rattachée. Collez le lien privé reçu à la création de la séance."
+            ),
+        )
+    check_attachment(session.programme_id, programme_id)
+    session.programme_id = programme_id
+    db.flush()
+    return session
+
+
+def detach_session(db: Session, programme_id: str, session_id: str) -> SessionRecord:
+    """The session leaves the programme; everything it holds stays, as a session of its own."""
+    session = programme_session(db, programme_id, session_id)
+    session.programme_id = None
+    db.flush()
+    return session
+
+
+def programme_session(db: Session, programme_id: str, session_id: str) -> SessionRecord:
+    """A session of this programme; any other is unknown here."""
+    session = db.get(SessionRecord, session_id) if is_id(session_id) else None
+    if session is None or session.programme_id != programme_id:
+        raise DomainError(
+            "unknown_programme_session", N_("Cette séance ne fait pas partie de ce programme.")
+        )
+    return session
 
 
 def programme_sessions(db: Session, programme_id: str) -> Sequence[SessionRecord]:

@@ -3,13 +3,14 @@
 - :mod:`~mag.archive.writing`: archiving an ended session into its folder;
 - :mod:`~mag.archive.index`: the search index and its hits;
 - :mod:`~mag.archive.reading`: the archived sessions, their folders, the archive's key;
-- :mod:`~mag.archive.purge`: deleting what is past its retention date.
+- :mod:`~mag.archive.purge`: deleting what is past its retention date, sessions and
+  programmes.
 
 What the rest of mag uses is named here.
 """
 
 from mag.archive.index import Hit, SearchOptions, highlight, search, search_options
-from mag.archive.purge import Purged, purge
+from mag.archive.purge import Purged, PurgedProgramme, purge, purge_programmes
 from mag.archive.reading import (
     archive_secret_matches,
     archived_sessions,
@@ -32,6 +33,7 @@ __all__ = [
     "Archived",
     "Hit",
     "Purged",
+    "PurgedProgramme",
     "SearchOptions",
     "archive_secret_matches",
     "archive_session",
@@ -41,6 +43,7 @@ __all__ = [
     "folder_path",
     "highlight",
     "purge",
+    "purge_programmes",
     "rotate_archive_secret",
     "search",
     "search_options",

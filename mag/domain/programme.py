@@ -126,6 +126,11 @@ def clean_programme(
     )
 
 
+def clean_retention(value: object) -> date | None:
+    """The day after which ``mag purge`` deletes the programme, its fiches and forms (or None)."""
+    return clean_date(value, N_("Conserver jusqu'au"), required=False)
+
+
 def clean_date(value: object, label: str, *, required: bool = True) -> date | None:
     text = clean_text(value, label, 10, required=required)
     if not text:

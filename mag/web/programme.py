@@ -1,8 +1,9 @@
 """Programme pages: create one, open it with the team's private link, and the public fiche form.
 
 The programme's page and everything that changes it are its research team's alone: each
-route checks the team's cookie (``mag_r_<programme>``) on the server. The fiche form is
-public (no account), at an address the team can close or renew.
+route checks the team's cookie (``mag_r_<programme>``: the creator's link, or an invited
+member's) on the server, and a revoked link opens nothing. The fiche form is public (no
+account), at an address the team can close or renew.
 """
 
 import hashlib
@@ -23,7 +24,7 @@ from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from mag import cross_analysis, programmes
+from mag import cross_analysis, dates, programmes
 from mag.domain.figures import count_fiches
 from mag.domain.i18n import N_, DomainError
 from mag.domain.personal_data import LABELS
@@ -48,6 +49,7 @@ from mag.domain.programme import (
     texts_digest,
     themes_in_use,
 )
+from mag.domain.programme_links import CREATOR, MEMBER_NAME_MAX
 from mag.domain.protocol import builtin_protocols
 from mag.domain.state import Level
 from mag.models import ProgrammeRecord
@@ -71,6 +73,7 @@ def limits() -> dict[str, object]:
             "story": STORY_MAX,
             "short": SHORT_MAX,
             "function": FUNCTION_MAX,
+            "member_name": MEMBER_NAME_MAX,
         }
     }
 
@@ -103,6 +106,7 @@ def _creation_defaults() -> dict[str, str]:
         "services": "\n".join(_(service) for service in DEFAULT_SERVICES),
         "names": "",
         "consent": _(DEFAULT_CONSENT),
+        "retention_until": "",
     }
 
 
@@ -126,6 +130,7 @@ def create():
                 services=form["services"],
                 names=form["names"],
                 consent_text=form["consent"],
+                retention_until=form["retention_until"],
             )
     except DomainError as error:
         message = error.message(_)
@@ -151,31 +156,74 @@ def create():
 # The team's pages ------------------------------------------------------------------------------
 
 
+def team_link(programme_id: str) -> tuple[ProgrammeRecord, programmes.TeamLink]:
+    """The programme and the team's link this request's cookie proves.
+
+    404 without such a programme; 403 without a link of its team, and a page saying so
+    for a link the team revoked.
+    """
+    record, link = _proved(programme_id, request.cookies.get(programme_cookie(programme_id)))
+    if link is None:
+        abort(403)
+    return record, link
+
+
 def _team_programme(programme_id: str) -> ProgrammeRecord:
-    """The programme, if this request's cookie is its team's; else 404 (none) or 403."""
+    """The programme, if this request's cookie is its team's (see :func:`team_link`)."""
+    return team_link(programme_id)[0]
+
+
+def _proved(
+    programme_id: str, value: str | None
+) -> tuple[ProgrammeRecord, programmes.TeamLink | None]:
+    """The programme (else 404) and the link of its team ``value`` proves (a revoked one: 403)."""
     with current_app.extensions["mag"].sessions() as db:
         try:
             record = programmes.programme_record(db, programme_id)
         except DomainError:
             abort(404)
-        if not programmes.is_team(record, request.cookies.get(programme_cookie(programme_id))):
-            abort(403)
-        return record
+        link = programmes.team_link(db, record, value)
+    if link is not None and link.is_revoked:
+        abort(
+            _refusal(
+                _("Lien d'équipe révoqué"),
+                _(
+                    "L'équipe de recherche a révoqué ce lien : il n'ouvre plus le programme. "
+                    "Si vous en faites toujours partie, demandez-lui un nouveau lien."
+                ),
+            )
+        )
+    return record, link
+
+
+def _refusal(heading: str, text: str):
+    return make_response(
+        render_template("message.html", heading=heading, text=text, status=403), 403
+    )
+
+
+def enter_with(programme_id: str, value: str):
+    """Remember a team's link in this browser's cookie, then show the page without it."""
+    _record, link = _proved(programme_id, value)
+    if link is None:
+        return _refusal(
+            _("Lien d'équipe non valable"),
+            _(
+                "Ce lien n'ouvre pas ce programme : vérifiez qu'il est complet, ou demandez "
+                "un nouveau lien à l'équipe de recherche."
+            ),
+        )
+    response = redirect(url_for("programme.page", programme_id=programme_id))
+    set_identity(response, programme_cookie(programme_id), value)
+    return response
 
 
 @bp.get("/programme/<programme_id>/<secret>")
 def enter(programme_id: str, secret: str):
-    """The team's private link: remember the secret in a cookie, then drop it from the URL."""
-    with current_app.extensions["mag"].sessions() as db:
-        try:
-            record = programmes.programme_record(db, programme_id)
-        except DomainError:
-            abort(404)
-        if not programmes.is_team(record, secret):
-            abort(403)
-    response = redirect(url_for("programme.page", programme_id=programme_id))
-    set_identity(response, programme_cookie(programme_id), secret)
-    return response
+    """The creator's private link (an invited member's is ``/membre/<id>/<secret>``)."""
+    if "." in secret:
+        secret = ""  # a member's value, which only their own link sets
+    return enter_with(programme_id, secret)
 
 
 @bp.get("/programme/<programme_id>")
@@ -184,9 +232,12 @@ def page(
     *,
     settings_error: str | None = None,
     error: str | None = None,
+    beside: dict[str, str] | None = None,
     status: int = 200,
 ):
-    record = _team_programme(programme_id)
+    """The programme's page; ``beside``: a refusal to show beside one of its parts
+    (``attach``, ``member``: its form, which keeps what was typed; ``team``: the links)."""
+    record, link = team_link(programme_id)
     mag = current_app.extensions["mag"]
     with mag.sessions() as db:
         form = programmes.open_form(db, programme_id)
@@ -197,6 +248,7 @@ def page(
             groups = cross_analysis.programme_board(db, record).groups_per_theme()
         else:
             groups = {}
+        members = programmes.team_members(db, programme_id)
     views = [programmes.session_view(mag.live, session) for session in sessions]
     chosen = FicheFilter.from_args(request.args)
     fiches = [fiche for fiche in every_fiche if chosen.keeps(fiche)]
@@ -234,15 +286,61 @@ def page(
         protocols=builtin_protocols(),
         error=error,
         proposed=request.args.get("proposed") == "1",
+        done=_(DONE[request.args["fait"]]) if request.args.get("fait") in DONE else None,
         labels=LABELS,
         settings={
             "services": settings["services"] if settings else "\n".join(record.services),
             "names": settings["names"] if settings else "\n".join(record.names),
             "consent": settings["consent"] if settings else record.consent_text,
+            "retention_until": settings.get("retention_until", "")
+            if settings
+            else (record.retention_until.isoformat() if record.retention_until else ""),
         },
         settings_error=settings_error,
+        retention=dates.day(record.retention_until) if record.retention_until else None,
+        archived={session.id for session in sessions if session.archived_at is not None},
+        team=_team_rows(record, members, link),
+        beside=beside or {},
+        typed=request.form if beside else {},
         **_lists(),
     ), status
+
+
+# What the page says once an action of its team is done (``?fait=``).
+DONE = {
+    "fiche-supprimee": N_(
+        "La fiche a été supprimée : elle n'est plus nulle part dans le programme."
+    ),
+    "seance-rattachee": N_("La séance fait maintenant partie du programme."),
+    "seance-detachee": N_(
+        "La séance a quitté le programme : elle garde tout ce qu'elle contient, et son lien "
+        "d'animation la rattache de nouveau."
+    ),
+    "lien-revoque": N_("Le lien est révoqué : il n'ouvre plus le programme."),
+}
+
+
+def _team_rows(record: ProgrammeRecord, members, link: programmes.TeamLink) -> list[dict]:
+    """The team's links as the page lists them: the creator's first, then each member's."""
+    rows = [
+        {
+            "holder": CREATOR,
+            "name": _("Lien de création du programme"),
+            "created": dates.day(record.created_at),
+            "revoked": dates.day(record.creator_revoked_at) if record.creator_revoked_at else None,
+        }
+    ] + [
+        {
+            "holder": member.id,
+            "name": member.name,
+            "created": dates.day(member.created_at),
+            "revoked": dates.day(member.revoked_at) if member.revoked_at else None,
+        }
+        for member in members
+    ]
+    for row in rows:
+        row["is_yours"] = row["holder"] == link.holder
+    return rows
 
 
 def _qr_code(url: str) -> Markup:
@@ -264,6 +362,7 @@ def settings(programme_id: str):
                 services=request.form.get("services", ""),
                 names=request.form.get("names", ""),
                 consent_text=request.form.get("consent", ""),
+                retention_until=request.form.get("retention_until", ""),
             )
     except DomainError as error:
         return page(
@@ -300,6 +399,21 @@ def create_session(programme_id: str):
     return created_page(request.form.get("title", "").strip(), created)
 
 
+def unknown_fiche(programme_id: str):
+    """A fiche this programme does not have (any more): said plainly, as a 404."""
+    return (
+        render_template(
+            "message.html",
+            heading=_("Fiche introuvable"),
+            text=_("Cette fiche n'existe pas, ou plus : elle a peut-être été supprimée."),
+            status=404,
+            back_url=url_for("programme.page", programme_id=programme_id) + "#fiches-heading",
+            back_label=_("Revenir à la page du programme"),
+        ),
+        404,
+    )
+
+
 @bp.post("/programme/<programme_id>/fiches/<fiche_id>/etiquettes")
 def tag_fiche(programme_id: str, fiche_id: str):
     _team_programme(programme_id)
@@ -314,7 +428,7 @@ def tag_fiche(programme_id: str, fiche_id: str):
             )
     except DomainError as refused:
         if refused.code == "unknown_fiche":
-            abort(404)
+            return unknown_fiche(programme_id)
         return page(programme_id, error=refused.message(_), status=400)
     return redirect(url_for("programme.page", programme_id=programme_id) + f"#fiche-{fiche_id}")
 
@@ -330,7 +444,7 @@ def propose_fiche(programme_id: str, fiche_id: str):
         )
     except DomainError as refused:
         if refused.code == "unknown_fiche":
-            abort(404)
+            return unknown_fiche(programme_id)
         return page(programme_id, error=refused.message(_), status=400)
     return redirect(url_for("programme.page", programme_id=programme_id, proposed="1"))
 
