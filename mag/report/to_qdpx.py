@@ -275,16 +275,18 @@ class Shared:
     item_themes: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     function_variable: str = ""  # the GUID of « Fonction »
 
+    names: dict[str, str] = field(default_factory=dict)  # a shared code's GUID → its name
+
     def step(self, label: str) -> str:
         if label not in self.steps:
             self.steps[label] = self.guid(f"code/step/{label}")
-            self.codes.taken.add(label)
+            self.names[self.steps[label]] = self.codes.unique(label)
         return self.steps[label]
 
     def round(self, name: str) -> str:
         if name not in self.rounds:
             self.rounds[name] = self.guid(f"code/round/{name}")
-            self.codes.taken.add(name)
+            self.names[self.rounds[name]] = self.codes.unique(name)
         return self.rounds[name]
 
 
@@ -319,15 +321,17 @@ class Project:
     def guid(self, name: str) -> str:
         return str(uuid.uuid5(_GUIDS, f"{self.material.session_id}/{name}"))
 
-    def in_project(self, name: str) -> str:
-        """A source's or note's name: in a shared project, with the session's title, once."""
+    def in_project(self, name: str, *, titled: bool = False) -> str:
+        """A source's or note's name: in a shared project, once, with the session's title
+        unless it holds it (``titled``)."""
         if self.shared is None:
             return name
-        return self.shared.documents.unique(f"{name} — {self.state.title}")
+        return self.shared.documents.unique(name if titled else f"{name} — {self.state.title}")
 
     @cached_property
     def source_name(self) -> str:
-        return self.in_project(_("Transcription — %(title)s", title=self.state.title))
+        name = _("Transcription — %(title)s", title=self.state.title)
+        return self.in_project(name, titled=True)
 
     @cached_property
     def notes(self) -> list[NoteText]:

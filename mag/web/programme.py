@@ -34,6 +34,7 @@ from mag.domain.programme import (
     DEFAULT_SERVICES,
     FREE_TEXTS,
     FUNCTION_MAX,
+    LEVELS,
     PROGRAMME_QUESTION_MAX,
     PROGRAMME_TITLE_MAX,
     REGIONS,
@@ -48,7 +49,6 @@ from mag.domain.programme import (
     themes_in_use,
 )
 from mag.domain.protocol import builtin_protocols
-from mag.domain.state import Level
 from mag.models import ProgrammeRecord
 from mag.web.facilitator import created_page, default_convention
 from mag.web.identity import programme_cookie, set_identity
@@ -69,13 +69,6 @@ def limits() -> dict[str, object]:
             "function": FUNCTION_MAX,
         }
     }
-
-
-LEVELS = {
-    Level.PRATIQUE.value: N_("Pratique professionnelle"),
-    Level.INSTITUTION.value: N_("Institution"),
-    Level.POLITIQUE.value: N_("Politique et secteur"),
-}
 
 
 def _lists() -> dict[str, object]:
