@@ -10,7 +10,7 @@ exports make it (its replacement list applied, withdrawn words out).
 Needs an app context, as building a session's material does.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import import_module
@@ -67,6 +67,22 @@ class FicheFile:
 
 
 @dataclass(frozen=True)
+class ProgrammeTheme:
+    """A theme of the programme's cross-analysis, and where it comes from.
+
+    ``items``: (session id, board item id) of the convergences, divergences and nœuds it
+    gathers; the words linked to them are coded with it in the REFI-QDA project.
+    ``fiche_ids``: the fiches it gathers. What no longer exists (a removed item, a deleted
+    fiche) is left out.
+    """
+
+    title: str
+    items: Sequence[tuple[str, str]] = ()
+    fiche_ids: Sequence[str] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class ProgrammeFile:
     id: str
     title: str
@@ -80,6 +96,8 @@ class ProgrammeFile:
     forms: list[FormFile]
     fiches: list[FicheFile]  # oldest first
     sessions: list[Material]  # oldest first
+    # The cross-analysis's themes: none yet (the programme board will give them to load).
+    themes: tuple[ProgrammeTheme, ...] = ()
 
     @property
     def last_changed(self) -> datetime:

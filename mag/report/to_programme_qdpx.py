@@ -44,7 +44,7 @@ from mag.domain.programme import (
     themes_in_use,
 )
 from mag.report import zipped
-from mag.report.programme import FicheFile, ProgrammeFile
+from mag.report.programme import FicheFile, ProgrammeFile, ProgrammeTheme
 from mag.report.to_qdpx import (
     _GUIDS,
     ORIGIN,
@@ -70,25 +70,10 @@ from mag.report.to_qdpx import (
 _LEVEL_COLOURS = {"pratique": "#1565C0", "institution": "#6A1B9A", "politique": "#00838F"}
 
 
-@dataclass(frozen=True)
-class ProgrammeTheme:
-    """A theme of the programme's cross-analysis, and where it comes from.
-
-    ``items``: (session id, board item id) of the convergences, divergences and nœuds it
-    gathers; the words linked to them are coded with the theme. ``fiche_ids``: the fiches
-    it gathers. What no longer exists (a removed item, a deleted fiche) is left out.
-    """
-
-    title: str
-    items: Sequence[tuple[str, str]] = ()
-    fiche_ids: Sequence[str] = ()
-    description: str = ""
-
-
-def export(programme: ProgrammeFile, themes: Sequence[ProgrammeTheme] = ()) -> bytes:
-    """The .qdpx file of ``programme``, with ``themes`` (none yet: the lead's programme
-    board will give them)."""
-    project = ProgrammeProject(programme, themes)
+def export(programme: ProgrammeFile, themes: Sequence[ProgrammeTheme] | None = None) -> bytes:
+    """The .qdpx file of ``programme``, with ``themes`` (by default the programme's own:
+    none until the programme board gives them)."""
+    project = ProgrammeProject(programme, programme.themes if themes is None else themes)
     contents = [(PROJECT_FILE, project.xml())]
     for session in project.sessions:
         contents += files(session)

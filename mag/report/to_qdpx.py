@@ -61,6 +61,11 @@ Written for the importers as they are, not only for the schema:
 
 GUIDs are derived from the session id, and the zip carries fixed dates, so
 exporting the same session twice gives the same bytes.
+
+A session's part of the project (:class:`Project`) is written into elements it is given
+(``write_users``, ``write_codes``, ``write_cases``, ``write_source``, ``write_notes``,
+``write_links``), so a project holding several sessions, a programme's
+(``to_programme_qdpx``), writes each into its own and shares one codebook (:class:`Shared`).
 """
 
 import re

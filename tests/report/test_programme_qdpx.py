@@ -14,8 +14,7 @@ from test_qdpx import NS, qualcoder_import
 
 from mag.report import to_programme_qdpx, to_qdpx
 from mag.report.material import SessionFile, build
-from mag.report.programme import FicheFile, FormFile, ProgrammeFile
-from mag.report.to_programme_qdpx import ProgrammeTheme
+from mag.report.programme import FicheFile, FormFile, ProgrammeFile, ProgrammeTheme
 
 SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "refi-qda" / "Project.xsd"
 RECEIVED = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
@@ -336,6 +335,9 @@ def test_a_programme_theme_codes_its_fiches_and_the_words_behind_its_items(progr
     fiches = [s for s in with_theme if s.getparent().get("name").startswith("Fiche ")]
     assert [s.getparent().get("name") for s in fiches] == ["Fiche 1 (05/01/2026)"]
     assert len(with_theme) == len(on_item) + 1
+    # The programme's own themes, by default (what the programme board will give).
+    with_own = replace(programme, themes=(theme,))
+    assert to_programme_qdpx.export(with_own) == project.data
     # Without themes, no such group.
     assert "Thèmes du programme" not in [
         c.get("name") for c in export(programme).all("q:CodeBook/q:Codes/q:Code")
