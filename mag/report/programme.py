@@ -80,6 +80,7 @@ class ProgrammeTheme:
     items: Sequence[tuple[str, str]] = ()
     fiche_ids: Sequence[str] = ()
     description: str = ""
+    id: str = ""  # its own id, if it has one: its code's GUID, whatever the themes' order
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,6 @@ def export(programme: ProgrammeFile, themes: Sequence[ProgrammeTheme] | None = N
 @dataclass
 class FicheSource:
     fiche: FicheFile
-    number: int
     guid: str
     name: str
     text: str
@@ -145,7 +144,8 @@ class ProgrammeProject:
         # The programme's themes first: the names the team chose stay as they are.
         self.themes = []
         for number, theme in enumerate(themes, start=1):
-            guid = self.guid(f"code/theme/{number}")
+            key = f"id/{theme.id}" if theme.id else str(number)
+            guid = self.guid(f"code/theme/{key}")
             self.themes.append((guid, taken.unique(_clean(theme.title)), theme))
             for session_id, item_id in theme.items:
                 self.shared.item_themes.setdefault((session_id, item_id), []).append(guid)
@@ -208,7 +208,6 @@ class ProgrammeProject:
             )
             source = FicheSource(
                 fiche,
-                number,
                 self.guid(f"source/fiche/{fiche.id}"),
                 documents.unique(name),
                 fiche_text(fiche, self.programme.names),
