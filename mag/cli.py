@@ -1,4 +1,5 @@
-"""Command line: ``mag serve``, ``mag demo``, ``mag protocol list|show|check``."""
+"""Command line: ``mag serve``, ``mag demo``, ``mag export``, ``mag import``,
+``mag protocol list|show|check``, ``mag programme list|export|import``, ``mag purge``."""
 
 import socket
 import subprocess
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask_babel import format_number
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
 from mag import dates
@@ -196,20 +197,16 @@ def export_command(session_id: str, format_name: str, output: Path | None) -> No
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(file: Path) -> None:
-    """Restore a session exported as JSON into this installation."""
-    from mag.report.importing import import_session
+    """Restore a session, or a programme's archive, exported as JSON into this installation."""
+    from mag.report.importing import import_session, is_programme
 
-    with mag_app() as app:
-        try:
-            with app.extensions["mag"].sessions() as db, db.begin():
-                created = import_session(db, file.read_bytes())
-        except ProtocolInvalid as error:
-            click.echo(_("Le protocole de cette séance est invalide :"), err=True)
-            for problem in error.problems:
-                click.echo(f"  - {problem.format(_)}", err=True)
-            sys.exit(1)
-        except DomainError as error:
-            raise click.ClickException(error.message(_)) from None
+    raw = file.read_bytes()
+    if is_programme(raw):
+        _restore_programme(raw)
+        return
+    with mag_app() as app, _refusals():
+        with app.extensions["mag"].sessions() as db, db.begin():
+            created = import_session(db, raw)
         click.echo(
             _(
                 "Séance importée. Lien d'animation privé : /animer/%(id)s/%(secret)s",
@@ -218,6 +215,60 @@ def import_command(file: Path) -> None:
             )
         )
         click.echo(created.session_id)
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A file ``mag import`` refuses: its reason (every problem of a protocol), status 1."""
+    try:
+        yield
+    except ProtocolInvalid as error:
+        click.echo(_("Le protocole de cette séance est invalide :"), err=True)
+        for problem in error.problems:
+            click.echo(f"  - {problem.format(_)}", err=True)
+        sys.exit(1)
+    except DomainError as error:
+        raise click.ClickException(error.message(_)) from None
+
+
+def _restore_programme(raw: bytes) -> None:
+    """Restore a programme's archive in one transaction; print its new links, its id last."""
+    from mag.report.importing import import_programme
+
+    with mag_app() as app, _refusals():
+        with app.extensions["mag"].sessions() as db, db.begin():
+            restored = import_programme(db, raw)
+        lines = [
+            _("Programme importé : « %(title)s ».", title=restored.title),
+            "  "
+            + _(
+                "Lien privé de l'équipe : /programme/%(id)s/%(secret)s",
+                id=restored.programme_id,
+                secret=restored.secret,
+            ),
+        ]
+        if restored.form_key:
+            lines.append(
+                "  "
+                + _(
+                    "Nouvelle adresse du formulaire des fiches : /fiche/%(key)s",
+                    key=restored.form_key,
+                )
+            )
+        else:
+            lines.append("  " + _("Le formulaire des fiches est fermé."))
+        for title, created in restored.sessions:
+            lines.append(
+                "  "
+                + _(
+                    "Séance « %(title)s », lien d'animation privé : /animer/%(id)s/%(secret)s",
+                    title=title,
+                    id=created.session_id,
+                    secret=created.facilitator_secret,
+                )
+            )
+        lines.append(restored.programme_id)
+    click.echo("\n".join(lines))
 
 
 @main.group()
@@ -282,6 +333,86 @@ def protocol_check(file: Path) -> None:
         click.echo(
             _("%(file)s : protocole valable (%(count)s étapes).", file=file, count=len(proto.steps))
         )
+
+
+@main.group()
+def programme() -> None:
+    """Action-research programmes: list them, export one, restore an archive."""
+
+
+@programme.command("list")
+def programme_list() -> None:
+    """List the programmes of this installation, with their fiches and sessions."""
+    from mag import programmes
+    from mag.report.formats import local_timezone
+
+    with mag_app() as app, app.extensions["mag"].sessions() as db:
+        found = programmes.summaries(db)
+        if not found:
+            click.echo(_("Aucun programme dans cette installation."))
+            return
+        lines = []
+        for summary in found:
+            facts = [
+                ngettext("%(num)s fiche", "%(num)s fiches", summary.fiche_count),
+                ngettext("%(num)s séance", "%(num)s séances", summary.session_count),
+                _(
+                    "créé le %(day)s",
+                    day=dates.day(summary.created_at.astimezone(local_timezone())),
+                ),
+            ]
+            start, end = summary.period_start, summary.period_end
+            if start and end:
+                facts.append(
+                    _("période du %(start)s au %(end)s", start=dates.day(start), end=dates.day(end))
+                )
+            elif start:
+                facts.append(_("période à partir du %(start)s", start=dates.day(start)))
+            elif end:
+                facts.append(_("période jusqu'au %(end)s", end=dates.day(end)))
+            lines += [f"{summary.programme_id}  « {summary.title} »", "  " + " · ".join(facts)]
+    click.echo("\n".join(lines))
+
+
+@programme.command("export")
+@click.argument("programme_id")
+@click.option(
+    "--format",
+    "format_name",
+    required=True,
+    type=click.Choice(["qdpx", "json"]),
+    help="qdpx: one REFI-QDA project (names replaced); json: the archive mag import restores.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: <date>-<title>.<ext> in the current folder; - for stdout).",
+)
+def programme_export(programme_id: str, format_name: str, output: Path | None) -> None:
+    """Export a programme: its sessions and fiches, as the team's page would."""
+    from mag.report import programme as programme_file
+
+    with mag_app() as app, app.extensions["mag"].sessions() as db:
+        try:
+            loaded = programme_file.load(db, programme_id)
+        except DomainError as error:
+            raise click.ClickException(error.message(_)) from None
+        fmt = programme_file.PROGRAMME_FORMATS[format_name]
+        data = fmt.export(loaded)
+        target = output or Path(programme_file.file_name(loaded, fmt))
+        if str(target) == "-":
+            sys.stdout.buffer.write(data)
+            return
+        target.write_bytes(data)
+        click.echo(_("%(file)s écrit (%(size)s octets).", file=target, size=len(data)))
+
+
+@programme.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def programme_import(file: Path) -> None:
+    """Restore a programme's archive (its JSON export): the same as ``mag import``."""
+    _restore_programme(file.read_bytes())
 
 
 @main.command()

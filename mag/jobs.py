@@ -17,8 +17,12 @@ stops. A job whose process is gone before it finished reads as failed. Asking
 again for the same session and format while a job runs gives that job.
 Folders older than :data:`MAX_AGE` are removed when a job starts.
 
-The routes (``mag/web/report.py``) check that whoever asks is in the session's
-team; a job's id (``secrets.token_urlsafe``) cannot be guessed.
+A programme's exports (its REFI-QDA project, its JSON archive) are jobs too, of their
+own kind (:data:`PROGRAMME_EXPORT`, with ``programme_id`` rather than ``session_id``).
+
+The routes (``mag/web/report.py``, ``mag/web/programme_exports.py``) check that whoever
+asks is in the session's or the programme's team; a job's id (``secrets.token_urlsafe``)
+cannot be guessed.
 """
 
 import fcntl
@@ -57,6 +61,8 @@ TIMEOUT_SECONDS = 3600
 NICENESS = 10
 
 EXPORT, ARCHIVE = "export", "archive"
+PROGRAMME_EXPORT = "programme_export"
+EXPORTS = frozenset({EXPORT, PROGRAMME_EXPORT})  # the kinds that make a file
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 ACTIVE = frozenset({QUEUED, RUNNING})
 _ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -160,13 +166,38 @@ class Jobs:
     ) -> Status:
         """Start a job (``kind`` is :data:`EXPORT`, with ``fmt``, or :data:`ARCHIVE`), or
         return the one already running for the same session and format."""
+        actor_data = {"role": actor.role.value, "member_id": actor.member_id}
+        return self._start(kind, fmt, locale, session_id=session_id, actor=actor_data)
+
+    def start_programme_export(self, programme_id: str, fmt: str, *, locale: str = "fr") -> Status:
+        """Start exporting a programme in ``fmt``, or return the job already doing it."""
+        return self._start(PROGRAMME_EXPORT, fmt, locale, programme_id=programme_id)
+
+    def _start(
+        self,
+        kind: str,
+        fmt: str,
+        locale: str,
+        *,
+        session_id: str | None = None,
+        programme_id: str | None = None,
+        actor: dict[str, Any] | None = None,
+    ) -> Status:
         # The thread lock first: under gevent, a greenlet blocked in flock would
         # block the whole process, the one holding the file lock included.
         with self._guard, self._locked():
             self._remove_old()
             for status in self._statuses():
-                same = (status.get("kind"), status.get("session_id"), status.get("format"))
-                if same == (kind, session_id, fmt) and effective(status)["state"] in ACTIVE:
+                same = (
+                    status.get("kind"),
+                    status.get("session_id"),
+                    status.get("programme_id"),
+                    status.get("format"),
+                )
+                if (
+                    same == (kind, session_id, programme_id, fmt)
+                    and effective(status)["state"] in ACTIVE
+                ):
                     return status
             job_id = secrets.token_urlsafe(24)
             folder = self.root / job_id
@@ -176,8 +207,9 @@ class Jobs:
                 "id": job_id,
                 "kind": kind,
                 "session_id": session_id,
+                "programme_id": programme_id,
                 "format": fmt,
-                "actor": {"role": actor.role.value, "member_id": actor.member_id},
+                "actor": actor,
                 "locale": locale,
                 "state": QUEUED,
                 "progress": {"done": 0, "total": 0},
@@ -218,7 +250,7 @@ class Jobs:
     def file(self, status: Status) -> Path | None:
         """The file a finished export job made, if it is still there."""
         name = status.get("file_name")
-        if status.get("state") != DONE or status.get("kind") != EXPORT or not name:
+        if status.get("state") != DONE or status.get("kind") not in EXPORTS or not name:
             return None
         path = self.root / status["id"] / name
         return path if path.is_file() else None
@@ -367,7 +399,8 @@ def main(argv: list[str] | None = None) -> int:
     except DomainError as error:
         status.update(state=FAILED, error=failure(error.code, error.msgid, error.params))
     except Exception:
-        log.exception("the %s job of session %s failed", status["kind"], status["session_id"])
+        subject = status.get("session_id") or status.get("programme_id")
+        log.exception("the %s job of %s failed", status["kind"], subject)
         status.update(state=FAILED, error=failure("job_failed", UNEXPECTED))
     write_status(folder, status)
     return 0 if status["state"] == DONE else 1
@@ -392,6 +425,8 @@ def _do(folder: Path, status: Status) -> None:
         with app.app_context(), force_locale(status.get("locale") or "fr"):
             if status["kind"] == EXPORT:
                 status["file_name"] = _export(mag, folder, status, progress)
+            elif status["kind"] == PROGRAMME_EXPORT:
+                status["file_name"] = _programme_export(mag, folder, status, progress)
             elif status["kind"] == ARCHIVE:
                 actor = status["actor"]
                 done = _archive(
@@ -422,6 +457,25 @@ def _export(mag, folder: Path, status: Status, progress: Callable[[int, int], No
     partial.write_bytes(content)
     os.replace(partial, folder / name)
     progress(2, 2)
+    return name
+
+
+def _programme_export(
+    mag, folder: Path, status: Status, progress: Callable[[int, int], None]
+) -> str:
+    """Render a programme's export into the job's folder: a step per session, then the file."""
+    from mag.report import programme
+
+    fmt = programme.PROGRAMME_FORMATS[status["format"]]
+    with mag.sessions() as db:
+        loaded = programme.load(db, status["programme_id"], progress)
+    total = len(loaded.sessions) + 2
+    content = fmt.export(loaded)
+    name = programme.file_name(loaded, fmt)
+    partial = folder / f".{name}.tmp"
+    partial.write_bytes(content)
+    os.replace(partial, folder / name)
+    progress(total, total)
     return name
 
 

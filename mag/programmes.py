@@ -9,6 +9,7 @@ owns the transaction (``Live.transaction``). The rules are the domain's
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -529,3 +530,50 @@ def propose_fiche(
         },
         new_id(),
     )
+
+
+# The command line's list ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgrammeSummary:
+    """What ``mag programme list`` says of a programme."""
+
+    programme_id: str
+    title: str
+    created_at: datetime
+    period_start: date | None
+    period_end: date | None
+    fiche_count: int
+    session_count: int
+
+
+def summaries(db: Session) -> list[ProgrammeSummary]:
+    """Every programme of this installation, oldest first, with its numbers of fiches and
+    sessions."""
+    fiche_counts = dict(
+        db.execute(
+            select(FicheRecord.programme_id, func.count()).group_by(FicheRecord.programme_id)
+        ).all()
+    )
+    session_counts = dict(
+        db.execute(
+            select(SessionRecord.programme_id, func.count())
+            .where(SessionRecord.programme_id.is_not(None))
+            .group_by(SessionRecord.programme_id)
+        ).all()
+    )
+    return [
+        ProgrammeSummary(
+            record.id,
+            record.title,
+            record.created_at,
+            record.period_start,
+            record.period_end,
+            fiche_counts.get(record.id, 0),
+            session_counts.get(record.id, 0),
+        )
+        for record in db.scalars(
+            select(ProgrammeRecord).order_by(ProgrammeRecord.created_at, ProgrammeRecord.id)
+        )
+    ]

@@ -44,6 +44,9 @@ class SourceKind(StrEnum):
     FICHE = "fiche"
 
 
+# The kinds of source that are a session's board items.
+BOARD_KINDS = frozenset({SourceKind.CONVERGENCE, SourceKind.DIVERGENCE, SourceKind.NOEUD})
+
 SOURCE_KINDS = {
     SourceKind.CONVERGENCE: N_("Convergence"),
     SourceKind.DIVERGENCE: N_("Divergence"),

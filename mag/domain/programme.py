@@ -64,6 +64,13 @@ REGIONS = {
     "flandre": N_("Flandre"),
 }
 
+# The three levels of a fiche (the researchers' reading) and of a session's perspectives.
+LEVELS = {
+    Level.PRATIQUE.value: N_("Pratique professionnelle"),
+    Level.INSTITUTION.value: N_("Institution"),
+    Level.POLITIQUE.value: N_("Politique et secteur"),
+}
+
 # The list a new programme starts with; the team edits it.
 DEFAULT_SERVICES = (
     N_("CPAS"),

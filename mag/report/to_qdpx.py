@@ -61,10 +61,16 @@ Written for the importers as they are, not only for the schema:
 
 GUIDs are derived from the session id, and the zip carries fixed dates, so
 exporting the same session twice gives the same bytes.
+
+A session's part of the project (:class:`Project`) is written into elements it is given
+(``write_users``, ``write_codes``, ``write_cases``, ``write_source``, ``write_notes``,
+``write_links``), so a project holding several sessions, a programme's
+(``to_programme_qdpx``), writes each into its own and shares one codebook (:class:`Shared`).
 """
 
 import re
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -96,12 +102,9 @@ _BOARD_COLOURS = {
 def export(material: Material) -> bytes:
     """The .qdpx file of ``material``: the same bytes for the same session."""
     project = Project(material)
-    files = [
-        (PROJECT_FILE, project_xml(project)),
-        (f"sources/{project.source_guid}.txt", project.transcript.text.encode()),
-        *((f"sources/{note.guid}.txt", note.text.encode()) for note in project.notes),
-    ]
-    return zipped.written(files, project.modified_at)
+    return zipped.written(
+        [(PROJECT_FILE, project_xml(project)), *files(project)], project.modified_at
+    )
 
 
 # ------------------------------------------------------------------ the transcript
@@ -122,6 +125,7 @@ class Entry:
     reference: str = ""
     item_ids: list[str] = field(default_factory=list)
     replies_to: list[str] = field(default_factory=list)
+    level: str = ""  # a perspective's level (mag.domain.state.Level), else ""
     typist: str | None = None  # the actor key of whoever typed it
     edited_at: datetime | None = None
     editor: str | None = None  # the actor key of whoever last edited it
@@ -176,6 +180,7 @@ def _from_contribution(c: Contribution, item_ids: list[str]) -> Entry:
         reference=_clean(c.reference),
         item_ids=item_ids,
         replies_to=list(c.replies_to),
+        level=c.level,
         edited_at=c.edited_at,
     )
 
@@ -234,6 +239,62 @@ def transcript(material: Material) -> Transcript:
 # ------------------------------------------------------------------ the project
 
 
+class Names:
+    """Names given once each: « AS en CPAS », then « AS en CPAS (2) ».
+
+    QualCoder keeps one code or case per name, and one source or note per name.
+    """
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.taken = set(taken)
+
+    def unique(self, base: str) -> str:
+        name, number = base, 1
+        while name in self.taken:
+            number += 1
+            name = f"{base} ({number})"
+        self.taken.add(name)
+        return name
+
+
+@dataclass
+class Shared:
+    """What the sessions of a project holding several (a programme's) share.
+
+    One codebook: the steps and tours de table are one code each by name, whatever the
+    session (« 2.2 Premier tour de table des interprétations » codes that round's words in
+    every group); the levels are the project's (a perspective is coded with its own);
+    a programme theme codes the words linked to the board items it gathers. Names of
+    codable codes and cases are taken once in the whole project, as are those of sources
+    and notes. The programme's export (``mag.report.to_programme_qdpx``) fills it and
+    writes the shared codes; each session writes its own under it.
+    """
+
+    guid: Callable[[str], str]  # the project's GUIDs, from a name
+    codes: Names = field(default_factory=Names)  # codable codes and cases
+    documents: Names = field(default_factory=Names)  # sources and notes
+    steps: dict[str, str] = field(default_factory=dict)  # step label → code GUID
+    rounds: dict[str, str] = field(default_factory=dict)  # tour name → code GUID
+    levels: dict[str, str] = field(default_factory=dict)  # Level value → code GUID
+    # (session id, board item id) → the GUIDs of the programme themes gathering it.
+    item_themes: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    function_variable: str = ""  # the GUID of « Fonction »
+
+    names: dict[str, str] = field(default_factory=dict)  # a shared code's GUID → its name
+
+    def step(self, label: str) -> str:
+        if label not in self.steps:
+            self.steps[label] = self.guid(f"code/step/{label}")
+            self.names[self.steps[label]] = self.codes.unique(label)
+        return self.steps[label]
+
+    def round(self, name: str) -> str:
+        if name not in self.rounds:
+            self.rounds[name] = self.guid(f"code/round/{name}")
+            self.names[self.rounds[name]] = self.codes.unique(name)
+        return self.rounds[name]
+
+
 @dataclass(frozen=True)
 class NoteText:
     guid: str
@@ -246,11 +307,17 @@ class NoteText:
 
 
 class Project:
-    """What goes into project.qde, with the stable GUID of everything in it."""
+    """What one session puts into project.qde, with the stable GUID of everything in it.
 
-    def __init__(self, material: Material) -> None:
+    Alone (the session's own export) it is the whole project; with ``shared`` it is one
+    session of a programme's project (:class:`Shared`). Its GUIDs come from the session's
+    id either way, so a session's selections and codes are the same in both.
+    """
+
+    def __init__(self, material: Material, shared: Shared | None = None) -> None:
         self.material = material
         self.state = material.state
+        self.shared = shared
         self.transcript = transcript(material)
         self.source_guid = self.guid("source/transcript")
         self.created_at = material.session.created_at
@@ -258,6 +325,18 @@ class Project:
 
     def guid(self, name: str) -> str:
         return str(uuid.uuid5(_GUIDS, f"{self.material.session_id}/{name}"))
+
+    def in_project(self, name: str, *, titled: bool = False) -> str:
+        """A source's or note's name: in a shared project, once, with the session's title
+        unless it holds it (``titled``)."""
+        if self.shared is None:
+            return name
+        return self.shared.documents.unique(name if titled else f"{name} — {self.state.title}")
+
+    @cached_property
+    def source_name(self) -> str:
+        name = _("Transcription — %(title)s", title=self.state.title)
+        return self.in_project(name, titled=True)
 
     @cached_property
     def notes(self) -> list[NoteText]:
@@ -277,7 +356,7 @@ class Project:
         return [
             NoteText(
                 self.guid("note/synthesis"),
-                name,
+                self.in_project(name),
                 _clean(text),  # the file and the inline copy: the same characters
                 self.user_of(first.author) if first else None,
                 first.at if first else self.modified_at,
@@ -286,7 +365,7 @@ class Project:
             ),
             NoteText(
                 self.guid("note/method"),
-                _("Note de méthode"),
+                self.in_project(_("Note de méthode")),
                 _clean(method_note(self.material)),
                 self.creator,
                 self.modified_at,
@@ -298,12 +377,14 @@ class Project:
     # Users: the session's creator and the team members who run it with them.
 
     def users(self) -> list[tuple[str, str]]:
-        """(guid, name) of each researcher."""
+        """(guid, name) of each researcher (in a shared project, with the session's title)."""
         found = [(self.guid("user/creator"), role_label("animateur"))]
         for member in sorted(self.state.members.values(), key=lambda m: m.id):
             if member.role in ("animateur", "rapporteur"):
                 name = f"{member.name} ({role_label(member.role)})" if member.name else ""
                 found.append((self.guid(f"user/{member.id}"), name or role_label(member.role)))
+        if self.shared is not None:
+            found = [(guid, f"{name} — {self.state.title}") for guid, name in found]
         return found
 
     def user_of(self, actor: str | None, entered_by: str | None = None) -> str | None:
@@ -326,12 +407,23 @@ class Project:
     def creator(self) -> str:
         return self.guid("user/creator")
 
+    @property
+    def function_variable(self) -> str:
+        """The GUID of the « Fonction » variable the cases give a value of."""
+        if self.shared is not None:
+            return self.shared.function_variable
+        return self.guid("variable/function")
+
     # Codes.
 
     def step_code(self, index: int) -> str:
+        if self.shared is not None:
+            return self.shared.step(self.material.step_label(index))
         return self.guid(f"code/step/{index}")
 
     def round_code(self, number: int) -> str:
+        if self.shared is not None:
+            return self.shared.round(self.round_name(number))
         return self.guid(f"code/round/{number}")
 
     def recit_code(self, recit: int) -> str:
@@ -355,6 +447,15 @@ class Project:
         found += [(self.item_code(item_id), f"item/{item_id}") for item_id in entry.item_ids]
         if entry.author_id in self.case_names:  # the case's own code: see the module docstring
             found.append((self.case_guid(entry.author_id), "case"))
+        if self.shared is not None:
+            if entry.level in self.shared.levels:
+                found.append((self.shared.levels[entry.level], "level"))
+            themes: list[str] = []
+            for item_id in entry.item_ids:
+                for theme in self.shared.item_themes.get((self.material.session_id, item_id), []):
+                    if theme not in themes:
+                        themes.append(theme)
+            found += [(theme, f"theme/{theme}") for theme in themes]
         return found
 
     def case_guid(self, participant_id: str) -> str:
@@ -362,24 +463,33 @@ class Project:
         return self.guid(f"case/{participant_id}")
 
     @cached_property
+    def code_names(self) -> dict[str, str]:
+        """The name of each récit's and board item's code (``recit/<n>``, ``item/<id>``).
+
+        Alone, as the exports name them; in a shared project, each name once in it.
+        """
+        material, state = self.material, self.state
+        names = {f"recit/{i}": material.recit_title(i) for i in range(len(state.recits))}
+        for item in sorted(state.board.values(), key=lambda item: item.position):
+            names[f"item/{item.id}"] = item.title
+        if self.shared is not None:
+            names = {key: self.shared.codes.unique(name) for key, name in names.items()}
+        return names
+
+    @cached_property
     def case_names(self) -> dict[str, str]:
         """Participant id → case name, for each case: as the exports name them, each
         name used once among cases and codable codes (QualCoder keeps one of each)."""
         material, state = self.material, self.state
-        taken = {material.step_label(i) for i in range(len(material.protocol.steps))}
-        taken |= {self.round_name(rank) for rank in material.round_numbers.values()}
-        taken |= {material.recit_title(i) for i in range(len(state.recits))}
-        taken |= {item.title for item in state.board.values()}
-        names: dict[str, str] = {}
-        for pid in self.participants():
-            base = name = material.speaker(pid)
-            number = 1
-            while name in taken:
-                number += 1
-                name = f"{base} ({number})"
-            taken.add(name)
-            names[pid] = name
-        return names
+        if self.shared is not None:
+            self.code_names  # noqa: B018 (the récits and items take their names first)
+            taken = self.shared.codes
+        else:
+            taken = Names({material.step_label(i) for i in range(len(material.protocol.steps))})
+            taken.taken |= {self.round_name(rank) for rank in material.round_numbers.values()}
+            taken.taken |= {material.recit_title(i) for i in range(len(state.recits))}
+            taken.taken |= {item.title for item in state.board.values()}
+        return {pid: taken.unique(material.speaker(pid)) for pid in self.participants()}
 
     def selection_guid(self, entry: Entry) -> str:
         return self.guid(f"selection/{entry.key}")
@@ -418,6 +528,33 @@ def _el(parent: etree._Element | None, tag: str, text: str | None = None, **attr
     return element
 
 
+class Parts:
+    """The project's top-level elements, made in the schema's order and filled in any.
+
+    Those left empty are dropped by :meth:`close` (the schema wants at least one child
+    in each); what comes after them (its description, its notes) is added after.
+    """
+
+    def __init__(self, root: etree._Element) -> None:
+        self.root = root
+        self.users = _el(root, "Users")
+        self.codes = _el(_el(root, "CodeBook"), "Codes")
+        self.variables = _el(root, "Variables")
+        self.cases = _el(root, "Cases")
+        self.sources = _el(root, "Sources")
+        self.notes = _el(root, "Notes")
+        self.links = _el(root, "Links")
+
+    def close(self) -> None:
+        for part in (self.users, self.variables, self.cases, self.sources, self.notes):
+            if len(part) == 0:
+                self.root.remove(part)
+        if len(self.codes) == 0:
+            self.root.remove(self.codes.getparent())
+        if len(self.links) == 0:
+            self.root.remove(self.links)
+
+
 def project_xml(project: Project) -> bytes:
     material, state = project.material, project.state
     root = _el(
@@ -429,21 +566,29 @@ def project_xml(project: Project) -> bytes:
         creationDateTime=_iso(project.created_at),
         modifiedDateTime=_iso(project.modified_at),
     )
-    users = _el(root, "Users")
-    for guid, name in project.users():
-        _el(users, "User", guid=guid, name=name)
-    _codebook(root, project)
-    variables = _el(root, "Variables")
-    function_guid = project.guid("variable/function")
-    _el(variables, "Variable", guid=function_guid, name=_("Fonction"), typeOfVariable="Text")
-    _cases(root, project, function_guid)
-    _sources(root, project)
-    notes = _notes(root, project)
-    _links(root, project)
+    parts = Parts(root)
+    write_users(parts.users, project)
+    write_codes(parts.codes, project)
+    _el(
+        parts.variables,
+        "Variable",
+        guid=project.function_variable,
+        name=_("Fonction"),
+        typeOfVariable="Text",
+    )
+    write_cases(parts.cases, project)
+    write_source(parts.sources, project)
+    write_notes(parts.notes, project)
+    write_links(parts.links, project)
+    parts.close()
     if state.question:
         _el(root, "Description", state.question)
-    for guid in notes:
-        _el(root, "NoteRef", targetGUID=guid)
+    for note in project.notes:
+        _el(root, "NoteRef", targetGUID=note.guid)
+    return xml_bytes(root)
+
+
+def xml_bytes(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -453,18 +598,26 @@ def _code(parent, guid: str, name: str, *, codable: bool, colour: str | None = N
     )
 
 
-def _codebook(root, project: Project) -> None:
+def write_users(users: etree._Element, project: Project) -> None:
+    for guid, name in project.users():
+        _el(users, "User", guid=guid, name=name)
+
+
+def write_codes(codes: etree._Element, project: Project) -> None:
+    """The session's codes under ``codes``: its steps and tours when alone (a shared
+    project writes those once for all), its récits, board items and participants."""
     material, state = project.material, project.state
-    codes = _el(_el(root, "CodeBook"), "Codes")
-    steps = _code(codes, project.guid("code/steps"), _("Étapes"), codable=False)
-    for index in range(len(material.protocol.steps)):
-        _code(steps, project.step_code(index), material.step_label(index), codable=True)
-    rounds = _code(codes, project.guid("code/rounds"), _("Tours"), codable=False)
-    for rank in sorted(material.round_numbers.values()):
-        _code(rounds, project.round_code(rank), project.round_name(rank), codable=True)
+    if project.shared is None:
+        steps = _code(codes, project.guid("code/steps"), _("Étapes"), codable=False)
+        for index in range(len(material.protocol.steps)):
+            _code(steps, project.step_code(index), material.step_label(index), codable=True)
+        rounds = _code(codes, project.guid("code/rounds"), _("Tours"), codable=False)
+        for rank in sorted(material.round_numbers.values()):
+            _code(rounds, project.round_code(rank), project.round_name(rank), codable=True)
+    names = project.code_names
     recits = _code(codes, project.guid("code/recits"), _("Récits"), codable=False)
     for index in range(len(state.recits)):
-        _code(recits, project.recit_code(index), material.recit_title(index), codable=True)
+        _code(recits, project.recit_code(index), names[f"recit/{index}"], codable=True)
     analysis = _code(codes, project.guid("code/analysis"), _("Analyse"), codable=False)
     board = sorted(state.board.values(), key=lambda item: item.position)
     for kind, label in (
@@ -477,7 +630,13 @@ def _codebook(root, project: Project) -> None:
             analysis, project.guid(f"code/board/{kind}"), label, codable=False, colour=colour
         )
         for item in (i for i in board if i.kind is kind):
-            code = _code(group, project.item_code(item.id), item.title, codable=True, colour=colour)
+            code = _code(
+                group,
+                project.item_code(item.id),
+                names[f"item/{item.id}"],
+                codable=True,
+                colour=colour,
+            )
             if item.formulation:
                 _el(code, "Description", item.formulation)
     people = _code(codes, project.guid("code/participants"), _("Participants"), codable=False)
@@ -485,28 +644,26 @@ def _codebook(root, project: Project) -> None:
         _code(people, project.case_guid(pid), name, codable=True)
 
 
-def _cases(root, project: Project, function_guid: str) -> None:
+def write_cases(cases: etree._Element, project: Project) -> None:
     material = project.material
-    if not project.case_names:
-        return
-    cases = _el(root, "Cases")
     for pid, name in project.case_names.items():
         case = _el(cases, "Case", guid=project.case_guid(pid), name=name)
         value = _el(case, "VariableValue")
-        _el(value, "VariableRef", targetGUID=function_guid)
+        _el(value, "VariableRef", targetGUID=project.function_variable)
         _el(value, "TextValue", material.state.participants[pid].function)
         for entry in project.transcript.entries:
             if entry.author_id == pid:
                 _el(case, "SelectionRef", targetGUID=project.selection_guid(entry))
 
 
-def _sources(root, project: Project) -> None:
+def write_source(sources: etree._Element, project: Project) -> None:
+    """The transcript as a text source (in a shared project, its notes referred to)."""
     material = project.material
     source = _el(
-        _el(root, "Sources"),
+        sources,
         "TextSource",
         guid=project.source_guid,
-        name=_("Transcription — %(title)s", title=project.state.title),
+        name=project.source_name,
         plainTextPath=f"internal://{project.source_guid}.txt",
         creatingUser=project.creator,
         creationDateTime=_iso(project.created_at),
@@ -551,6 +708,9 @@ def _sources(root, project: Project) -> None:
                 creationDateTime=_iso(at),
             )
             _el(coding, "CodeRef", targetGUID=code)
+    if project.shared is not None:
+        for note in project.notes:
+            _el(source, "NoteRef", targetGUID=note.guid)
 
 
 def replies(material: Material, answered: Entry) -> str:
@@ -565,13 +725,12 @@ def replies(material: Material, answered: Entry) -> str:
     )
 
 
-def _notes(root, project: Project) -> list[str]:
-    """The synthesis and the method note; their GUIDs.
+def write_notes(notes: etree._Element, project: Project) -> None:
+    """The synthesis and the method note.
 
     Each note is dated and stored twice: as a file beside the transcript (what
     importers read) and inline (what the schema's readers may prefer).
     """
-    notes = _el(root, "Notes")
     for note in project.notes:
         element = _el(
             notes,
@@ -585,34 +744,36 @@ def _notes(root, project: Project) -> list[str]:
             modifiedDateTime=_iso(note.modified_at),
         )
         _el(element, "PlainTextContent", note.text)
-    return [note.guid for note in project.notes]
 
 
-def _links(root, project: Project) -> None:
+def write_links(links: etree._Element, project: Project) -> None:
     """« répond à »: a contribution that answers another one, both shown.
 
     Also in the replying selection's description, for QualCoder: see the module docstring.
     """
     shown = {e.key: e for e in project.transcript.entries}
-    pairs = [
-        (entry, shown[target])
-        for entry in project.transcript.entries
-        for target in entry.replies_to
-        if target in shown
+    for origin in project.transcript.entries:
+        for key in origin.replies_to:
+            if key not in shown:
+                continue
+            target = shown[key]
+            _el(
+                links,
+                "Link",
+                guid=project.guid(f"link/{origin.key}/{target.key}"),
+                name=_("répond à"),
+                direction="OneWay",
+                originGUID=project.selection_guid(origin),
+                targetGUID=project.selection_guid(target),
+            )
+
+
+def files(project: Project) -> list[tuple[str, bytes]]:
+    """The session's files under ``sources/``: its transcript and its notes."""
+    return [
+        (f"sources/{project.source_guid}.txt", project.transcript.text.encode()),
+        *((f"sources/{note.guid}.txt", note.text.encode()) for note in project.notes),
     ]
-    if not pairs:
-        return
-    links = _el(root, "Links")
-    for origin, target in pairs:
-        _el(
-            links,
-            "Link",
-            guid=project.guid(f"link/{origin.key}/{target.key}"),
-            name=_("répond à"),
-            direction="OneWay",
-            originGUID=project.selection_guid(origin),
-            targetGUID=project.selection_guid(target),
-        )
 
 
 # ------------------------------------------------------------------ the method note

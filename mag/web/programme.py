@@ -36,6 +36,7 @@ from mag.domain.programme import (
     DEFAULT_SERVICES,
     FREE_TEXTS,
     FUNCTION_MAX,
+    LEVELS,
     PROGRAMME_QUESTION_MAX,
     PROGRAMME_TITLE_MAX,
     REGIONS,
@@ -51,7 +52,6 @@ from mag.domain.programme import (
 )
 from mag.domain.programme_links import CREATOR, MEMBER_NAME_MAX
 from mag.domain.protocol import builtin_protocols
-from mag.domain.state import Level
 from mag.models import ProgrammeRecord
 from mag.report.figures import charts_html, fiche_charts, theme_chart
 from mag.web.facilitator import created_page, default_convention
@@ -76,13 +76,6 @@ def limits() -> dict[str, object]:
             "member_name": MEMBER_NAME_MAX,
         }
     }
-
-
-LEVELS = {
-    Level.PRATIQUE.value: N_("Pratique professionnelle"),
-    Level.INSTITUTION.value: N_("Institution"),
-    Level.POLITIQUE.value: N_("Politique et secteur"),
-}
 
 
 def _lists() -> dict[str, object]:

@@ -26,11 +26,13 @@ def test_the_archive_schema_checks_each_payload_as_declared():
     if os.environ.get("MAG_UPDATE_GOLDEN") == "1":
         schema["$defs"] = {"event": schema["$defs"]["event"], **defs}
         schema["$defs"]["event"]["allOf"] = rules
+        schema["$defs"]["event"]["properties"]["type"]["enum"] = sorted(PAYLOADS)
         SCHEMA.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", "utf-8")
     assert {k: v for k, v in schema["$defs"].items() if k != "event"} == defs, (
         "run the tests with MAG_UPDATE_GOLDEN=1 to write the declarations into the schema"
     )
     assert schema["$defs"]["event"]["allOf"] == rules
+    assert schema["$defs"]["event"]["properties"]["type"]["enum"] == sorted(PAYLOADS)
 
 
 def test_a_payload_that_breaks_its_declaration_is_refused_by_the_schema():

@@ -4,6 +4,7 @@
 // messages next to their controls, and how the part names people and times.
 
 import { t } from "../i18n.js";
+import { followJob as follow } from "../jobs.js";
 
 async function call(url, options = {}) {
   let response;
@@ -39,34 +40,13 @@ export async function getText(url) {
   return (await call(url)).text();
 }
 
-const JOB_POLL_MS = 700;
-const JOB_POLL_FAILURES = 5; // network failures in a row before giving up
-
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 // Follow a job the server runs in a process of its own (an export, the archive)
-// until it ends. onChange(job) is called when its state or progress changes.
-// Resolves with the finished job; throws its error, in the server's words.
-export async function followJob(job, onChange) {
-  let shown = "";
-  let failures = 0;
-  for (;;) {
-    const seen = JSON.stringify([job.state, job.progress]);
-    if (seen !== shown) {
-      shown = seen;
-      onChange(job);
-    }
-    if (job.state === "done") return job;
-    if (job.state === "failed") throw new Error(job.error?.message || t("console_job_failed"));
-    await pause(JOB_POLL_MS);
-    try {
-      job = (await getJSON(job.url)).job;
-      failures = 0;
-    } catch (error) {
-      failures += 1;
-      if (failures >= JOB_POLL_FAILURES) throw error;
-    }
-  }
+// until it ends: see ../jobs.js.
+export function followJob(job, onChange) {
+  return follow(job, onChange, {
+    poll: async (url) => (await getJSON(url)).job,
+    failed: t("console_job_failed"),
+  });
 }
 
 // The base of the report routes for this session.

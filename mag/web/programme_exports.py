@@ -1,0 +1,180 @@
+"""A programme's exports from its team's page: its REFI-QDA project and its JSON archive.
+
+Rendering them reads every session of the programme, seconds of work: like a session's
+exports, each runs as a job in a process of its own (:mod:`mag.jobs`, kind
+``programme_export``), never in the process serving the live rooms. The page starts one,
+follows its progress and offers the file once it is ready; without JavaScript, the
+button's link waits for the same job and answers the file.
+
+Every route checks the team's cookie (``mag_r_<programme>``) on the server; a job is
+reached through its programme, and another programme's job is unknown here.
+"""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from mag import jobs, programmes
+from mag.domain.i18n import DomainError
+from mag.report.programme import PROGRAMME_FORMATS
+from mag.web.identity import programme_cookie
+
+bp = Blueprint("programme_exports", __name__)
+
+
+@bp.app_context_processor
+def programme_formats() -> dict[str, object]:
+    """The programme's export formats, for its page's buttons (labels are msgids)."""
+    return {"programme_formats": list(PROGRAMME_FORMATS.values())}
+
+
+def _is_team(programme_id: str) -> bool:
+    """Whether this request's cookie is the programme's team's; 404 for no programme."""
+    with current_app.extensions["mag"].sessions() as db:
+        try:
+            record = programmes.programme_record(db, programme_id)
+        except DomainError:
+            abort(404)
+        link = programmes.team_link(db, record, request.cookies.get(programme_cookie(programme_id)))
+        return link is not None and not link.is_revoked
+
+
+def _json(payload: object, status: int = 200) -> tuple[Response, int]:
+    response = jsonify(payload)
+    response.headers["Cache-Control"] = "no-store"
+    return response, status
+
+
+def _refusal(status: int, code: str, message: str) -> tuple[Response, int]:
+    return _json({"ok": False, "error": {"code": code, "message": message}}, status)
+
+
+def _forbidden() -> tuple[Response, int]:
+    return _refusal(
+        403,
+        "forbidden",
+        _("Réservé à l'équipe du programme : ouvrez sa page avec votre lien privé."),
+    )
+
+
+def _runner() -> jobs.Jobs:
+    return jobs.runner(current_app._get_current_object())
+
+
+def _start(programme_id: str, name: str) -> jobs.Status:
+    return _runner().start_programme_export(programme_id, name, locale=str(get_locale()))
+
+
+@bp.get("/programme/<programme_id>/export/<name>")
+def export(programme_id: str, name: str):
+    """The export as an attachment, once its job is done (the link without JavaScript)."""
+    if not _is_team(programme_id):
+        return (
+            render_template(
+                "message.html",
+                heading=_("Export réservé à l'équipe"),
+                text=_(
+                    "Les exports du programme sont réservés à son équipe de recherche : "
+                    "ouvrez sa page avec votre lien privé."
+                ),
+            ),
+            403,
+        )
+    if name not in PROGRAMME_FORMATS:
+        abort(404)
+    runner = _runner()
+    status = runner.wait(_start(programme_id, name))
+    path = runner.file(status)
+    if path is None:
+        error = _job_json(programme_id, status).get("error") or {}
+        message = error.get("message") or _(jobs.UNEXPECTED)
+        return render_template("message.html", heading=_("Export impossible"), text=message), 500
+    return _file(path, status)
+
+
+@bp.post("/programme/<programme_id>/export/<name>")
+def start_export(programme_id: str, name: str):
+    """Start rendering an export (or join the one under way): 202 ``{ok, job}``."""
+    if not _is_team(programme_id):
+        return _forbidden()
+    if name not in PROGRAMME_FORMATS:
+        return _refusal(404, "unknown_format", _("Ce format d'export n'existe pas."))
+    return _json({"ok": True, "job": _job_json(programme_id, _start(programme_id, name))}, 202)
+
+
+@bp.get("/programme/<programme_id>/travaux/<job_id>")
+def job(programme_id: str, job_id: str):
+    """``{ok, job}``: where an export job of this programme stands."""
+    status = _team_job(programme_id, job_id)
+    if not isinstance(status, dict):
+        return status  # a refusal
+    return _json({"ok": True, "job": _job_json(programme_id, status)})
+
+
+@bp.get("/programme/<programme_id>/travaux/<job_id>/fichier")
+def job_file(programme_id: str, job_id: str):
+    """The file a finished export job made, as an attachment."""
+    status = _team_job(programme_id, job_id)
+    if not isinstance(status, dict):
+        return status  # a refusal
+    path = _runner().file(status)
+    if path is None:
+        if status["state"] in jobs.ACTIVE:
+            return _refusal(409, "job_not_ready", _("Le fichier n'est pas encore prêt."))
+        return _refusal(404, "no_file", _("Ce fichier n'est plus disponible : relancez l'export."))
+    return _file(path, status)
+
+
+def _team_job(programme_id: str, job_id: str) -> jobs.Status | tuple[Response, int]:
+    """The job ``job_id`` of this programme for its team, or the refusal to answer."""
+    if not _is_team(programme_id):
+        return _forbidden()
+    status = _runner().get(job_id)
+    if (
+        status is None
+        or status.get("kind") != jobs.PROGRAMME_EXPORT
+        or status.get("programme_id") != programme_id
+    ):
+        return _refusal(404, "unknown_job", _("Cette préparation n'existe pas ou plus."))
+    return status
+
+
+def _file(path, status: jobs.Status) -> Response:
+    fmt = PROGRAMME_FORMATS[status["format"]]
+    response = Response(path.read_bytes(), content_type=fmt.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{status["file_name"]}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _job_json(programme_id: str, status: jobs.Status) -> dict[str, object]:
+    """What the page needs of a job: no process ids, the error in the reader's language."""
+    answer: dict[str, object] = {
+        "id": status["id"],
+        "kind": status["kind"],
+        "format": status["format"],
+        "state": status["state"],
+        "progress": status.get("progress") or {"done": 0, "total": 0},
+        "url": url_for("programme_exports.job", programme_id=programme_id, job_id=status["id"]),
+    }
+    if status["state"] == jobs.DONE:
+        answer["file_name"] = status["file_name"]
+        answer["file_url"] = url_for(
+            "programme_exports.job_file", programme_id=programme_id, job_id=status["id"]
+        )
+    error = status.get("error")
+    if status["state"] == jobs.FAILED and error:
+        answer["error"] = {
+            "code": error["code"],
+            "message": _(error["msgid"], **error.get("params", {})),
+        }
+    return answer
