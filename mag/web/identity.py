@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from flask import Response, abort, current_app, request
 from sqlalchemy.orm import Session
 
-from mag import services
+from mag import programmes, services
 from mag.domain.i18n import DomainError
 from mag.domain.roles import FACILITATOR, Actor, Role
-from mag.models import SessionRecord
+from mag.models import ProgrammeRecord, SessionRecord
 
 
 def facilitator_cookie(session_id: str) -> str:
@@ -89,6 +89,34 @@ def participant_of_request(session_id: str) -> str | None:
         if participant is None and record.archived_at is not None:
             abort(410)
     return participant.id if participant is not None else None
+
+
+def programme_team(
+    db: Session, programme_id: object, cookies: Mapping[str, str]
+) -> ProgrammeRecord | None:
+    """The programme, if ``cookies`` hold its research team's secret; else None."""
+    if not isinstance(programme_id, str):
+        return None
+    try:
+        record = programmes.programme_record(db, programme_id)
+    except DomainError:
+        return None
+    return record if programmes.is_team(record, cookies.get(programme_cookie(record.id))) else None
+
+
+def team_programme(programme_id: str) -> ProgrammeRecord:
+    """The programme, if this request's cookie is its team's; else 404 (none) or 403.
+
+    Every team route of a programme starts here: nothing else opens a programme.
+    """
+    with current_app.extensions["mag"].sessions() as db:
+        try:
+            record = programmes.programme_record(db, programme_id)
+        except DomainError:
+            abort(404)
+        if not programmes.is_team(record, request.cookies.get(programme_cookie(programme_id))):
+            abort(403)
+        return record
 
 
 def set_identity(response: Response, name: str, value: str) -> None:

@@ -49,9 +49,8 @@ from mag.domain.programme import (
 )
 from mag.domain.protocol import builtin_protocols
 from mag.domain.state import Level
-from mag.models import ProgrammeRecord
 from mag.web.facilitator import created_page, default_convention
-from mag.web.identity import programme_cookie, set_identity
+from mag.web.identity import programme_cookie, set_identity, team_programme
 
 bp = Blueprint("programme", __name__)
 
@@ -147,18 +146,6 @@ def create():
 # The team's pages ------------------------------------------------------------------------------
 
 
-def _team_programme(programme_id: str) -> ProgrammeRecord:
-    """The programme, if this request's cookie is its team's; else 404 (none) or 403."""
-    with current_app.extensions["mag"].sessions() as db:
-        try:
-            record = programmes.programme_record(db, programme_id)
-        except DomainError:
-            abort(404)
-        if not programmes.is_team(record, request.cookies.get(programme_cookie(programme_id))):
-            abort(403)
-        return record
-
-
 @bp.get("/programme/<programme_id>/<secret>")
 def enter(programme_id: str, secret: str):
     """The team's private link: remember the secret in a cookie, then drop it from the URL."""
@@ -182,7 +169,7 @@ def page(
     error: str | None = None,
     status: int = 200,
 ):
-    record = _team_programme(programme_id)
+    record = team_programme(programme_id)
     mag = current_app.extensions["mag"]
     with mag.sessions() as db:
         form = programmes.open_form(db, programme_id)
@@ -230,7 +217,7 @@ def _qr_code(url: str) -> Markup:
 
 @bp.post("/programme/<programme_id>/reglages")
 def settings(programme_id: str):
-    _team_programme(programme_id)
+    team_programme(programme_id)
     try:
         with current_app.extensions["mag"].live.transaction() as db:
             programmes.change_settings(
@@ -252,7 +239,7 @@ def settings(programme_id: str):
 @bp.post("/programme/<programme_id>/seances")
 def create_session(programme_id: str):
     """A new session of the programme: its facilitator link, as for any session."""
-    record = _team_programme(programme_id)
+    record = team_programme(programme_id)
     protocols = builtin_protocols()
     name = request.form.get("protocol", "")
     try:
@@ -277,7 +264,7 @@ def create_session(programme_id: str):
 
 @bp.post("/programme/<programme_id>/fiches/<fiche_id>/etiquettes")
 def tag_fiche(programme_id: str, fiche_id: str):
-    _team_programme(programme_id)
+    team_programme(programme_id)
     try:
         with current_app.extensions["mag"].live.transaction() as db:
             programmes.tag_fiche(
@@ -297,7 +284,7 @@ def tag_fiche(programme_id: str, fiche_id: str):
 @bp.post("/programme/<programme_id>/fiches/<fiche_id>/recit")
 def propose_fiche(programme_id: str, fiche_id: str):
     """The fiche becomes a récit proposal in a session of the programme, for a participant."""
-    _team_programme(programme_id)
+    team_programme(programme_id)
     session_id, _sep, participant_id = request.form.get("target", "").partition(":")
     try:
         programmes.propose_fiche(
@@ -312,7 +299,7 @@ def propose_fiche(programme_id: str, fiche_id: str):
 
 @bp.post("/programme/<programme_id>/formulaire/fermer")
 def close_form(programme_id: str):
-    _team_programme(programme_id)
+    team_programme(programme_id)
     with current_app.extensions["mag"].live.transaction() as db:
         programmes.close_form(db, programme_id)
     return redirect(url_for("programme.page", programme_id=programme_id))
@@ -320,7 +307,7 @@ def close_form(programme_id: str):
 
 @bp.post("/programme/<programme_id>/formulaire/renouveler")
 def renew_form(programme_id: str):
-    _team_programme(programme_id)
+    team_programme(programme_id)
     with current_app.extensions["mag"].live.transaction() as db:
         programmes.open_new_form(db, programme_id)
     return redirect(url_for("programme.page", programme_id=programme_id))
