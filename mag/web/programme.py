@@ -233,6 +233,7 @@ def settings(programme_id: str):
             settings_error=error.message(_),
             status=400,
         )
+    current_app.extensions["mag"].programme_changed(programme_id)  # the names hidden in fiches
     return redirect(url_for("programme.page", programme_id=programme_id))
 
 
@@ -259,6 +260,7 @@ def create_session(programme_id: str):
             )
     except DomainError as refused:
         return page(programme_id, error=refused.message(_), status=400)
+    current_app.extensions["mag"].programme_changed(programme_id)  # a new group on the board
     return created_page(request.form.get("title", "").strip(), created)
 
 
@@ -278,6 +280,7 @@ def tag_fiche(programme_id: str, fiche_id: str):
         if refused.code == "unknown_fiche":
             abort(404)
         return page(programme_id, error=refused.message(_), status=400)
+    current_app.extensions["mag"].programme_changed(programme_id)  # the fiches' themes
     return redirect(url_for("programme.page", programme_id=programme_id) + f"#fiche-{fiche_id}")
 
 
@@ -433,6 +436,7 @@ def file_fiche(key: str):
         if error.code == "form_closed":
             return _closed_page()
         raise
+    current_app.extensions["mag"].programme_changed(form_record.programme_id)
     return redirect(url_for("programme.fiche_filed", key=key))
 
 

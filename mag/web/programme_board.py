@@ -3,7 +3,9 @@
 Every route checks the team's cookie on the server (``identity.team_programme``). The page
 works with plain forms: each change posts, is committed, then redirects back to the place
 it was made (an anchor); a refusal comes back as the page with the message beside the form
-that sent it (400), and changes nothing.
+that sent it (400), and changes nothing. After each committed change the team's other
+browsers are told (``Mag.programme_changed``, ``mag.programme_realtime``) and fetch the
+board's fragment again (``static/js/programme_board.js``).
 """
 
 import hashlib
@@ -124,7 +126,7 @@ def _change(
     *,
     anchor: str = "",
 ):
-    """Do ``work`` in one transaction, go back to ``anchor`` (or what it returns).
+    """Do ``work`` in one transaction, tell the team, go back to ``anchor`` (or what it returns).
 
     Refused (a ``DomainError``), nothing is written: the page comes back with the message
     beside the form named ``form`` and what was typed in it.
@@ -139,6 +141,7 @@ def _change(
         with current_app.extensions["mag"].sessions() as db:
             record = programmes.programme_record(db, programme_id)
         return _page(record, failed=failed, status=400)
+    current_app.extensions["mag"].programme_changed(programme_id)
     target = url_for("programme_board.page", programme_id=programme_id)
     return redirect(f"{target}#{landed or anchor}")
 

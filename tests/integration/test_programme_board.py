@@ -10,6 +10,7 @@ from test_programme_pages import Team
 from test_programme_sessions import file_fiche
 
 from mag.models import ProgrammeThemeRecord, SessionRecord
+from mag.programme_realtime import NAMESPACE
 
 
 @pytest.fixture
@@ -62,6 +63,23 @@ def sort(team: Team, theme_id: str, *keys: str, form: str = "sort-tags"):
     return team.http.post(
         f"{board_path(team)}/classer", data={"theme": theme_id, "sources": list(keys), "form": form}
     )
+
+
+def team_socket(app, http, programme_id):
+    return app.extensions["mag"].socketio.test_client(
+        app, namespace=NAMESPACE, flask_test_client=http, auth={"programme_id": programme_id}
+    )
+
+
+def second_member(app, team: Team):
+    """Another researcher of the same team, in their own browser, through the private link."""
+    browser = app.test_client()
+    assert browser.get(team.link.split("localhost", 1)[1]).status_code == 302
+    return browser
+
+
+def board_changes(socket) -> int:
+    return sum(1 for m in socket.get_received(NAMESPACE) if m["name"] == "board_changed")
 
 
 # -- the page
@@ -402,3 +420,65 @@ def test_the_fragment_is_the_board_alone(app, setting):
     )
     add_theme(team, "Deux")
     assert version not in team.http.get(f"{board_path(team)}/tableau").text
+
+
+# -- live: the team's browsers hear of every committed change
+
+
+def test_only_the_team_connects_to_its_programmes_room(app, setting, programme_room):
+    team, _ = setting
+    assert team_socket(app, team.http, team.programme_id).is_connected(NAMESPACE)
+    for who, browser in outsiders(app, team, programme_room).items():
+        assert not team_socket(app, browser, team.programme_id).is_connected(NAMESPACE), who
+    socketio = app.extensions["mag"].socketio
+    for auth in (None, {}, {"programme_id": 5}, {"programme_id": ""}, {"programme_id": "../x"},
+                 ["programme_id"], "programme"):  # fmt: skip
+        client = socketio.test_client(
+            app, namespace=NAMESPACE, flask_test_client=team.http, auth=auth
+        )
+        assert not client.is_connected(NAMESPACE), auth
+
+
+def test_a_committed_change_tells_the_teams_browsers_and_no_one_elses(app, setting):
+    team, session_id = setting
+    watching = team_socket(app, team.http, team.programme_id)
+    colleague = second_member(app, team)
+    other = Team(app, "Un autre programme")
+    elsewhere = team_socket(app, other.http, other.programme_id)
+    watching.get_received(NAMESPACE)
+
+    # A colleague creates a theme, gives it a source, a proposal; moves, renames, deletes.
+    response = colleague.post(f"{board_path(team)}/themes", data={"title": "Un"})
+    theme_id = response.headers["Location"].rsplit("#theme-", 1)[1]
+    assert board_changes(watching) == 1
+    colleague.post(
+        f"{board_path(team)}/classer", data={"theme": theme_id, "sources": ["t:applications"]}
+    )
+    assert board_changes(watching) == 1
+    # A refusal changes nothing and tells no one.
+    colleague.post(f"{board_path(team)}/themes", data={"title": "un"})
+    assert board_changes(watching) == 0
+    colleague.post(f"{board_path(team)}/themes/{theme_id}/supprimer")
+    assert board_changes(watching) == 1
+
+    # A fiche filed, a fiche tagged: the fiches' themes may have changed.
+    fiche_id = file_fiche(app, team, what_happened="Encore un guichet fermé.")
+    assert board_changes(watching) == 1
+    colleague.post(f"{team.path}/fiches/{fiche_id}/etiquettes", data={"themes": "Banques"})
+    assert board_changes(watching) == 1
+
+    assert board_changes(elsewhere) == 0
+    assert "board_changed" not in str(elsewhere.get_received(NAMESPACE))
+
+
+def test_the_board_socket_counts_in_the_connection_limits_and_leaves_none_behind(app, setting):
+    team, _ = setting
+    sessions = app.extensions["mag"].namespace
+    before = sessions._connections
+    socket = team_socket(app, team.http, team.programme_id)
+    assert sessions._connections == before + 1
+    socket.disconnect(NAMESPACE)
+    assert sessions._connections == before
+    refused = team_socket(app, app.test_client(), team.programme_id)
+    assert not refused.is_connected(NAMESPACE)
+    assert sessions._connections == before
