@@ -83,6 +83,7 @@ def test_two_researchers_build_a_theme_and_each_sees_the_others_work_live(open_b
     expect(page.get_by_role("heading", level=3, name="Services injoignables")).to_be_visible()
     update = phone.get_by_role("button", name="Le tableau a changé : mettre à jour")
     expect(update).to_be_visible()
+    expect(update).to_be_in_viewport()  # where he is typing, far down the board
     expect(proposal).to_have_value("Rouvrir une ligne l'après-midi")
     expect(phone.get_by_role("heading", level=3, name="Guichets et lignes fermés")).to_be_visible()
     bruno.check_accessible("the board offering its update")
