@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from mag import dates, realtime, web
+from mag import dates, programme_realtime, realtime, web
 from mag.bus import Bus
 from mag.config import ROOT, default_config
 from mag.db import SQLITE_SYNCHRONOUS, Writes, make_engine, make_sessionmaker, upgrade
@@ -49,6 +49,7 @@ class Mag:
     presence: Presence | Bus
     catch_up_seconds: float = 0.0
     namespace: "realtime.SessionNamespace | None" = None
+    programmes: "programme_realtime.ProgrammeNamespace | None" = None
 
     @property
     def bus(self) -> Bus | None:
@@ -58,14 +59,20 @@ class Mag:
         """Start what a serving process runs besides requests: the catch-up, the bus."""
         if self.catch_up_seconds > 0:
             self.socketio.start_background_task(self._catch_up_forever)
-        if self.bus is not None and self.namespace is not None:
+        if self.bus is not None and self.namespace is not None and self.programmes is not None:
             self.bus.heartbeat()
             self.socketio.start_background_task(
                 self.bus.listen,
                 self.fanout.poke,
                 self.namespace.send_presence,
                 self.fanout.catch_up,
+                on_programme=self.programmes.send_changed,
             )
+
+    def programme_changed(self, programme_id: str) -> None:
+        """A change to a programme's board was committed: its team's pages are told."""
+        if self.programmes is not None:
+            self.programmes.changed(programme_id)
 
     def _catch_up_forever(self) -> None:
         while True:
@@ -129,6 +136,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     )
     app.extensions["mag"] = mag
     mag.namespace = realtime.register(socketio, mag)
+    mag.programmes = programme_realtime.register(socketio, mag)
     web.register(app)
     # Flask-SocketIO runs each Socket.IO message in a request context made from the
     # connection's request. With no rule for its path, every message would build a

@@ -2,11 +2,13 @@
 
 Two things cross it, and neither is the truth (the database is):
 
-- *notifications*: "session S has events up to seq N" and "who is connected to
-  S changed". Each process reacts by reading what it needs: the events from the
-  log (:mod:`mag.fanout`), the connected people from Redis. A lost notification
-  costs only delay: the catch-up sweep finds the events, and presence is
-  recomputed on the next sweep.
+- *notifications*: "session S has events up to seq N", "who is connected to
+  S changed" and "programme P's board changed". Each process reacts by reading
+  what it needs: the events from the log (:mod:`mag.fanout`), the connected
+  people from Redis; the board's browsers fetch the board again
+  (:mod:`mag.programme_realtime`). A lost notification costs only delay: the
+  catch-up sweep finds the events, and presence is recomputed on the next sweep;
+  a board is fetched again when its browser reconnects.
 - *presence*: each process counts its own connections per session and person in
   one Redis hash per session (field ``<process>|<person>``), and says it is alive
   with a key that expires unless renewed. A process that dies stops renewing it;
@@ -63,6 +65,10 @@ class Bus:
     def presence_changed(self, session_id: str) -> None:
         self._publish({"kind": "presence", "session": session_id})
 
+    def programme_changed(self, programme_id: str) -> None:
+        """Tell the other processes (this one has told its own browsers already)."""
+        self._publish({"kind": "programme", "programme": programme_id, "from": self.process})
+
     def _publish(self, message: dict[str, object]) -> None:
         try:
             self._redis.publish(CHANNEL, json.dumps(message))
@@ -76,6 +82,7 @@ class Bus:
         on_presence: Callable[[str], None],
         on_reconnect: Callable[[], None],
         is_running: Callable[[], bool] = lambda: True,
+        on_programme: Callable[[str], None] = lambda programme_id: None,
     ) -> None:
         """Receive notifications until ``is_running()`` is false; survive Redis restarts.
 
@@ -93,7 +100,7 @@ class Bus:
                 while is_running():
                     message = pubsub.get_message(timeout=1.0)
                     if message is not None and message.get("type") == "message":
-                        self._dispatch(message["data"], on_events, on_presence)
+                        self._dispatch(message["data"], on_events, on_presence, on_programme)
             except redis.RedisError as error:
                 self._unhealthy(error)
                 time.sleep(_RETRY_SECONDS)
@@ -101,10 +108,13 @@ class Bus:
                 with contextlib.suppress(redis.RedisError):
                     pubsub.close()
 
-    @staticmethod
-    def _dispatch(data: bytes, on_events, on_presence) -> None:
+    def _dispatch(self, data: bytes, on_events, on_presence, on_programme) -> None:
         try:
             message = json.loads(data)
+            if message["kind"] == "programme":
+                if message["from"] != self.process:
+                    on_programme(str(message["programme"]))
+                return
             session_id = str(message["session"])
             if message["kind"] == "events":
                 on_events(session_id, int(message["seq"]))

@@ -171,6 +171,17 @@ def check_message(event: object, args: Sequence[object]) -> Refusal | None:
     return None
 
 
+def refuse(refusal: Refusal) -> dict[str, object]:
+    """Answer a refused message (sender: that browser alone) and say so in one line."""
+    log.warning(
+        "refused a Socket.IO message from %s (%s): %r",
+        request.remote_addr,
+        request.sid,
+        refusal,
+    )
+    return error_payload(refusal.error())
+
+
 def is_seq(value: object) -> bool:
     """A seq a browser may send: a whole number, 0 or more (JSON true is not 1)."""
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
@@ -354,14 +365,7 @@ class SessionNamespace(Namespace):
         return self.socketio._handle_event(handler, event, self.namespace, sid, *arguments)
 
     def _refuse(self, refusal: Refusal) -> dict[str, object]:
-        """Answer a refused message (sender: that browser alone) and say so in one line."""
-        log.warning(
-            "refused a Socket.IO message from %s (%s): %r",
-            request.remote_addr,
-            request.sid,
-            refusal,
-        )
-        return error_payload(refusal.error())
+        return refuse(refusal)
 
     # -- connection
 
@@ -375,7 +379,7 @@ class SessionNamespace(Namespace):
         network address, the browser is refused with a message saying so.
         """
         address = request.remote_addr or "?"
-        refusal = self._admit_connection(address)
+        refusal = self.admit_connection(address)
         if refusal:
             raise ConnectionRefusedError(refusal)
         try:
@@ -390,7 +394,7 @@ class SessionNamespace(Namespace):
                 session_id, lambda state, _: (state.seq, is_admitted(viewer, state))
             )
         except BaseException:
-            self._release_connection(address)
+            self.release_connection(address)
             raise
         self._clients[request.sid] = (session_id, viewer, address)
         if viewer.participant_id:
@@ -407,12 +411,16 @@ class SessionNamespace(Namespace):
         client = self._clients.pop(request.sid, None)
         if client is not None:
             session_id, viewer, address = client
-            self._release_connection(address)
+            self.release_connection(address)
             self.mag.fanout.unwatch(session_id)
             self._presence_changed(session_id, viewer, -1)
 
-    def _admit_connection(self, address: str) -> str | None:
-        """Count a new connection from ``address``; a French refusal if it is one too many."""
+    def admit_connection(self, address: str) -> str | None:
+        """Count a new connection from ``address``; a French refusal if it is one too many.
+
+        Every live connection of the process counts, a programme board's too
+        (``mag.programme_realtime``).
+        """
         config = current_app.config
         with self._guard:
             if self._connections >= int(config["MAG_MAX_CONNECTIONS"]):
@@ -431,7 +439,7 @@ class SessionNamespace(Namespace):
             self._connections += 1
         return None
 
-    def _release_connection(self, address: str) -> None:
+    def release_connection(self, address: str) -> None:
         with self._guard:
             self._per_address[address] -= 1
             self._connections -= 1

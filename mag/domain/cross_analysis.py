@@ -253,13 +253,14 @@ def without_source(theme: Theme, key: str) -> Theme:
 
 
 def with_proposal(theme: Theme, proposal: ThemeProposal) -> Theme:
-    if len(theme.proposals) >= THEME_PROPOSALS_MAX:
+    """``theme`` with ``proposal`` added, or in place of the one with its id (a retry)."""
+    kept = tuple(p for p in theme.proposals if p.id != proposal.id)
+    if len(kept) >= THEME_PROPOSALS_MAX:
         raise DomainError(
             "too_many_proposals",
             N_("Un thème ne peut pas avoir plus de %(limit)s propositions."),
             limit=THEME_PROPOSALS_MAX,
         )
-    kept = tuple(p for p in theme.proposals if p.id != proposal.id)
     return Theme(theme.id, theme.title, theme.summary, theme.sources, (*kept, proposal))
 
 

@@ -12,6 +12,7 @@ from mag.web import (
     participant,
     programme,
     programme_admin,
+    programme_board,
     programme_exports,
     report,
     review,
@@ -30,6 +31,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(archive.bp)
     app.register_blueprint(programme.bp)
     app.register_blueprint(programme_admin.bp)
+    app.register_blueprint(programme_board.bp)
     app.register_blueprint(programme_exports.bp)
     errors.register(app)
 

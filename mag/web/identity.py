@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from flask import Response, abort, current_app, request
 from sqlalchemy.orm import Session
 
-from mag import services
+from mag import programmes, services
 from mag.domain.i18n import DomainError
 from mag.domain.roles import FACILITATOR, Actor, Role
-from mag.models import SessionRecord
+from mag.models import ProgrammeRecord, SessionRecord
 
 
 def facilitator_cookie(session_id: str) -> str:
@@ -89,6 +89,20 @@ def participant_of_request(session_id: str) -> str | None:
         if participant is None and record.archived_at is not None:
             abort(410)
     return participant.id if participant is not None else None
+
+
+def programme_team(
+    db: Session, programme_id: object, cookies: Mapping[str, str]
+) -> ProgrammeRecord | None:
+    """The programme, if ``cookies`` hold a link of its research team not revoked; else None."""
+    if not isinstance(programme_id, str):
+        return None
+    try:
+        record = programmes.programme_record(db, programme_id)
+    except DomainError:
+        return None
+    link = programmes.team_link(db, record, cookies.get(programme_cookie(record.id)))
+    return record if link is not None and not link.is_revoked else None
 
 
 def set_identity(response: Response, name: str, value: str) -> None:

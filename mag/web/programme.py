@@ -161,7 +161,7 @@ def team_link(programme_id: str) -> tuple[ProgrammeRecord, programmes.TeamLink]:
     return record, link
 
 
-def _team_programme(programme_id: str) -> ProgrammeRecord:
+def team_programme(programme_id: str) -> ProgrammeRecord:
     """The programme, if this request's cookie is its team's (see :func:`team_link`)."""
     return team_link(programme_id)[0]
 
@@ -346,7 +346,7 @@ def _qr_code(url: str) -> Markup:
 
 @bp.post("/programme/<programme_id>/reglages")
 def settings(programme_id: str):
-    _team_programme(programme_id)
+    team_programme(programme_id)
     try:
         with current_app.extensions["mag"].live.transaction() as db:
             programmes.change_settings(
@@ -363,13 +363,14 @@ def settings(programme_id: str):
             settings_error=error.message(_),
             status=400,
         )
+    current_app.extensions["mag"].programme_changed(programme_id)  # the names hidden in fiches
     return redirect(url_for("programme.page", programme_id=programme_id))
 
 
 @bp.post("/programme/<programme_id>/seances")
 def create_session(programme_id: str):
     """A new session of the programme: its facilitator link, as for any session."""
-    record = _team_programme(programme_id)
+    record = team_programme(programme_id)
     protocols = builtin_protocols()
     name = request.form.get("protocol", "")
     try:
@@ -389,6 +390,7 @@ def create_session(programme_id: str):
             )
     except DomainError as refused:
         return page(programme_id, error=refused.message(_), status=400)
+    current_app.extensions["mag"].programme_changed(programme_id)  # a new group on the board
     return created_page(request.form.get("title", "").strip(), created)
 
 
@@ -409,7 +411,7 @@ def unknown_fiche(programme_id: str):
 
 @bp.post("/programme/<programme_id>/fiches/<fiche_id>/etiquettes")
 def tag_fiche(programme_id: str, fiche_id: str):
-    _team_programme(programme_id)
+    team_programme(programme_id)
     try:
         with current_app.extensions["mag"].live.transaction() as db:
             programmes.tag_fiche(
@@ -423,13 +425,14 @@ def tag_fiche(programme_id: str, fiche_id: str):
         if refused.code == "unknown_fiche":
             return unknown_fiche(programme_id)
         return page(programme_id, error=refused.message(_), status=400)
+    current_app.extensions["mag"].programme_changed(programme_id)  # the fiches' themes
     return redirect(url_for("programme.page", programme_id=programme_id) + f"#fiche-{fiche_id}")
 
 
 @bp.post("/programme/<programme_id>/fiches/<fiche_id>/recit")
 def propose_fiche(programme_id: str, fiche_id: str):
     """The fiche becomes a récit proposal in a session of the programme, for a participant."""
-    _team_programme(programme_id)
+    team_programme(programme_id)
     session_id, _sep, participant_id = request.form.get("target", "").partition(":")
     try:
         programmes.propose_fiche(
@@ -444,7 +447,7 @@ def propose_fiche(programme_id: str, fiche_id: str):
 
 @bp.post("/programme/<programme_id>/formulaire/fermer")
 def close_form(programme_id: str):
-    _team_programme(programme_id)
+    team_programme(programme_id)
     with current_app.extensions["mag"].live.transaction() as db:
         programmes.close_form(db, programme_id)
     return redirect(url_for("programme.page", programme_id=programme_id))
@@ -452,7 +455,7 @@ def close_form(programme_id: str):
 
 @bp.post("/programme/<programme_id>/formulaire/renouveler")
 def renew_form(programme_id: str):
-    _team_programme(programme_id)
+    team_programme(programme_id)
     with current_app.extensions["mag"].live.transaction() as db:
         programmes.open_new_form(db, programme_id)
     return redirect(url_for("programme.page", programme_id=programme_id))
@@ -578,6 +581,7 @@ def file_fiche(key: str):
         if error.code == "form_closed":
             return _closed_page()
         raise
+    current_app.extensions["mag"].programme_changed(form_record.programme_id)
     return redirect(url_for("programme.fiche_filed", key=key))
 
 

@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from mag import jobs, programmes
 from mag.domain.i18n import DomainError
 from mag.report.programme import PROGRAMME_FORMATS
-from mag.web.identity import programme_cookie
+from mag.web.identity import programme_team
 
 bp = Blueprint("programme_exports", __name__)
 
@@ -38,14 +38,13 @@ def programme_formats() -> dict[str, object]:
 
 
 def _is_team(programme_id: str) -> bool:
-    """Whether this request's cookie is the programme's team's; 404 for no programme."""
+    """Whether this request's cookie is a link of the programme's team; 404 for no programme."""
     with current_app.extensions["mag"].sessions() as db:
         try:
-            record = programmes.programme_record(db, programme_id)
+            programmes.programme_record(db, programme_id)
         except DomainError:
             abort(404)
-        link = programmes.team_link(db, record, request.cookies.get(programme_cookie(programme_id)))
-        return link is not None and not link.is_revoked
+        return programme_team(db, programme_id, request.cookies) is not None
 
 
 def _json(payload: object, status: int = 200) -> tuple[Response, int]:

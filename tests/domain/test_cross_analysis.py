@@ -6,6 +6,7 @@ import pytest
 from story import WITHDRAWN_WORDS, played_session
 
 from mag.domain.cross_analysis import (
+    THEME_PROPOSALS_MAX,
     Group,
     SourceKind,
     Theme,
@@ -164,3 +165,16 @@ def test_groups_per_theme_counts_each_session_once():
     groups = [Group("s1", "Namur"), Group("s2", "Liège"), Group("s3", "Mons")]
     found = board([theme, other], groups, [*sources_s1, *sources_s2], [])
     assert found.groups_per_theme() == {"Le travail invisible": 2, "Responsabilité": 1}
+
+
+def test_a_proposal_sent_again_replaces_itself_even_at_the_limit():
+    proposals = tuple(
+        ThemeProposal(f"pr{n}", "pratique", f"Proposition {n}") for n in range(THEME_PROPOSALS_MAX)
+    )
+    theme = Theme("th1", "T", proposals=proposals)
+    again = with_proposal(theme, ThemeProposal("pr0", "politique", "Proposition 0, revue"))
+    assert len(again.proposals) == THEME_PROPOSALS_MAX
+    assert again.proposals[-1].text == "Proposition 0, revue"
+    with pytest.raises(DomainError) as refused:
+        with_proposal(theme, ThemeProposal("pr-new", "pratique", "Une de trop"))
+    assert refused.value.code == "too_many_proposals"

@@ -19,10 +19,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from test_programme_pages import Team
 
 from mag import services
 from mag.domain.commands import COMMANDS
-from mag.models import CommandRecord, MemberRecord, ParticipantRecord, SessionRecord
+from mag.models import (
+    CommandRecord,
+    MemberRecord,
+    ParticipantRecord,
+    ProgrammeThemeRecord,
+    SessionRecord,
+)
+from mag.programme_realtime import NAMESPACE as PROGRAMME
 from mag.realtime import FRAME_CEILING
 
 FUZZ = settings(
@@ -338,6 +346,115 @@ def test_not_connected_says_so_in_words(app, people, log):
     assert "rechargez la page" in answer["error"]["message"]
 
 
+# -- Socket.IO, a programme's board (/programme): the browsers send nothing there
+
+
+@pytest.fixture
+def board(app):
+    """A programme's team with its board's socket connected, and one theme."""
+    team = Team(app)
+    response = team.http.post(f"{team.path}/analyse/themes", data={"title": "Guichets"})
+    assert response.status_code == 302
+    socket = app.extensions["mag"].socketio.test_client(
+        app,
+        namespace=PROGRAMME,
+        flask_test_client=team.http,
+        auth={"programme_id": team.programme_id},
+    )
+    assert socket.is_connected(PROGRAMME)
+    return team, socket
+
+
+def themes_fingerprint(app) -> list[tuple]:
+    with app.extensions["mag"].sessions() as db:
+        return [
+            (r.id, r.position, r.title, r.summary, r.sources, r.proposals)
+            for r in db.query(ProgrammeThemeRecord).order_by(ProgrammeThemeRecord.id)
+        ]
+
+
+def still_told(app, team, socket) -> None:
+    """The socket is still in its room: the next change reaches it."""
+    socket.get_received(PROGRAMME)
+    team.http.post(
+        f"{team.path}/analyse/themes", data={"title": f"T{len(themes_fingerprint(app))}"}
+    )
+    names = [m["name"] for m in socket.get_received(PROGRAMME)]
+    assert names == ["board_changed"], names
+
+
+@FUZZ
+@given(event=event_names, args=st.lists(json_values, max_size=4))
+def test_any_event_on_a_programmes_board_is_refused_and_changes_nothing(
+    app, board, log, event, args
+):
+    team, socket = board
+    before = themes_fingerprint(app)
+    answer = socket.emit(event, *args, namespace=PROGRAMME, callback=True)
+    assert_refused(answer)
+    assert themes_fingerprint(app) == before
+    assert socket.is_connected(PROGRAMME)
+
+
+board_frames = st.one_of(
+    st.tuples(
+        st.sampled_from(["2/programme,", "5/programme,", "51-/programme,", "3/programme,"]),
+        st.sampled_from(["", "7"]),
+        frame_bodies,
+    ).map("".join),
+    # Unknown types, and connection errors (which only a server sends).
+    st.tuples(st.sampled_from(["4/programme,", "7/programme,", "x/programme,"]), frame_bodies).map(
+        "".join
+    ),
+)
+
+
+@FUZZ
+@given(frame=board_frames)
+def test_raw_frames_on_a_programmes_board_get_an_error_or_none_but_no_traceback(
+    app, board, log, frame
+):
+    team, socket = board
+    before = themes_fingerprint(app)
+    server = app.extensions["mag"].socketio.server
+    socket.acks = None
+    server._handle_eio_message(socket.eio_sid, frame)
+    if socket.acks is not None:
+        (answer,) = socket.acks["args"]
+        assert_refused(answer)
+    assert themes_fingerprint(app) == before
+    sid = server.manager.sid_from_eio_sid(socket.eio_sid, PROGRAMME)
+    assert server.manager.is_connected(sid, PROGRAMME), "still in the board's namespace"
+
+
+@pytest.mark.parametrize(
+    ("event", "args", "code"),
+    [
+        ("sync", [{"since": 0}], "unknown_event"),
+        ("command", [{"id": "cmd-00000001", "name": "add_theme", "args": {}}], "unknown_event"),
+        ("board_changed", [], "unknown_event"),
+        ("connect", [{"programme_id": "x"}], "unknown_event"),
+        ("disconnect", [], "unknown_event"),
+    ],
+)
+def test_a_programmes_board_answers_every_message_with_a_code_and_stays(
+    app, board, log, event, args, code
+):
+    team, socket = board
+    answer = socket.emit(event, *args, namespace=PROGRAMME, callback=True)
+    assert answer["error"]["code"] == code
+    assert answer["error"]["message"] == "Message inconnu du serveur : rechargez la page."
+    assert log.records[-1].getMessage().startswith("refused a Socket.IO message")
+    still_told(app, team, socket)
+
+
+def test_a_board_message_handled_after_its_client_left_says_so_in_words(app, log):
+    namespace = app.extensions["mag"].socketio.server.namespace_handlers[PROGRAMME]
+    answer = namespace.trigger_event("anything", "a-sid-that-left", {})
+    assert answer["error"]["code"] == "not_connected"
+    assert "rechargez la page" in answer["error"]["message"]
+
+
 # -- HTTP
 
 
@@ -372,6 +489,11 @@ ROUTES = [
     "/archives/cle/{x}",
     "/archives/{x}",
     "/archives/{x}/{x}",
+    "/programme/{x}/analyse",
+    "/programme/{x}/analyse/tableau",
+    "/programme/{x}/analyse/classer",
+    "/programme/{x}/analyse/themes/{x}",
+    "/programme/{x}/analyse/themes/{x}/deplacer",
     "/static/{x}",
     "/{x}",
 ]

@@ -170,3 +170,39 @@ class Screen:
 
     def close(self) -> None:
         self.client.disconnect()
+
+
+# -- a programme's team, its board page's live connection
+
+
+def create_programme(base_url: str) -> tuple[str, dict]:
+    """Create a programme; return its id and its research team's cookies."""
+    http = requests.Session()
+    page = http.post(
+        f"{base_url}/programmes",
+        data={"title": "Programme à plusieurs processus", "question": "Q ?", "consent": "C."},
+        timeout=10,
+    ).text
+    programme_id, secret = re.search(r"/programme/([0-9a-f]+)/([\w-]+)", page).groups()
+    http.get(f"{base_url}/programme/{programme_id}/{secret}", timeout=10)
+    return programme_id, http.cookies.get_dict()
+
+
+class BoardScreen:
+    """A board page's live connection (namespace /programme): each ``board_changed`` heard."""
+
+    def __init__(self, base_url: str, programme_id: str, cookies: dict) -> None:
+        self.heard: list[dict] = []
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("board_changed", self.heard.append, namespace="/programme")
+        self.client.connect(
+            base_url,
+            headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
+            auth={"programme_id": programme_id},
+            namespaces=["/programme"],
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+
+    def close(self) -> None:
+        self.client.disconnect()

@@ -1,11 +1,15 @@
 """Several `mag serve` processes serve the same sessions through Redis and PostgreSQL."""
 
+import json
 import os
 import subprocess
 import sys
 import uuid
 
-from cluster import Screen, create_session, join, wait_until
+import requests
+from cluster import BoardScreen, Screen, create_programme, create_session, join, wait_until
+
+from mag.bus import Bus
 
 
 def test_a_command_on_one_process_reaches_a_browser_on_another_in_order(cluster):
@@ -30,6 +34,46 @@ def test_a_command_on_one_process_reaches_a_browser_on_another_in_order(cluster)
         assert set(acked) <= set(seqs)
     notes = [e["data"]["body"] for e in on_two.events if e["type"] == "contribution_added"]
     assert notes == [f"Note {n}" for n in range(30)]
+
+
+def test_a_change_to_a_programmes_board_reaches_its_team_on_every_process(cluster):
+    one, two = cluster(), cluster()
+    programme_id, cookies = create_programme(one.url)
+    here, there = (
+        BoardScreen(one.url, programme_id, cookies),
+        BoardScreen(two.url, programme_id, cookies),
+    )
+    response = requests.post(
+        f"{one.url}/programme/{programme_id}/analyse/themes",
+        data={"title": "Guichets fermés"},
+        cookies=cookies,
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 302, response.text
+    wait_until(lambda: len(here.heard) == 1 and len(there.heard) == 1, 5)
+    # The page then fetches the board from whichever process answers it.
+    fragment = requests.get(
+        f"{two.url}/programme/{programme_id}/analyse/tableau", cookies=cookies, timeout=10
+    )
+    assert "Guichets fermés" in fragment.text
+    here.close()
+    there.close()
+
+
+def test_a_process_relays_the_others_board_notifications_not_its_own(caplog):
+    """Its own browsers were told at the commit; its own notification comes back from Redis."""
+    bus = Bus("redis://127.0.0.1:1/0")  # never connected: only its reading is tested
+    heard: list[str] = []
+
+    def receive(message) -> None:
+        bus._dispatch(json.dumps(message).encode(), None, None, heard.append)
+
+    receive({"kind": "programme", "programme": "p1", "from": bus.process})
+    receive({"kind": "programme", "programme": "p2", "from": "another-process"})
+    receive({"kind": "programme"})
+    assert heard == ["p2"]
+    assert "ignored a malformed notification" in caplog.text
 
 
 def test_presence_is_the_same_on_every_process(cluster):
