@@ -56,7 +56,8 @@ MAX_AGE = timedelta(hours=6)
 TIMEOUT_SECONDS = 3600
 NICENESS = 10
 
-EXPORT, ARCHIVE = "export", "archive"
+EXPORT, ARCHIVE, BOOKLET = "export", "archive", "booklet"
+FILE_KINDS = frozenset({EXPORT, BOOKLET})  # the jobs that make a file
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 ACTIVE = frozenset({QUEUED, RUNNING})
 _ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -160,13 +161,32 @@ class Jobs:
     ) -> Status:
         """Start a job (``kind`` is :data:`EXPORT`, with ``fmt``, or :data:`ARCHIVE`), or
         return the one already running for the same session and format."""
+        subject = {"session_id": session_id, "programme_id": None}
+        by = {"role": actor.role.value, "member_id": actor.member_id}
+        return self._start(kind, subject, by, fmt, locale)
+
+    def start_booklet(self, programme_id: str, fmt: str, locale: str) -> Status:
+        """Start exporting a programme's booklet in ``fmt`` (a document format), or return
+        the export of it under way. Its routes check the programme's team."""
+        subject = {"session_id": None, "programme_id": programme_id}
+        return self._start(BOOKLET, subject, None, fmt, locale)
+
+    def _start(
+        self, kind: str, subject: dict[str, str | None], actor: dict | None, fmt: str, locale: str
+    ) -> Status:
         # The thread lock first: under gevent, a greenlet blocked in flock would
         # block the whole process, the one holding the file lock included.
         with self._guard, self._locked():
             self._remove_old()
+            wanted = (kind, subject["session_id"], subject["programme_id"], fmt)
             for status in self._statuses():
-                same = (status.get("kind"), status.get("session_id"), status.get("format"))
-                if same == (kind, session_id, fmt) and effective(status)["state"] in ACTIVE:
+                same = (
+                    status.get("kind"),
+                    status.get("session_id"),
+                    status.get("programme_id"),
+                    status.get("format"),
+                )
+                if same == wanted and effective(status)["state"] in ACTIVE:
                     return status
             job_id = secrets.token_urlsafe(24)
             folder = self.root / job_id
@@ -175,9 +195,9 @@ class Jobs:
             status: Status = {
                 "id": job_id,
                 "kind": kind,
-                "session_id": session_id,
+                **subject,
                 "format": fmt,
-                "actor": {"role": actor.role.value, "member_id": actor.member_id},
+                "actor": actor,
                 "locale": locale,
                 "state": QUEUED,
                 "progress": {"done": 0, "total": 0},
@@ -218,7 +238,7 @@ class Jobs:
     def file(self, status: Status) -> Path | None:
         """The file a finished export job made, if it is still there."""
         name = status.get("file_name")
-        if status.get("state") != DONE or status.get("kind") != EXPORT or not name:
+        if status.get("state") != DONE or status.get("kind") not in FILE_KINDS or not name:
             return None
         path = self.root / status["id"] / name
         return path if path.is_file() else None
@@ -367,7 +387,11 @@ def main(argv: list[str] | None = None) -> int:
     except DomainError as error:
         status.update(state=FAILED, error=failure(error.code, error.msgid, error.params))
     except Exception:
-        log.exception("the %s job of session %s failed", status["kind"], status["session_id"])
+        log.exception(
+            "the %s job of %s failed",
+            status["kind"],
+            status.get("session_id") or status.get("programme_id"),
+        )
         status.update(state=FAILED, error=failure("job_failed", UNEXPECTED))
     write_status(folder, status)
     return 0 if status["state"] == DONE else 1
@@ -392,6 +416,8 @@ def _do(folder: Path, status: Status) -> None:
         with app.app_context(), force_locale(status.get("locale") or "fr"):
             if status["kind"] == EXPORT:
                 status["file_name"] = _export(mag, folder, status, progress)
+            elif status["kind"] == BOOKLET:
+                status["file_name"] = _booklet(mag, folder, status, progress)
             elif status["kind"] == ARCHIVE:
                 actor = status["actor"]
                 done = _archive(
@@ -422,6 +448,17 @@ def _export(mag, folder: Path, status: Status, progress: Callable[[int, int], No
     partial.write_bytes(content)
     os.replace(partial, folder / name)
     progress(2, 2)
+    return name
+
+
+def _booklet(mag, folder: Path, status: Status, progress: Callable[[int, int], None]) -> str:
+    """Render a programme's booklet into the job's folder; return its file name."""
+    from mag.booklets import booklet_export
+
+    content, name = booklet_export(mag, status["programme_id"], status["format"], progress)
+    partial = folder / f".{name}.tmp"
+    partial.write_bytes(content)
+    os.replace(partial, folder / name)
     return name
 
 

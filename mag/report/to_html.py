@@ -14,7 +14,6 @@ from html import escape
 from importlib.resources import files
 
 from flask_babel import get_locale
-from lxml import html as lxml_html
 
 from mag.report import markdown
 from mag.report.document import once_per_material, paper, title_of
@@ -57,26 +56,21 @@ def _annex(id_attribute: str | None, text: str) -> str:
 
 def with_fragments(html: str, fragments: Mapping[str, str]) -> str:
     """``html`` with each fragment at the end of the chapter (``h2``) its key names, or at
-    the end under a heading of its own when there is no such chapter."""
-    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    the end under a heading of its own when there is no such chapter.
+
+    The fragments are put in as they were written (an SVG keeps its ``viewBox``): only the
+    place of each is looked for.
+    """
     for title, fragment in fragments.items():
-        parts = list(lxml_html.fragment_fromstring(fragment, create_parent="div"))
-        chapters = [child for child in root if child.tag == "h2"]
-        heading = next((h for h in chapters if h.text_content().strip() == title.strip()), None)
+        text = escape(title.strip(), quote=False)
+        heading = re.search(r"<h2\b[^>]*>" + re.escape(text) + "</h2>", html)
         if heading is None:
-            heading = lxml_html.Element("h2")
-            heading.text = title
-            root.append(heading)
-        following = heading.getnext()
-        while following is not None and following.tag != "h2":
-            following = following.getnext()
-        for part in parts:
-            part.tail = "\n"
-            if following is None:
-                root.append(part)
-            else:
-                following.addprevious(part)
-    return lxml_html.tostring(root, encoding="unicode")[len("<div>") : -len("</div>")]
+            html = f"{html.rstrip()}\n<h2>{text}</h2>\n{fragment}\n"
+            continue
+        following = html.find("<h2", heading.end())
+        at = len(html) if following < 0 else following
+        html = f"{html[:at].rstrip()}\n{fragment}\n{html[at:]}"
+    return html
 
 
 def page(material: Material) -> str:

@@ -11,6 +11,7 @@ from mag.web import (
     language,
     participant,
     programme,
+    programme_booklet,
     report,
     review,
     team,
@@ -27,6 +28,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(report.bp)
     app.register_blueprint(archive.bp)
     app.register_blueprint(programme.bp)
+    app.register_blueprint(programme_booklet.bp)
     errors.register(app)
 
     @app.context_processor
