@@ -17,8 +17,12 @@ stops. A job whose process is gone before it finished reads as failed. Asking
 again for the same session and format while a job runs gives that job.
 Folders older than :data:`MAX_AGE` are removed when a job starts.
 
-The routes (``mag/web/report.py``) check that whoever asks is in the session's
-team; a job's id (``secrets.token_urlsafe``) cannot be guessed.
+A programme's booklet is exported the same way (kind ``booklet``, with its
+``programme_id`` where a session's job has its ``session_id``).
+
+The routes (``mag/web/report.py``; ``mag/web/programme_booklet.py`` for a booklet)
+check that whoever asks is in the session's or the programme's team; a job's id
+(``secrets.token_urlsafe``) cannot be guessed.
 """
 
 import fcntl
