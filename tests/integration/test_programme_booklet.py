@@ -19,6 +19,7 @@ from test_programme_pages import Team
 from test_programme_sessions import file_fiche
 
 from mag import cross_analysis
+from mag.domain.roles import Actor, Role
 from mag.models import BookletVersionRecord, SessionRecord
 from mag.programmes import programme_record
 
@@ -161,6 +162,24 @@ def test_saving_the_same_text_again_is_refused(app, team):
     again = save(team, "# Livret\n\nTexte.\n", 1)
     assert again.status_code == 400
     assert "Rien n'a changé depuis la version 1." in html.unescape(again.text)
+
+
+def test_a_participant_who_withdraws_later_leaves_the_saved_versions_too(app, team):
+    chloe_said = "L'aide numérique devient un travail invisible."
+    draft = editor_text(team.http.get(f"{team.path}/livret?brouillon=1").text)
+    assert chloe_said in draft
+    save(team, draft, 0)
+    save(team, draft + f"\nComme on l'a entendu : {chloe_said}\n", 1)
+    chloe = Actor(Role.PARTICIPANT, "p-3")
+    answer = app.extensions["mag"].live.execute(
+        team.session_id, chloe, "withdraw_consent", {}, "cmd-withdraw-chloe"
+    )
+    assert answer.events
+    for _number, text in saved_versions(app, team):
+        assert chloe_said not in text
+        assert "« […] »" in text
+    redrafted = editor_text(team.http.get(f"{team.path}/livret?brouillon=1").text)
+    assert chloe_said not in redrafted and "médiatrice numérique" not in redrafted
 
 
 def test_a_version_is_shown_sanitised_and_two_are_compared(app, team):
