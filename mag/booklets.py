@@ -19,9 +19,12 @@ from mag.cross_analysis import themes
 from mag.domain.booklet import AUTHOR_MAX, GroupFacts, base_version, check_save, clean_booklet
 from mag.domain.cross_analysis import Board, Group, Source, board, session_sources
 from mag.domain.i18n import N_, DomainError
+from mag.domain.programme import apply_replacements
 from mag.models import BookletVersionRecord, FicheRecord, ProgrammeRecord, SessionRecord, utcnow
 from mag.programmes import fiches, programme_sessions
 from mag.report import booklet
+from mag.report.markdown import escape
+from mag.services import redact_booklet
 
 # Saved versions -------------------------------------------------------------------------------
 
@@ -100,6 +103,21 @@ def save(
     )
     db.flush()
     return number + 1
+
+
+def forget_fiche(db: Session, programme: ProgrammeRecord, fiche: FicheRecord) -> int:
+    """The saved versions without a fiche being deleted: its words, as typed or as the draft
+    quoted them (the programme's names replaced, escaped, cut), become « […] ».
+
+    For the fiche's deletion, in its transaction. A passage the team rewrote by hand, or
+    in which a participant's pseudonym was replaced, is not recognised.
+    """
+    texts = []
+    for raw in (fiche.what_happened, fiche.action):
+        for base in {raw, apply_replacements(raw, [(name, "") for name in programme.names])}:
+            for text in (base, booklet.excerpt(base)):
+                texts += [text, escape(text), escape(text).replace("\n", "\n> ")]
+    return redact_booklet(db, programme.id, texts)
 
 
 # What the draft is made from ----------------------------------------------------------------

@@ -486,7 +486,16 @@ def _redact_booklet(connection: Connection, session_id: str, words: redaction.Wo
     if programme_id is None or not words.quotes:
         return 0
     written = [(q, escape(q), escape(q).replace("\n", "\n> ")) for q in words.quotes]
-    forms = sorted({form for found in written for form in found}, key=len, reverse=True)
+    return redact_booklet(connection, programme_id, [f for found in written for f in found])
+
+
+def redact_booklet(db: Session | Connection, programme_id: str, texts: Sequence[str]) -> int:
+    """Every saved version of the programme's booklet with each of ``texts`` (longest first)
+    replaced by « […] »; returns how many versions changed."""
+    forms = sorted({text for text in texts if len(text) >= redaction.QUOTE_MIN}, key=len)[::-1]
+    if not forms:
+        return 0
+    connection = _connection(db)
     versions = _BOOKLET_VERSIONS.c
     rows = connection.execute(
         select(versions.version, versions.text).where(versions.programme_id == programme_id)

@@ -135,6 +135,11 @@ def _cut(text: str, limit: int) -> str:
     return head.rstrip(" ,;:.") + "…"
 
 
+def excerpt(text: str) -> str:
+    """A fiche's text as the draft quotes it (before escaping): cut at a word, with « … »."""
+    return _cut(text, EXCERPT_MAX)
+
+
 def _day(value: date) -> str:
     return dates.day(value)
 
@@ -379,7 +384,7 @@ def _theme(view: ThemeView, board: Board, fiches: Mapping[str, object], scrub: S
             function = scrub(fiche.function) or _("un·e travailleur·euse de terrain")
             region = _region(fiche.region)
             attribution = f"{function}, {region}" if region else function
-            words = escape(_cut(scrub.text(fiche.what_happened), EXCERPT_MAX))
+            words = escape(excerpt(scrub.text(fiche.what_happened)))
             parts.append(_quote(words, attribution))
         if len(held) > FICHE_EXCERPTS:
             parts.append(

@@ -18,10 +18,10 @@ from test_jobs import finished
 from test_programme_pages import Team
 from test_programme_sessions import file_fiche
 
-from mag import cross_analysis
+from mag import booklets, cross_analysis
 from mag.domain.roles import Actor, Role
 from mag.models import BookletVersionRecord, SessionRecord
-from mag.programmes import programme_record
+from mag.programmes import fiches, programme_record
 
 PSEUDONYMS = ("Awa", "Bruno", "Chloé", "Emma", "Lucie")
 
@@ -180,6 +180,25 @@ def test_a_participant_who_withdraws_later_leaves_the_saved_versions_too(app, te
         assert "« […] »" in text
     redrafted = editor_text(team.http.get(f"{team.path}/livret?brouillon=1").text)
     assert chloe_said not in redrafted and "médiatrice numérique" not in redrafted
+
+
+def test_a_fiche_deleted_leaves_the_saved_versions(app, team):
+    """What a fiche's deletion calls in its transaction (``booklets.forget_fiche``)."""
+    quoted = "Mme \\[…\\] n'a plus de guichet à la commune."
+    draft = editor_text(team.http.get(f"{team.path}/livret?brouillon=1").text)
+    assert quoted in draft
+    save(team, draft, 0)
+    save(team, draft + "\nMme Lambert n'a plus de guichet à la commune.\n", 1)
+
+    def forget(db):
+        programme = programme_record(db, team.programme_id)
+        [fiche] = [f for f in fiches(db, team.programme_id) if "Lambert" in f.what_happened]
+        return booklets.forget_fiche(db, programme, fiche)
+
+    assert in_transaction(app, forget) == 2
+    for _number, text in saved_versions(app, team):
+        assert "n'a plus de guichet" not in text and "Lambert" not in text
+        assert "> « […] »" in text
 
 
 def test_a_version_is_shown_sanitised_and_two_are_compared(app, team):
