@@ -3,16 +3,19 @@
 Like mag.programmes: functions take a SQLAlchemy session and flush, never commit; the rules
 are mag.domain.cross_analysis's. A session's sources are read from its exportable material
 (the replacement list applied, withdrawn words gone), built once per session and seq and kept
-in a small cache, so a board seen again after an edit of a theme folds no log.
+in a small cache (with what the booklet says of the group), so a board or a booklet seen again
+after an edit of a theme folds no log.
 """
 
 from collections import OrderedDict
 from collections.abc import Iterable
 from threading import Lock
 
+from flask_babel import get_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from mag.domain.booklet import GroupFacts
 from mag.domain.cross_analysis import (
     Board,
     Group,
@@ -35,27 +38,36 @@ from mag.models import ProgrammeRecord, ProgrammeThemeRecord, SessionRecord, utc
 from mag.programmes import fiches, programme_record, programme_sessions
 from mag.services import is_id, new_id
 
-_CACHE_SIZE = 256  # sessions' sources kept: a few programmes' worth
-_cache: OrderedDict[tuple[str, int], list[Source]] = OrderedDict()
+_CACHE_SIZE = 256  # sessions' readings kept: a few programmes' worth
+_cache: OrderedDict[tuple[str, int, str], tuple[list[Source], GroupFacts]] = OrderedDict()
 _cache_lock = Lock()
 
 
-def sources_of(db: Session, record: SessionRecord) -> list[Source]:
-    """The board items and perspectives of a session at its current seq (needs an app context)."""
-    key = (record.id, record.last_seq)
+def read_session(db: Session, record: SessionRecord) -> tuple[list[Source], GroupFacts]:
+    """A session's board items and perspectives, and what the booklet says of its group, read
+    from one material at the session's current seq, in the language of the moment (needs an
+    app context). Kept until the session moves on, so a board or a booklet seen again folds
+    no log."""
+    key = (record.id, record.last_seq, str(get_locale()))
     with _cache_lock:
         found = _cache.get(key)
         if found is not None:
             _cache.move_to_end(key)
             return found
+    from mag.report.booklet import group_facts
     from mag.report.formats import load
 
-    found = session_sources(record.id, load(db, record.id).state)
+    material = load(db, record.id)
+    found = (session_sources(record.id, material.state), group_facts(material, record.title))
     with _cache_lock:
         _cache[key] = found
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return found
+
+
+def sources_of(db: Session, record: SessionRecord) -> list[Source]:
+    return read_session(db, record)[0]
 
 
 def groups_and_sources(db: Session, programme_id: str) -> tuple[list[Group], list[Source]]:

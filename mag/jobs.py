@@ -17,12 +17,13 @@ stops. A job whose process is gone before it finished reads as failed. Asking
 again for the same session and format while a job runs gives that job.
 Folders older than :data:`MAX_AGE` are removed when a job starts.
 
-A programme's exports (its REFI-QDA project, its JSON archive) are jobs too, of their
-own kind (:data:`PROGRAMME_EXPORT`, with ``programme_id`` rather than ``session_id``).
+A programme's exports (its REFI-QDA project, its JSON archive) and its booklet are jobs
+too, of their own kinds (:data:`PROGRAMME_EXPORT`, :data:`BOOKLET`), with ``programme_id``
+where a session's job has its ``session_id``.
 
-The routes (``mag/web/report.py``, ``mag/web/programme_exports.py``) check that whoever
-asks is in the session's or the programme's team; a job's id (``secrets.token_urlsafe``)
-cannot be guessed.
+The routes (``mag/web/report.py``, ``mag/web/programme_exports.py``,
+``mag/web/programme_booklet.py``) check that whoever asks is in the session's or the
+programme's team; a job's id (``secrets.token_urlsafe``) cannot be guessed.
 """
 
 import fcntl
@@ -60,9 +61,9 @@ MAX_AGE = timedelta(hours=6)
 TIMEOUT_SECONDS = 3600
 NICENESS = 10
 
-EXPORT, ARCHIVE = "export", "archive"
+EXPORT, ARCHIVE, BOOKLET = "export", "archive", "booklet"
 PROGRAMME_EXPORT = "programme_export"
-EXPORTS = frozenset({EXPORT, PROGRAMME_EXPORT})  # the kinds that make a file
+FILE_KINDS = frozenset({EXPORT, PROGRAMME_EXPORT, BOOKLET})  # the jobs that make a file
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 ACTIVE = frozenset({QUEUED, RUNNING})
 _ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -166,27 +167,29 @@ class Jobs:
     ) -> Status:
         """Start a job (``kind`` is :data:`EXPORT`, with ``fmt``, or :data:`ARCHIVE`), or
         return the one already running for the same session and format."""
-        actor_data = {"role": actor.role.value, "member_id": actor.member_id}
-        return self._start(kind, fmt, locale, session_id=session_id, actor=actor_data)
+        subject = {"session_id": session_id, "programme_id": None}
+        by = {"role": actor.role.value, "member_id": actor.member_id}
+        return self._start(kind, subject, by, fmt, locale)
 
     def start_programme_export(self, programme_id: str, fmt: str, *, locale: str = "fr") -> Status:
         """Start exporting a programme in ``fmt``, or return the job already doing it."""
-        return self._start(PROGRAMME_EXPORT, fmt, locale, programme_id=programme_id)
+        subject = {"session_id": None, "programme_id": programme_id}
+        return self._start(PROGRAMME_EXPORT, subject, None, fmt, locale)
+
+    def start_booklet(self, programme_id: str, fmt: str, locale: str) -> Status:
+        """Start exporting a programme's booklet in ``fmt`` (a document format), or return
+        the export of it under way. Its routes check the programme's team."""
+        subject = {"session_id": None, "programme_id": programme_id}
+        return self._start(BOOKLET, subject, None, fmt, locale)
 
     def _start(
-        self,
-        kind: str,
-        fmt: str,
-        locale: str,
-        *,
-        session_id: str | None = None,
-        programme_id: str | None = None,
-        actor: dict[str, Any] | None = None,
+        self, kind: str, subject: dict[str, str | None], actor: dict | None, fmt: str, locale: str
     ) -> Status:
         # The thread lock first: under gevent, a greenlet blocked in flock would
         # block the whole process, the one holding the file lock included.
         with self._guard, self._locked():
             self._remove_old()
+            wanted = (kind, subject["session_id"], subject["programme_id"], fmt)
             for status in self._statuses():
                 same = (
                     status.get("kind"),
@@ -194,10 +197,7 @@ class Jobs:
                     status.get("programme_id"),
                     status.get("format"),
                 )
-                if (
-                    same == (kind, session_id, programme_id, fmt)
-                    and effective(status)["state"] in ACTIVE
-                ):
+                if same == wanted and effective(status)["state"] in ACTIVE:
                     return status
             job_id = secrets.token_urlsafe(24)
             folder = self.root / job_id
@@ -206,8 +206,7 @@ class Jobs:
             status: Status = {
                 "id": job_id,
                 "kind": kind,
-                "session_id": session_id,
-                "programme_id": programme_id,
+                **subject,
                 "format": fmt,
                 "actor": actor,
                 "locale": locale,
@@ -250,7 +249,7 @@ class Jobs:
     def file(self, status: Status) -> Path | None:
         """The file a finished export job made, if it is still there."""
         name = status.get("file_name")
-        if status.get("state") != DONE or status.get("kind") not in EXPORTS or not name:
+        if status.get("state") != DONE or status.get("kind") not in FILE_KINDS or not name:
             return None
         path = self.root / status["id"] / name
         return path if path.is_file() else None
@@ -399,8 +398,11 @@ def main(argv: list[str] | None = None) -> int:
     except DomainError as error:
         status.update(state=FAILED, error=failure(error.code, error.msgid, error.params))
     except Exception:
-        subject = status.get("session_id") or status.get("programme_id")
-        log.exception("the %s job of %s failed", status["kind"], subject)
+        log.exception(
+            "the %s job of %s failed",
+            status["kind"],
+            status.get("session_id") or status.get("programme_id"),
+        )
         status.update(state=FAILED, error=failure("job_failed", UNEXPECTED))
     write_status(folder, status)
     return 0 if status["state"] == DONE else 1
@@ -427,6 +429,8 @@ def _do(folder: Path, status: Status) -> None:
                 status["file_name"] = _export(mag, folder, status, progress)
             elif status["kind"] == PROGRAMME_EXPORT:
                 status["file_name"] = _programme_export(mag, folder, status, progress)
+            elif status["kind"] == BOOKLET:
+                status["file_name"] = _booklet(mag, folder, status, progress)
             elif status["kind"] == ARCHIVE:
                 actor = status["actor"]
                 done = _archive(
@@ -476,6 +480,16 @@ def _programme_export(
     partial.write_bytes(content)
     os.replace(partial, folder / name)
     progress(total, total)
+
+
+def _booklet(mag, folder: Path, status: Status, progress: Callable[[int, int], None]) -> str:
+    """Render a programme's booklet into the job's folder; return its file name."""
+    from mag.booklets import booklet_export
+
+    content, name = booklet_export(mag, status["programme_id"], status["format"], progress)
+    partial = folder / f".{name}.tmp"
+    partial.write_bytes(content)
+    os.replace(partial, folder / name)
     return name
 
 

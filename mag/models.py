@@ -291,6 +291,25 @@ class ProgrammeThemeRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class BookletVersionRecord(Base):
+    """A saved version of a programme's booklet (mag.domain.booklet): numbered from 1.
+
+    ``author`` is the team member's name, "" for the team as a whole; ``language`` the one
+    the page was in when it was saved, which its exports are written in.
+    """
+
+    __tablename__ = "programme_booklet_versions"
+
+    programme_id: Mapped[str] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer(), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    author: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8))
+
+
 class FicheRecord(Base):
     """A fiche incident, with the consent text its form showed and the warnings overridden."""
 

@@ -199,6 +199,14 @@ def team_members(db: Session, programme_id: str) -> Sequence[ProgrammeMemberReco
     ).all()
 
 
+def link_name(db: Session, programme_id: str, link: TeamLink) -> str:
+    """The name the team gave a member's link; "" for the creator's (« l'équipe »)."""
+    if link.holder == CREATOR:
+        return ""
+    member = db.get(ProgrammeMemberRecord, link.holder)
+    return member.name if member is not None and member.programme_id == programme_id else ""
+
+
 def invite_member(db: Session, programme_id: str, name: object) -> tuple[str, str]:
     """A new private link for a named member: their id and the secret, shown once."""
     clean_name = clean_member_name(name)

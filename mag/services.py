@@ -25,6 +25,7 @@ from mag.domain.protocol import Protocol, parse_protocol
 from mag.domain.steps.base import DATE_MAX, clean_text
 from mag.domain.steps.session import CONVENTION_MAX, QUESTION_MAX, SESSION_TITLE_MAX
 from mag.models import (
+    BookletVersionRecord,
     CommandRecord,
     EvaluationPoolRecord,
     EventRecord,
@@ -34,6 +35,7 @@ from mag.models import (
     SessionRecord,
     utcnow,
 )
+from mag.report.markdown import escape
 
 JOIN_CODE_ALPHABET = (
     "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud, typed on a phone
@@ -464,6 +466,51 @@ def redact_words(db: Session | Connection, session_id: str, words: redaction.Wor
         cleaned = redaction.redacted(row.type, row.data, words)
         if cleaned is not None:
             connection.execute(update(_EVENTS).where(_EVENTS.c.id == row.id).values(data=cleaned))
+            changed += 1
+    return changed + _redact_booklet(connection, session_id, words)
+
+
+_BOOKLET_VERSIONS = BookletVersionRecord.__table__
+
+
+def _redact_booklet(connection: Connection, session_id: str, words: redaction.Words) -> int:
+    """The saved versions of the session's programme's booklet without the person's words.
+
+    The booklet quotes them as Markdown (escaped, as its draft writes them, a quote of
+    several lines in a blockquote) or as typed: each form becomes « […] », as in the
+    session's own synthesis.
+    """
+    programme_id = connection.execute(
+        select(_SESSIONS.c.programme_id).where(_SESSIONS.c.id == session_id)
+    ).scalar()
+    if programme_id is None or not words.quotes:
+        return 0
+    written = [(q, escape(q), escape(q).replace("\n", "\n> ")) for q in words.quotes]
+    return redact_booklet(connection, programme_id, [f for found in written for f in found])
+
+
+def redact_booklet(db: Session | Connection, programme_id: str, texts: Sequence[str]) -> int:
+    """Every saved version of the programme's booklet with each of ``texts`` (longest first)
+    replaced by « […] »; returns how many versions changed."""
+    forms = sorted({text for text in texts if len(text) >= redaction.QUOTE_MIN}, key=len)[::-1]
+    if not forms:
+        return 0
+    connection = _connection(db)
+    versions = _BOOKLET_VERSIONS.c
+    rows = connection.execute(
+        select(versions.version, versions.text).where(versions.programme_id == programme_id)
+    ).all()
+    changed = 0
+    for row in rows:
+        text = row.text
+        for form in forms:
+            text = text.replace(form, redaction.OMITTED)
+        if text != row.text:
+            connection.execute(
+                update(_BOOKLET_VERSIONS)
+                .where(versions.programme_id == programme_id, versions.version == row.version)
+                .values(text=text)
+            )
             changed += 1
     return changed
 

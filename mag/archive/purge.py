@@ -19,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 
 from mag.archive.reading import folder_path
 from mag.models import (
+    BookletVersionRecord,
     FicheFormRecord,
     FicheRecord,
     ProgrammeMemberRecord,
@@ -85,7 +86,13 @@ def purge(
 # the programme's, in this order, then the programme's own row. A table added later that
 # refers to programmes goes in one of these two lists (tests/integration/test_programme_purge.py
 # fails until it does).
-PROGRAMME_ROWS = (FicheRecord, FicheFormRecord, ProgrammeMemberRecord, ProgrammeThemeRecord)
+PROGRAMME_ROWS = (
+    FicheRecord,
+    FicheFormRecord,
+    ProgrammeMemberRecord,
+    ProgrammeThemeRecord,
+    BookletVersionRecord,
+)
 # ... and what it only detaches (``programme_id`` emptied): sessions keep their own retention.
 PROGRAMME_DETACHED = (SessionRecord,)
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from mag.domain.programme import BARRIERS, CONSEQUENCES, OTHER
+from mag.domain.programme import BARRIERS, CONSEQUENCES, OTHER, REGIONS
 
 NOT_GIVEN = ""  # a fiche that names no service, no barrier, or no consequence
 
@@ -34,6 +34,7 @@ class FicheFigures:
     # both, so these may add up to more than ``total``.
     by_consequence: dict[str, int]
     by_month: list[tuple[date, int]]  # the first day of each month -> fiches, in date order
+    by_region: dict[str, int]  # a key of REGIONS or NOT_GIVEN -> fiches
 
 
 def count_fiches(fiches: Iterable, services: Sequence[str]) -> FicheFigures:
@@ -47,7 +48,9 @@ def count_fiches(fiches: Iterable, services: Sequence[str]) -> FicheFigures:
     by_service: Counter[str] = Counter()
     by_barrier: Counter[str] = Counter()
     by_consequence: Counter[str] = Counter()
+    by_region: Counter[str] = Counter()
     for fiche in fiches:
+        by_region[fiche.region or NOT_GIVEN] += 1
         by_service[_service_of(fiche, listed)] += 1
         by_barrier[fiche.barrier or NOT_GIVEN] += 1
         for consequence in fiche.consequences or (NOT_GIVEN,):
@@ -58,6 +61,7 @@ def count_fiches(fiches: Iterable, services: Sequence[str]) -> FicheFigures:
         by_barrier=_in_order(by_barrier, [*BARRIERS, NOT_GIVEN]),
         by_consequence=_in_order(by_consequence, [*CONSEQUENCES, NOT_GIVEN]),
         by_month=fiches_per_month(fiche.occurred_on for fiche in fiches),
+        by_region=_in_order(by_region, [*REGIONS, NOT_GIVEN]),
     )
 
 

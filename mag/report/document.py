@@ -31,6 +31,7 @@ from mag.domain.state import BoardItem, BoardKind, Contribution, ContributionKin
 from mag.domain.steps.contributions import KIND_OF_STEP
 from mag.report.markdown import escape
 from mag.report.material import Material, role_label
+from mag.report.paper import Paper
 from mag.report.synthesis import board_kind_label, cell, draft, item, level_label, moment, table
 from mag.report.synthesis import time_of as _time
 from mag.report.synthesis import who as _who
@@ -106,6 +107,21 @@ def once_per_material(make: Callable[[Material], str]) -> Callable[[Material], s
 def annex_titles() -> tuple[str, str]:
     """The annexes' headings (the HTML and DOCX exports start each on a new page)."""
     return _("Annexe : consentements"), _("Annexe : transcription")
+
+
+def title_of(material: Material) -> str:
+    return material.state.title or _("Synthèse")
+
+
+def paper(material: Material) -> Paper:
+    """The report as the document formats print it."""
+    return Paper(
+        title=title_of(material),
+        markdown=report(material),
+        created_at=material.session.created_at,
+        changed_at=material.last_changed,
+        annexes=annex_titles(),
+    )
 
 
 @once_per_material

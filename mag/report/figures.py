@@ -98,3 +98,10 @@ def charts_html(charts: Sequence[Chart]) -> Markup:
 def charts_markdown_tables(charts: Sequence[Chart]) -> str:
     """Each chart's title, caption and table in Markdown, for the Markdown and DOCX booklet."""
     return drawing.charts_markdown(charts, format_number)
+
+
+def charts_drawn(charts: Sequence[Chart]) -> str:
+    """The drawings alone, for a document whose text already holds each chart's table
+    (the booklet: its Markdown has the tables, its HTML and PDF add the drawings)."""
+    drawn = (drawing.chart_svg(chart, format_number) for chart in charts)
+    return "\n".join(f'<figure class="chart">{svg}</figure>' for svg in drawn if svg)

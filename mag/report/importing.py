@@ -27,6 +27,7 @@ from mag.domain.i18n import N_, DomainError
 from mag.domain.programme import clean_programme
 from mag.domain.protocol import parse_protocol
 from mag.models import (
+    BookletVersionRecord,
     FicheFormRecord,
     FicheRecord,
     ProgrammeRecord,
@@ -267,6 +268,18 @@ def import_programme(db: Session, raw: bytes) -> RestoredProgramme:
                 id=services.new_id(), programme_id=record.id, position=position,
                 title=theme["title"], summary=theme["summary"], sources=theme["sources"],
                 proposals=theme["proposals"], created_at=utcnow(), updated_at=utcnow(),
+            )
+        )  # fmt: skip
+    booklet = document.get("booklet", [])
+    for number, version in enumerate(booklet, start=1):
+        if version["version"] != number:  # numbered 1, 2, 3… in order
+            raise _not_programme(f"booklet/{number - 1}/version")
+    for version in booklet:
+        db.add(
+            BookletVersionRecord(
+                programme_id=record.id, version=version["version"], text=version["text"],
+                saved_at=datetime.fromisoformat(version["saved_at"]), author=version["author"],
+                language=version["language"],
             )
         )  # fmt: skip
     db.flush()

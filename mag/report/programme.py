@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from mag import cross_analysis, programmes
 from mag.domain.cross_analysis import BOARD_KINDS, Group, Theme, board, session_sources
 from mag.domain.i18n import N_
-from mag.models import FicheFormRecord
+from mag.models import BookletVersionRecord, FicheFormRecord
 from mag.report.folding import slug
 from mag.report.formats import load as load_session
 from mag.report.formats import local_timezone
@@ -85,6 +85,15 @@ class ProgrammeTheme:
 
 
 @dataclass(frozen=True)
+class BookletVersionFile:
+    version: int
+    text: str
+    saved_at: datetime
+    author: str
+    language: str
+
+
+@dataclass(frozen=True)
 class ProgrammeFile:
     id: str
     title: str
@@ -103,6 +112,7 @@ class ProgrammeFile:
     themes: tuple[ProgrammeTheme, ...] = ()
     board: tuple[Theme, ...] = ()
     retention_until: date | None = None
+    booklet: tuple[BookletVersionFile, ...] = ()  # its saved versions, oldest first
 
     @property
     def last_changed(self) -> datetime:
@@ -200,6 +210,14 @@ def load(
         ),
         board=tuple(stored),
         retention_until=record.retention_until,
+        booklet=tuple(
+            BookletVersionFile(v.version, v.text, v.saved_at, v.author, v.language)
+            for v in db.scalars(
+                select(BookletVersionRecord)
+                .where(BookletVersionRecord.programme_id == programme_id)
+                .order_by(BookletVersionRecord.version)
+            )
+        ),
     )
 
 

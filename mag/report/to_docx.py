@@ -1,4 +1,5 @@
-"""The report as a Word document, built from the sanitised HTML of the report.
+"""The report (or any :class:`~mag.report.paper.Paper`) as a Word document, built from its
+sanitised HTML.
 
 Walking the HTML (not the Markdown) means the DOCX shows exactly what the
 other documents show, and nothing the sanitiser removed. Structure becomes
@@ -29,12 +30,16 @@ from lxml.html import HtmlElement
 
 from mag.report import zipped
 from mag.report.material import Material
-from mag.report.to_html import body, title_of
+from mag.report.paper import Paper
+from mag.report.to_html import body, body_of, title_of
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BLOCKS = frozenset(
-    {"p", "ul", "ol", "table", "blockquote", "pre", "hr", "div", "dl", "dt", "dd", *_HEADINGS}
-)
+    {
+        "p", "ul", "ol", "table", "blockquote", "pre", "hr", "div", "dl", "dt", "dd",
+        "figure", "figcaption", "svg", *_HEADINGS,
+    }
+)  # fmt: skip
 _MAX_LIST_LEVEL = 3
 _MONOSPACE = "DejaVu Sans Mono"
 
@@ -248,8 +253,13 @@ class Writer:
         elif tag == "dd":
             paragraph = self.add_paragraph(parent, "List Continue")
             _write_inline(paragraph, list(_pieces(node, Look())))
-        elif tag in ("div", "dl"):
+        elif tag in ("div", "dl", "figure"):
             self.blocks(parent, node, quote)
+        elif tag == "figcaption":
+            paragraph = self.add_paragraph(parent, "Caption")
+            _write_inline(paragraph, list(_pieces(node, Look(italic=True))))
+        elif tag == "svg":
+            pass  # a chart of the fragments: its table beside it says the same in words
         else:  # inline content where a block was expected
             paragraph = self.add_paragraph(parent, "Quote" if quote else None)
             _write_inline(paragraph, list(_pieces(node, Look())))
@@ -353,22 +363,27 @@ def _repeat_header(row) -> None:
 
 
 def document_of(material: Material) -> DocxDocument:
+    modified = material.events[-1].at if material.events else None
+    return _document(body(material), title_of(material), material.session.created_at, modified)
+
+
+def _document(html: str, title: str, created, modified) -> DocxDocument:
     document = Document()
     document.styles["Normal"].font.size = Pt(11)
     _a4_with_page_numbers(document)
     _language(document, _word_language())
-    root = lxml_html.fragment_fromstring(body(material), create_parent="div")
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
     Writer(document).blocks(document, root)
     _contents(document)
     properties = document.core_properties
-    properties.title = title_of(material)
+    properties.title = title
     properties.author = ""
     properties.last_modified_by = ""
     properties.comments = ""
     properties.language = _word_language()
-    properties.created = material.session.created_at
-    if material.events:
-        properties.modified = material.events[-1].at
+    properties.created = created
+    if modified is not None:
+        properties.modified = modified
     return document
 
 
@@ -446,3 +461,10 @@ def export(material: Material) -> bytes:
     out = io.BytesIO()
     document_of(material).save(out)
     return zipped.restamped(out.getvalue(), material.last_changed)
+
+
+def export_paper(document: Paper) -> bytes:
+    out = io.BytesIO()
+    made = _document(body_of(document), document.title, document.created_at, document.changed_at)
+    made.save(out)
+    return zipped.restamped(out.getvalue(), document.changed_at)

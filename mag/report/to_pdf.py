@@ -1,4 +1,5 @@
-"""The report as a PDF, typeset by Typst from the report's sanitised HTML.
+"""The report (or any :class:`~mag.report.paper.Paper`) as a PDF, typeset by Typst from its
+sanitised HTML.
 
 Walking the HTML (as the DOCX export does) means the PDF shows exactly what the other
 documents show, and nothing the sanitiser removed. Each HTML element becomes a call in
@@ -32,7 +33,8 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from mag.report.material import Material
-from mag.report.to_html import body, title_of
+from mag.report.paper import Paper
+from mag.report.to_html import body, body_of, title_of
 
 # The look of report.css, in Typst: serif text, sans-serif headings, A4.
 PREAMBLE = """\
@@ -82,8 +84,11 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Tables of up to this many rows are never split across two pages.
 _UNSPLIT_ROWS = 12
 _BLOCKS = frozenset(
-    {"p", "ul", "ol", "table", "blockquote", "pre", "hr", "div", "dl", "dt", "dd", *_HEADINGS}
-)
+    {
+        "p", "ul", "ol", "table", "blockquote", "pre", "hr", "div", "dl", "dt", "dd",
+        "figure", "figcaption", *_HEADINGS,
+    }
+)  # fmt: skip
 _INLINE = {
     "strong": "strong",
     "b": "strong",
@@ -124,7 +129,8 @@ class Typesetter:
     text when its target is not in the document.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, images: list[str] | None = None) -> None:
+        self.images = images or []  # SVG documents, named by their index (see lift_svgs)
         self.labels: set[str] = set()
         self.links: list[tuple[str, str]] = []  # (target id, the link's content)
         self.after_space = True  # white space here would be collapsed (see text())
@@ -193,6 +199,12 @@ class Typesetter:
             yield f"strong({self.content(node)});parbreak()"
         elif tag == "dd":
             yield f"pad(left:1.5em,{_group(self.blocks(node))})"
+        elif tag == "figcaption":
+            yield f"emph({self.content(node)});parbreak()"
+        elif tag == "div" and node.get(_SVG_ATTRIBUTE, "").isdigit():
+            yield self.image(int(node.get(_SVG_ATTRIBUTE)))
+        elif tag == "figure":
+            yield f"block(breakable:false,width:100%,{_group(self.blocks(node))})"
         else:  # div, dl
             yield from self.blocks(node)
 
@@ -209,6 +221,12 @@ class Typesetter:
         if not node_id or node_id in self.labels:
             return ""
         return self.labelled("anchor([])", node_id)
+
+    def image(self, index: int) -> str:
+        """An SVG of the document's fragments (a chart), drawn by Typst as an image."""
+        if index >= len(self.images):
+            return ""
+        return f'image(bytes({string(self.images[index])}),format:"svg",width:100%)'
 
     def list(self, node: HtmlElement) -> str:
         items = [
@@ -350,11 +368,45 @@ def _span(node: HtmlElement, name: str) -> int:
 
 def source(material: Material) -> str:
     """The Typst document of the report."""
-    root = lxml_html.fragment_fromstring(body(material), create_parent="div")
+    return _source(title_of(material), body(material))
+
+
+def source_of(document: Paper) -> str:
+    """The Typst document of a paper: its fragments' SVG charts drawn as images."""
+    html, images = lift_svgs(body_of(document))
+    return _source(document.title, html, images)
+
+
+def _source(title: str, html: str, images: list[str] | None = None) -> str:
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
     locale = get_locale()
     lang = locale.language if locale is not None else "fr"
-    preamble = PREAMBLE.replace("TITLE", string(title_of(material))).replace("LANG", string(lang))
-    return f"{preamble}#{{\n{Typesetter().document(root)}\n}}\n"
+    preamble = PREAMBLE.replace("TITLE", string(title)).replace("LANG", string(lang))
+    return f"{preamble}#{{\n{Typesetter(images).document(root)}\n}}\n"
+
+
+# An SVG of a fragment, taken out of the HTML before lxml's HTML parser reads it (which
+# would lower the case of ``viewBox``), and put back as an image by the Typesetter.
+_SVG = re.compile(r"<svg\b.*?</svg\s*>", re.DOTALL | re.IGNORECASE)
+_SVG_ATTRIBUTE = "data-mag-svg"
+_SVG_NAMESPACE = 'xmlns="http://www.w3.org/2000/svg"'
+
+
+def lift_svgs(html: str) -> tuple[str, list[str]]:
+    """``html`` with each ``<svg>`` replaced by a placeholder, and those SVG documents.
+
+    Only fragments hold SVG: the sanitiser removes it from anything written in Markdown.
+    """
+    images: list[str] = []
+
+    def lift(match: re.Match[str]) -> str:
+        svg = match.group(0)
+        if "xmlns=" not in svg.split(">", 1)[0]:
+            svg = svg.replace("<svg", f"<svg {_SVG_NAMESPACE}", 1)
+        images.append(svg)
+        return f'<div {_SVG_ATTRIBUTE}="{len(images) - 1}"></div>'
+
+    return _SVG.sub(lift, html), images
 
 
 # Run by a child Python: the Typst document on stdin, the PDF on stdout.
@@ -397,3 +449,7 @@ def compile_pdf(document: bytes, timestamp: int) -> bytes:
 def export(material: Material) -> bytes:
     at = material.last_changed
     return compile_pdf(source(material).encode("utf-8"), int(at.timestamp()))
+
+
+def export_paper(document: Paper) -> bytes:
+    return compile_pdf(source_of(document).encode("utf-8"), int(document.changed_at.timestamp()))

@@ -101,6 +101,16 @@ def document(programme: ProgrammeFile) -> dict[str, object]:
             }
             for theme in programme.board
         ],
+        "booklet": [
+            {
+                "version": v.version,
+                "text": v.text,
+                "saved_at": v.saved_at.isoformat(),
+                "author": v.author,
+                "language": v.language,
+            }
+            for v in programme.booklet
+        ],
     }
 
 

@@ -13,6 +13,7 @@ from mag.web import (
     programme,
     programme_admin,
     programme_board,
+    programme_booklet,
     programme_exports,
     report,
     review,
@@ -33,6 +34,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(programme_admin.bp)
     app.register_blueprint(programme_board.bp)
     app.register_blueprint(programme_exports.bp)
+    app.register_blueprint(programme_booklet.bp)
     errors.register(app)
 
     @app.context_processor

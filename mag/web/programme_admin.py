@@ -13,7 +13,7 @@ behind or locks someone out asks for a confirmation on a page of its own first.
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from mag import programmes
+from mag import booklets, programmes
 from mag.domain.i18n import DomainError
 from mag.domain.programme_links import CREATOR
 from mag.web.programme import enter_with, limits, page, team_link, unknown_fiche
@@ -197,6 +197,9 @@ def delete_fiche(programme_id: str, fiche_id: str):
     team_link(programme_id)
     try:
         with current_app.extensions["mag"].live.transaction() as db:
+            # The booklet's saved versions lose its words in the same transaction.
+            fiche = programmes.fiche_record(db, programme_id, fiche_id)
+            booklets.forget_fiche(db, programmes.programme_record(db, programme_id), fiche)
             programmes.delete_fiche(db, programme_id, fiche_id)
     except DomainError:
         return unknown_fiche(programme_id)

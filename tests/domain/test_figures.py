@@ -22,6 +22,7 @@ class Fiche:
     barrier: str = "application"
     consequences: tuple[str, ...] = ("retard",)
     occurred_on: date = date(2024, 3, 12)
+    region: str = ""
 
 
 def test_fiches_are_counted_by_service_in_the_teams_order():
@@ -92,3 +93,9 @@ def test_the_count_by_month_reads_the_situations_date():
         (date(2024, 2, 1), 0),
         (date(2024, 3, 1), 1),
     ]
+
+
+def test_fiches_are_counted_by_region_in_the_lists_order_the_unknown_last():
+    fiches = [Fiche(region="wallonie"), Fiche(region=""), Fiche(region="bruxelles"),
+              Fiche(region="wallonie")]  # fmt: skip
+    assert count_fiches(fiches, SERVICES).by_region == {"bruxelles": 1, "wallonie": 2, "": 1}

@@ -124,6 +124,12 @@ def programme(app, programme_room):  # noqa: F811 (the fixture imported above)
             db, team.programme_id, theme, proposal_id="prop-00001", level="institution",
             text="Reconnaître le temps d'aide numérique.",
         )  # fmt: skip
+    saved = team.http.post(
+        f"{team.path}/livret",
+        data={"text": "# Livret\n\nUn premier jet.", "base_version": "0"},
+        content_type="multipart/form-data",
+    )
+    assert saved.status_code == 302
     team.fiches = [tagged, named]
     team.sessions = [room.session_id, stored]
     return team
@@ -185,6 +191,9 @@ def test_an_archive_restored_elsewhere_gives_the_same_programme_back(
     [theme] = original["themes"]
     assert theme["sources"] == [f"b:{programme.sessions[1]}:item-0001", "t:accès aux droits"]
     assert theme["proposals"][0]["text"] == "Reconnaître le temps d'aide numérique."
+    assert [(v["version"], v["text"]) for v in original["booklet"]] == [
+        (1, "# Livret\n\nUn premier jet.")
+    ]
     for each in (document, original):  # a restored theme gets an id of its own
         for kept in each["themes"]:
             kept.pop("id")

@@ -197,6 +197,7 @@ def fiche(service="CPAS", barrier="application", consequences=("retard",), day=(
         barrier=barrier,
         consequences=consequences,
         occurred_on=date(*day),
+        region="",
     )
 
 
