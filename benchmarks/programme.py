@@ -9,9 +9,11 @@ and a board of twelve themes gathering their items, the fiches' tags and the tea
 Beside it, in the same run, the reference: a small programme (20 fiches, one session of the
 same size, the same twelve themes). Then it times, for both, what the team does: open the
 programme's page (the first time, when the sessions' sources are read, then again), filter
-it, open the board, and generate and export the booklet; in CPU milliseconds of this process
-(the PDF's child process included) and wall milliseconds, with the size of the answer, and
-the ratio big / small.
+it and page through its fiches, open the board, generate the booklet's draft, export the
+booklet in each document format (as its job does, here in this process) and the programme's
+REFI-QDA project and JSON archive; in CPU milliseconds of this process (the PDF's child
+process included) and wall milliseconds, with the size of the answer, and the ratio big /
+small.
 
 Prints figures; asserts nothing.
 """
@@ -34,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from exports import SENTENCES, play  # noqa: E402
 
-from mag import create_app, cross_analysis, programmes  # noqa: E402
+from mag import booklets, create_app, cross_analysis, programmes  # noqa: E402
+from mag.booklets import BOOKLET_FORMATS  # noqa: E402
 from mag.domain.programme import (  # noqa: E402
     BARRIERS,
     CONSEQUENCES,
@@ -43,6 +46,7 @@ from mag.domain.programme import (  # noqa: E402
     clean_fiche,
 )
 from mag.models import SessionRecord  # noqa: E402
+from mag.report import programme as report_programme  # noqa: E402
 
 SERVICES = ["CPAS", "Commune", "Mutualité", "SPF Finances", "Banque", "Allocations familiales"]
 TAGS = [
@@ -157,15 +161,44 @@ def page(programme: Programme, path: str) -> Callable[[], bytes]:
     return get
 
 
+def in_app(programme: Programme, work: Callable[[], bytes]) -> Callable[[], bytes]:
+    def run() -> bytes:
+        with programme.app.app_context(), programme.app.test_request_context():
+            return work()
+
+    return run
+
+
+def booklet(programme: Programme, fmt: str) -> Callable[[], bytes]:
+    """The booklet's export as its job makes it (here in this process, to be timed)."""
+    mag = programme.app.extensions["mag"]
+    return in_app(
+        programme, lambda: booklets.booklet_export(mag, programme.id, fmt, lambda d, t: None)[0]
+    )
+
+
+def programme_export(programme: Programme, fmt: str) -> Callable[[], bytes]:
+    def run() -> bytes:
+        with programme.app.extensions["mag"].sessions() as db:
+            loaded = report_programme.load(db, programme.id)
+        return report_programme.PROGRAMME_FORMATS[fmt].export(loaded)
+
+    return in_app(programme, run)
+
+
 def tasks(programme: Programme) -> list[tuple[str, Callable[[], bytes]]]:
-    found = [
+    return [
         ("programme page", page(programme, "")),
         ("page, filtered by a theme", page(programme, "?theme=Non-recours")),
         ("page 3 of the fiches", page(programme, "?page=3")),
+        ("board (analyse croisée)", page(programme, "/analyse")),
+        ("booklet page, draft made", page(programme, "/livret?brouillon=1")),
+        *((f"booklet export {fmt}", booklet(programme, fmt)) for fmt in BOOKLET_FORMATS),
+        *(
+            (f"programme export {fmt}", programme_export(programme, fmt))
+            for fmt in ("qdpx", "json")
+        ),
     ]
-    if "programme_board.board" in programme.app.view_functions:
-        found.append(("board (analyse croisée)", page(programme, "/analyse")))
-    return found
 
 
 def main() -> None:
