@@ -457,9 +457,7 @@ def _export(mag, folder: Path, status: Status, progress: Callable[[int, int], No
     progress(1, 2)
     content = fmt.export(material)
     name = formats.file_name(material, fmt)
-    partial = folder / f".{name}.tmp"
-    partial.write_bytes(content)
-    os.replace(partial, folder / name)
+    _write(folder, name, content)
     progress(2, 2)
     return name
 
@@ -476,10 +474,9 @@ def _programme_export(
     total = len(loaded.sessions) + 2
     content = fmt.export(loaded)
     name = programme.file_name(loaded, fmt)
-    partial = folder / f".{name}.tmp"
-    partial.write_bytes(content)
-    os.replace(partial, folder / name)
+    _write(folder, name, content)
     progress(total, total)
+    return name
 
 
 def _booklet(mag, folder: Path, status: Status, progress: Callable[[int, int], None]) -> str:
@@ -487,10 +484,15 @@ def _booklet(mag, folder: Path, status: Status, progress: Callable[[int, int], N
     from mag.booklets import booklet_export
 
     content, name = booklet_export(mag, status["programme_id"], status["format"], progress)
+    _write(folder, name, content)
+    return name
+
+
+def _write(folder: Path, name: str, content: bytes) -> None:
+    """The file whole or not at all: written aside, then renamed into place."""
     partial = folder / f".{name}.tmp"
     partial.write_bytes(content)
     os.replace(partial, folder / name)
-    return name
 
 
 def _archive(mag, session_id: str, actor: Actor, progress: Callable[[int, int], None]):

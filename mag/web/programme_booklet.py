@@ -15,10 +15,8 @@ import re
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -33,20 +31,18 @@ from mag.domain.i18n import DomainError
 from mag.report import markdown
 from mag.report.booklet import author_label
 from mag.report.formats import FORMATS, local_timezone
+from mag.web.job_answers import (
+    describe,
+    finished_file,
+    json_answer,
+    refusal,
+    unknown_job,
+    waited_file,
+)
 from mag.web.programme import team_link, team_programme
 from mag.web.report import diff_html
 
 bp = Blueprint("programme_booklet", __name__)
-
-
-def _json(payload: object, status: int = 200) -> tuple[Response, int]:
-    response = jsonify(payload)
-    response.headers["Cache-Control"] = "no-store"
-    return response, status
-
-
-def _refusal(status: int, code: str, message: str) -> tuple[Response, int]:
-    return _json({"ok": False, "error": {"code": code, "message": message}}, status)
 
 
 def _when(at) -> str:
@@ -216,14 +212,7 @@ def export(programme_id: str, name: str):
     team_programme(programme_id)
     if name not in booklets.BOOKLET_FORMATS:
         abort(404)
-    runner = _runner()
-    status = runner.wait(_start(programme_id, name))
-    path = runner.file(status)
-    if path is None:
-        error = _job_json(programme_id, status).get("error") or {}
-        message = error.get("message") or _(jobs.UNEXPECTED)
-        return render_template("message.html", heading=_("Export impossible"), text=message), 500
-    return _file(path, status)
+    return waited_file(_runner(), _start(programme_id, name), FORMATS[name].mimetype)
 
 
 @bp.post("/programme/<programme_id>/livret/export/<name>")
@@ -231,8 +220,16 @@ def start_export(programme_id: str, name: str):
     """Start rendering the booklet in one format (or join the job under way): 202 ``{ok, job}``."""
     team_programme(programme_id)
     if name not in booklets.BOOKLET_FORMATS:
-        return _refusal(404, "unknown_format", _("Ce format d'export n'existe pas."))
-    return _json({"ok": True, "job": _job_json(programme_id, _start(programme_id, name))}, 202)
+        return refusal(404, "unknown_format", _("Ce format d'export n'existe pas."))
+    return json_answer(
+        {
+            "ok": True,
+            "job": describe(
+                _start(programme_id, name), "programme_booklet.job", programme_id=programme_id
+            ),
+        },
+        202,
+    )
 
 
 @bp.get("/programme/<programme_id>/livret/travaux/<job_id>")
@@ -241,7 +238,9 @@ def job(programme_id: str, job_id: str):
     status = _team_job(programme_id, job_id)
     if not isinstance(status, dict):
         return status
-    return _json({"ok": True, "job": _job_json(programme_id, status)})
+    return json_answer(
+        {"ok": True, "job": describe(status, "programme_booklet.job", programme_id=programme_id)}
+    )
 
 
 @bp.get("/programme/<programme_id>/livret/travaux/<job_id>/fichier")
@@ -250,12 +249,7 @@ def job_file(programme_id: str, job_id: str):
     status = _team_job(programme_id, job_id)
     if not isinstance(status, dict):
         return status
-    path = _runner().file(status)
-    if path is None:
-        if status["state"] in jobs.ACTIVE:
-            return _refusal(409, "job_not_ready", _("Le fichier n'est pas encore prêt."))
-        return _refusal(404, "no_file", _("Ce fichier n'est plus disponible : relancez l'export."))
-    return _file(path, status)
+    return finished_file(_runner(), status, FORMATS[status["format"]].mimetype)
 
 
 def _team_job(programme_id: str, job_id: str):
@@ -267,36 +261,5 @@ def _team_job(programme_id: str, job_id: str):
         or status.get("kind") != jobs.BOOKLET
         or status.get("programme_id") != programme_id
     ):
-        return _refusal(404, "unknown_job", _("Cette préparation n'existe pas ou plus."))
+        return unknown_job()
     return status
-
-
-def _file(path, status: jobs.Status) -> Response:
-    fmt = FORMATS[status["format"]]
-    response = Response(path.read_bytes(), content_type=fmt.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{status["file_name"]}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _job_json(programme_id: str, status: jobs.Status) -> dict[str, object]:
-    """What the page needs of a job: no process ids, the error in the reader's language."""
-    answer: dict[str, object] = {
-        "id": status["id"],
-        "format": status["format"],
-        "state": status["state"],
-        "progress": status.get("progress") or {"done": 0, "total": 0},
-        "url": url_for("programme_booklet.job", programme_id=programme_id, job_id=status["id"]),
-    }
-    if status["state"] == jobs.DONE:
-        answer["file_name"] = status["file_name"]
-        answer["file_url"] = url_for(
-            "programme_booklet.job_file", programme_id=programme_id, job_id=status["id"]
-        )
-    error = status.get("error")
-    if status["state"] == jobs.FAILED and error:
-        answer["error"] = {
-            "code": error["code"],
-            "message": _(error["msgid"], **error.get("params", {})),
-        }
-    return answer

@@ -15,10 +15,8 @@ from flask import (
     Response,
     abort,
     current_app,
-    jsonify,
     render_template,
     request,
-    url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -27,6 +25,14 @@ from mag import jobs, programmes
 from mag.domain.i18n import DomainError
 from mag.report.programme import PROGRAMME_FORMATS
 from mag.web.identity import programme_team
+from mag.web.job_answers import (
+    describe,
+    finished_file,
+    json_answer,
+    refusal,
+    unknown_job,
+    waited_file,
+)
 
 bp = Blueprint("programme_exports", __name__)
 
@@ -47,18 +53,8 @@ def _is_team(programme_id: str) -> bool:
         return programme_team(db, programme_id, request.cookies) is not None
 
 
-def _json(payload: object, status: int = 200) -> tuple[Response, int]:
-    response = jsonify(payload)
-    response.headers["Cache-Control"] = "no-store"
-    return response, status
-
-
-def _refusal(status: int, code: str, message: str) -> tuple[Response, int]:
-    return _json({"ok": False, "error": {"code": code, "message": message}}, status)
-
-
 def _forbidden() -> tuple[Response, int]:
-    return _refusal(
+    return refusal(
         403,
         "forbidden",
         _("Réservé à l'équipe du programme : ouvrez sa page avec votre lien privé."),
@@ -90,14 +86,7 @@ def export(programme_id: str, name: str):
         )
     if name not in PROGRAMME_FORMATS:
         abort(404)
-    runner = _runner()
-    status = runner.wait(_start(programme_id, name))
-    path = runner.file(status)
-    if path is None:
-        error = _job_json(programme_id, status).get("error") or {}
-        message = error.get("message") or _(jobs.UNEXPECTED)
-        return render_template("message.html", heading=_("Export impossible"), text=message), 500
-    return _file(path, status)
+    return waited_file(_runner(), _start(programme_id, name), PROGRAMME_FORMATS[name].mimetype)
 
 
 @bp.post("/programme/<programme_id>/export/<name>")
@@ -106,8 +95,16 @@ def start_export(programme_id: str, name: str):
     if not _is_team(programme_id):
         return _forbidden()
     if name not in PROGRAMME_FORMATS:
-        return _refusal(404, "unknown_format", _("Ce format d'export n'existe pas."))
-    return _json({"ok": True, "job": _job_json(programme_id, _start(programme_id, name))}, 202)
+        return refusal(404, "unknown_format", _("Ce format d'export n'existe pas."))
+    return json_answer(
+        {
+            "ok": True,
+            "job": describe(
+                _start(programme_id, name), "programme_exports.job", programme_id=programme_id
+            ),
+        },
+        202,
+    )
 
 
 @bp.get("/programme/<programme_id>/travaux/<job_id>")
@@ -116,7 +113,9 @@ def job(programme_id: str, job_id: str):
     status = _team_job(programme_id, job_id)
     if not isinstance(status, dict):
         return status  # a refusal
-    return _json({"ok": True, "job": _job_json(programme_id, status)})
+    return json_answer(
+        {"ok": True, "job": describe(status, "programme_exports.job", programme_id=programme_id)}
+    )
 
 
 @bp.get("/programme/<programme_id>/travaux/<job_id>/fichier")
@@ -125,12 +124,7 @@ def job_file(programme_id: str, job_id: str):
     status = _team_job(programme_id, job_id)
     if not isinstance(status, dict):
         return status  # a refusal
-    path = _runner().file(status)
-    if path is None:
-        if status["state"] in jobs.ACTIVE:
-            return _refusal(409, "job_not_ready", _("Le fichier n'est pas encore prêt."))
-        return _refusal(404, "no_file", _("Ce fichier n'est plus disponible : relancez l'export."))
-    return _file(path, status)
+    return finished_file(_runner(), status, PROGRAMME_FORMATS[status["format"]].mimetype)
 
 
 def _team_job(programme_id: str, job_id: str) -> jobs.Status | tuple[Response, int]:
@@ -143,37 +137,5 @@ def _team_job(programme_id: str, job_id: str) -> jobs.Status | tuple[Response, i
         or status.get("kind") != jobs.PROGRAMME_EXPORT
         or status.get("programme_id") != programme_id
     ):
-        return _refusal(404, "unknown_job", _("Cette préparation n'existe pas ou plus."))
+        return unknown_job()
     return status
-
-
-def _file(path, status: jobs.Status) -> Response:
-    fmt = PROGRAMME_FORMATS[status["format"]]
-    response = Response(path.read_bytes(), content_type=fmt.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{status["file_name"]}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _job_json(programme_id: str, status: jobs.Status) -> dict[str, object]:
-    """What the page needs of a job: no process ids, the error in the reader's language."""
-    answer: dict[str, object] = {
-        "id": status["id"],
-        "kind": status["kind"],
-        "format": status["format"],
-        "state": status["state"],
-        "progress": status.get("progress") or {"done": 0, "total": 0},
-        "url": url_for("programme_exports.job", programme_id=programme_id, job_id=status["id"]),
-    }
-    if status["state"] == jobs.DONE:
-        answer["file_name"] = status["file_name"]
-        answer["file_url"] = url_for(
-            "programme_exports.job_file", programme_id=programme_id, job_id=status["id"]
-        )
-    error = status.get("error")
-    if status["state"] == jobs.FAILED and error:
-        answer["error"] = {
-            "code": error["code"],
-            "message": _(error["msgid"], **error.get("params", {})),
-        }
-    return answer

@@ -14,17 +14,14 @@ built here with every piece of text escaped.
 
 from difflib import SequenceMatcher
 from html import escape
-from pathlib import Path
 
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
-    jsonify,
     render_template,
     request,
-    url_for,
 )
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
@@ -36,6 +33,14 @@ from mag.domain.steps import after
 from mag.domain.steps.after import SYNTHESIS_MAX
 from mag.report import check, formats, markdown, synthesis
 from mag.web.identity import team_of_request
+from mag.web.job_answers import (
+    describe,
+    finished_file,
+    json_answer,
+    refusal,
+    unknown_job,
+    waited_file,
+)
 
 bp = Blueprint("report", __name__)
 
@@ -46,18 +51,6 @@ DIFF_CONTEXT = 3  # unchanged lines shown around each change
 def export_formats() -> dict[str, object]:
     """The export formats, for the console's links (labels are msgids)."""
     return {"export_formats": list(formats.FORMATS.values())}
-
-
-def _refusal(status: int, code: str, message: str) -> tuple[Response, int]:
-    response = jsonify({"ok": False, "error": {"code": code, "message": message}})
-    response.headers["Cache-Control"] = "no-store"
-    return response, status
-
-
-def _json(payload: object) -> Response:
-    response = jsonify(payload)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _team(session_id: str, *, steering: bool = False) -> Actor | None:
@@ -71,7 +64,7 @@ def _team(session_id: str, *, steering: bool = False) -> Actor | None:
 
 
 def _forbidden() -> tuple[Response, int]:
-    return _refusal(
+    return refusal(
         403,
         "forbidden",
         _("Réservé à l'équipe d'animation : ouvrez la console avec votre lien privé."),
@@ -89,7 +82,7 @@ def draft(session_id: str):
     if _team(session_id) is None:
         return _forbidden()
     with force_locale(_report_language(session_id)):
-        return _json({"text": synthesis.draft(_material(session_id))})
+        return json_answer({"text": synthesis.draft(_material(session_id))})
 
 
 @bp.post("/animer/<session_id>/synthese/apercu")
@@ -100,9 +93,9 @@ def preview(session_id: str):
     payload = request.get_json(silent=True)
     text = payload.get("text") if isinstance(payload, dict) else None
     if not isinstance(text, str):
-        return _refusal(400, "malformed", _("Requête mal formée."))
+        return refusal(400, "malformed", _("Requête mal formée."))
     if len(text) > SYNTHESIS_MAX:
-        return _refusal(
+        return refusal(
             400,
             "text_too_long",
             _(
@@ -112,7 +105,7 @@ def preview(session_id: str):
                 length=len(text),
             ),
         )
-    return _json({"html": markdown.render(text)})
+    return json_answer({"html": markdown.render(text)})
 
 
 @bp.get("/animer/<session_id>/synthese/versions/<int:version>/comparaison")
@@ -204,7 +197,7 @@ def verification(session_id: str):
     mag = current_app.extensions["mag"]
     replacements = mag.live.read(session_id, lambda state, protocol: state.replacement_list)
     hits = check.check(_material(session_id), replacements)
-    return _json([hit.to_json() for hit in hits])
+    return json_answer([hit.to_json() for hit in hits])
 
 
 def _export_refused() -> tuple[str, int]:
@@ -244,25 +237,10 @@ def export(session_id: str, name: str):
         return _export_refused()
     if name not in formats.FORMATS:
         abort(404)
-    runner = _runner()
-    status = runner.wait(
-        runner.start(jobs.EXPORT, session_id, actor, fmt=name, locale=_report_language(session_id))
+    started = _runner().start(
+        jobs.EXPORT, session_id, actor, fmt=name, locale=_report_language(session_id)
     )
-    path = runner.file(status)
-    if path is None:
-        error = _job_json(session_id, status).get("error") or {}
-        message = error.get("message") or _(jobs.UNEXPECTED)
-        return render_template("message.html", heading=_("Export impossible"), text=message), 500
-    return _file(path, status)
-
-
-def _file(path: Path, status: jobs.Status) -> Response:
-    """An export job's file as an attachment: the name and type a direct export has."""
-    fmt = formats.FORMATS[status["format"]]
-    response = Response(path.read_bytes(), content_type=fmt.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{status["file_name"]}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return waited_file(_runner(), started, formats.FORMATS[name].mimetype)
 
 
 @bp.post("/animer/<session_id>/export/<name>")
@@ -272,7 +250,7 @@ def start_export(session_id: str, name: str):
     if actor is None:
         return _forbidden()
     if name not in formats.FORMATS:
-        return _refusal(404, "unknown_format", _("Ce format d'export n'existe pas."))
+        return refusal(404, "unknown_format", _("Ce format d'export n'existe pas."))
     status = _runner().start(
         jobs.EXPORT, session_id, actor, fmt=name, locale=_report_language(session_id)
     )
@@ -288,7 +266,7 @@ def archive(session_id: str):
     """
     actor = _team(session_id, steering=True)
     if actor is None:
-        return _refusal(
+        return refusal(
             403,
             "forbidden",
             _("Seul l'animateur ou l'animatrice peut archiver la séance."),
@@ -298,7 +276,7 @@ def archive(session_id: str):
             session_id, lambda state, protocol: after.archive(state, "-")
         )
     except DomainError as error:
-        return _refusal(400, error.code, error.message(_))
+        return refusal(400, error.code, error.message(_))
     status = _runner().start(jobs.ARCHIVE, session_id, actor, locale=_report_language(session_id))
     return _job_answer(session_id, status)
 
@@ -309,7 +287,7 @@ def job(session_id: str, job_id: str):
     status = _team_job(session_id, job_id)
     if not isinstance(status, dict):
         return status  # a refusal
-    return _json({"ok": True, "job": _job_json(session_id, status)})
+    return json_answer({"ok": True, "job": _describe(session_id, status)})
 
 
 @bp.get("/animer/<session_id>/travaux/<job_id>/fichier")
@@ -318,12 +296,7 @@ def job_file(session_id: str, job_id: str):
     status = _team_job(session_id, job_id)
     if not isinstance(status, dict):
         return status  # a refusal
-    path = _runner().file(status)
-    if path is None:
-        if status["state"] in jobs.ACTIVE:
-            return _refusal(409, "job_not_ready", _("Le fichier n'est pas encore prêt."))
-        return _refusal(404, "no_file", _("Ce fichier n'est plus disponible : relancez l'export."))
-    return _file(path, status)
+    return finished_file(_runner(), status, formats.FORMATS[status["format"]].mimetype)
 
 
 def _team_job(session_id: str, job_id: str) -> jobs.Status | tuple[Response, int]:
@@ -332,33 +305,13 @@ def _team_job(session_id: str, job_id: str) -> jobs.Status | tuple[Response, int
         return _forbidden()
     status = _runner().get(job_id)
     if status is None or status.get("session_id") != session_id:
-        return _refusal(404, "unknown_job", _("Cette préparation n'existe pas ou plus."))
+        return unknown_job()
     return status
 
 
 def _job_answer(session_id: str, status: jobs.Status) -> tuple[Response, int]:
-    return _json({"ok": True, "job": _job_json(session_id, status)}), 202
+    return json_answer({"ok": True, "job": _describe(session_id, status)}, 202)
 
 
-def _job_json(session_id: str, status: jobs.Status) -> dict[str, object]:
-    """What the console needs of a job: no process ids, the error in the reader's language."""
-    answer: dict[str, object] = {
-        "id": status["id"],
-        "kind": status["kind"],
-        "format": status["format"],
-        "state": status["state"],
-        "progress": status.get("progress") or {"done": 0, "total": 0},
-        "url": url_for("report.job", session_id=session_id, job_id=status["id"]),
-    }
-    if status["state"] == jobs.DONE and status["kind"] == jobs.EXPORT:
-        answer["file_name"] = status["file_name"]
-        answer["file_url"] = url_for("report.job_file", session_id=session_id, job_id=status["id"])
-    if status["state"] == jobs.DONE and status["kind"] == jobs.ARCHIVE:
-        answer["folder"] = status["folder"]
-    error = status.get("error")
-    if status["state"] == jobs.FAILED and error:
-        answer["error"] = {
-            "code": error["code"],
-            "message": _(error["msgid"], **error.get("params", {})),
-        }
-    return answer
+def _describe(session_id: str, status: jobs.Status) -> dict[str, object]:
+    return describe(status, "report.job", session_id=session_id)
