@@ -35,7 +35,7 @@ from mag.domain.cross_analysis import (
 from mag.domain.i18n import N_, DomainError
 from mag.domain.steps.base import client_id
 from mag.models import ProgrammeRecord, ProgrammeThemeRecord, SessionRecord, utcnow
-from mag.programmes import fiches, programme_record, programme_sessions
+from mag.programmes import fiche_rows, programme_record, programme_sessions
 from mag.services import is_id, new_id
 
 _CACHE_SIZE = 256  # sessions' readings kept: a few programmes' worth
@@ -83,11 +83,15 @@ def themes(db: Session, programme_id: str) -> list[Theme]:
     return [_theme(record) for record in _records(db, programme_id)]
 
 
-def programme_board(db: Session, programme: ProgrammeRecord) -> Board:
-    """The programme's board as it stands: every theme resolved against what exists now."""
+def programme_board(db: Session, programme: ProgrammeRecord, fiches=None) -> Board:
+    """The programme's board as it stands: every theme resolved against what exists now.
+
+    ``fiches``: the programme's fiches if the caller has read them already (rows will do).
+    """
     groups, sources = groups_and_sources(db, programme.id)
-    return board(themes(db, programme.id), groups, sources, fiches(db, programme.id),
-                 programme.names)  # fmt: skip
+    if fiches is None:
+        fiches = fiche_rows(db, programme.id)
+    return board(themes(db, programme.id), groups, sources, fiches, programme.names)
 
 
 def add_theme(db: Session, programme_id: str, title: object) -> str:

@@ -313,13 +313,17 @@ def board(
     """
     everything = [*sources, *fiche_sources(fiches)]
     by_key = {source.key: source for source in everything}
+    # A single fiche is a source only where a theme holds it: thousands are never built.
+    held_fiches = {key for theme in themes for key in theme.sources if key.startswith("f:")}
     replacements = [(name, "") for name in names]
     for fiche in fiches:
+        key = "f:" + fiche.id
+        if key not in held_fiches:
+            continue
         text = apply_replacements(fiche.what_happened, replacements)
-        by_key["f:" + fiche.id] = Source(
-            key="f:" + fiche.id, kind=SourceKind.FICHE, session_id=None,
-            title=_first_words(text), text=text, quotes=(Quote(text, fiche.function),),
-            fiche_ids=(fiche.id,),
+        by_key[key] = Source(
+            key=key, kind=SourceKind.FICHE, session_id=None, title=_first_words(text),
+            text=text, quotes=(Quote(text, fiche.function),), fiche_ids=(fiche.id,),
         )  # fmt: skip
     group_of = {group.session_id: group for group in groups}
     held: set[str] = set()
@@ -354,5 +358,5 @@ def board(
         groups=list(groups),
         sources=everything,
         unsorted=[s for s in everything if s.key not in held],
-        keys=frozenset(by_key),
+        keys=frozenset(by_key).union("f:" + fiche.id for fiche in fiches),
     )

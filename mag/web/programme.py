@@ -234,19 +234,22 @@ def page(
     mag = current_app.extensions["mag"]
     with mag.sessions() as db:
         form = programmes.open_form(db, programme_id)
-        every_fiche = programmes.fiches(db, programme_id)
+        every_fiche = programmes.fiche_rows(db, programme_id)
         sessions = programmes.programme_sessions(db, programme_id)
         # The board's sources are read only once the team has themes to count.
         if cross_analysis.themes(db, programme_id):
-            groups = cross_analysis.programme_board(db, record).groups_per_theme()
+            board = cross_analysis.programme_board(db, record, every_fiche)
+            groups = board.groups_per_theme()
         else:
             groups = {}
         members = programmes.team_members(db, programme_id)
+        chosen = FicheFilter.from_args(request.args)
+        matching = [fiche.id for fiche in every_fiche if chosen.keeps(fiche)]
+        pages = max(1, -(-len(matching) // FICHES_PER_PAGE))
+        number = min(max(request.args.get("page", 1, type=int), 1), pages)
+        shown = matching[(number - 1) * FICHES_PER_PAGE : number * FICHES_PER_PAGE]
+        fiches = programmes.fiches_by_id(db, programme_id, shown)
     views = [programmes.session_view(mag.live, session) for session in sessions]
-    chosen = FicheFilter.from_args(request.args)
-    fiches = [fiche for fiche in every_fiche if chosen.keeps(fiche)]
-    pages = max(1, -(-len(fiches) // FICHES_PER_PAGE))
-    number = min(max(request.args.get("page", 1, type=int), 1), pages)
     form_url = (
         url_for("programme.fiche_form", key=form.key, _external=True) if form is not None else None
     )
@@ -256,8 +259,8 @@ def page(
         programme=record,
         form_url=form_url,
         qr_code=_qr_code(form_url) if form_url else None,
-        fiches=fiches[(number - 1) * FICHES_PER_PAGE : number * FICHES_PER_PAGE],
-        matching=len(fiches),
+        fiches=fiches,
+        matching=len(matching),
         fiche_page=number,
         fiche_pages=pages,
         page_url=lambda n: url_for(
