@@ -91,15 +91,14 @@ def serve(host: str, port: int, processes: int, max_connections: int | None, no_
         lines = [_("mag est prêt. Adresses à ouvrir :"), f"  {_('Créer une séance')} : {base}/"]
         lines.append(f"  {_('Rejoindre une séance')} : {base}/rejoindre")
         secret = rotate_archive_secret(app.extensions["mag"].sessions)
-        lines.append(f"  {_('Archives des séances (lien privé)')} : {base}/archives/cle/{secret}")
+        archives = _("Archives des séances (lien privé)")
+        lines.append(f"  {archives} : {base}/archives/cle/{secret}")
         if not no_demo:
             demo = ensure_demo_session(app)
-            lines.append(
-                f"  {_('Séance de démonstration, animation')} : {base}/animer/{demo.session_id}/{demo.facilitator_secret}"
-            )
-            lines.append(
-                f"  {_('Séance de démonstration, code pour rejoindre')} : {demo.join_code}"
-            )
+            console = _("Séance de démonstration, animation")
+            joining = _("Séance de démonstration, code pour rejoindre")
+            lines.append(f"  {console} : {base}/animer/{demo.session_id}/{demo.facilitator_secret}")
+            lines.append(f"  {joining} : {demo.join_code}")
         lines.append(
             _(
                 "Connexions en direct : jusqu'à %(connections)s par processus, %(processes)s "

@@ -233,10 +233,10 @@ def _context(programme, board: Board, fiches: Sequence, groups, scrub: Scrubber)
     ]
     functions = participants_by_function(groups)
     if functions:
+        unknown = _("fonction non précisée")
         people.append(
             "\n".join(
-                item(f"{scrub(function) or _('fonction non précisée')} : {count}")
-                for function, count in functions
+                item(f"{scrub(function) or unknown} : {count}") for function, count in functions
             )
         )
     if withdrawn:

@@ -441,7 +441,8 @@ def _board(material: Material) -> str:
         if not of_kind:
             parts.append(_("*Aucun élément.*"))
         for board_item in of_kind:
-            parts.append(f"#### {escape(board_item.title) or _('(sans titre)')}")
+            untitled = _("(sans titre)")
+            parts.append(f"#### {escape(board_item.title) or untitled}")
             if several and board_item.recit is not None:
                 parts.append(f"*{escape(material.recit_title(board_item.recit))}*")
             if board_item.formulation:

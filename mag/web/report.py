@@ -156,9 +156,11 @@ def diff_html(old: str, new: str, old_version: int, new_version: int) -> str:
         f'<p class="meta">{escape(summary)}</p>',
     ]
     if not added and not removed:
-        out.append(f"<p>{escape(_('Aucune différence.'))}</p></div>")
+        none = escape(_("Aucune différence."))
+        out.append(f"<p>{none}</p></div>")
         return "".join(out)
-    gap = f'<li class="report-diff-gap"><span aria-hidden="true">…</span><span class="report-sr">{escape(_("lignes inchangées omises"))}</span></li>'
+    omitted = escape(_("lignes inchangées omises"))
+    gap = f'<li class="report-diff-gap"><span aria-hidden="true">…</span><span class="report-sr">{omitted}</span></li>'
     minus = escape(_("Retiré : "))
     plus = escape(_("Ajouté : "))
     out.append(f'<ol class="report-diff-lines" aria-label="{escape(title)}">')
