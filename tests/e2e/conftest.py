@@ -250,6 +250,56 @@ class Person:
         return link
 
 
+# -- programmes: what a research team and practitioners do, as they would do it
+
+
+def create_programme(
+    person: Person,
+    title: str = "Numérique et services sociaux",
+    question: str = "Comment la numérisation pèse-t-elle ?",
+    names: str = "",
+) -> tuple[str, str]:
+    """Create a programme from its form; return its private link and the fiche form's address.
+
+    The person's page is left on the programme's page.
+    """
+    page = person.goto("/programmes/nouveau")
+    page.get_by_label("Titre du programme").fill(title)
+    page.get_by_label("Question de recherche").fill(question)
+    if names:
+        page.get_by_label("Noms à repérer (facultatif)").fill(names)
+    page.get_by_role("button", name="Créer le programme").click()
+    link = page.get_by_label("Lien privé du programme").input_value()
+    page.get_by_role("link", name="Ouvrir la page du programme").click()
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    return link, page.locator("#form-url").get_attribute("href")
+
+
+def file_fiche(person: Person, url: str, what_happened: str, function: str) -> None:
+    """Fill in the public fiche form at ``url`` and accept its consent text, not yet saved."""
+    page = person.page
+    page.goto(url)
+    expect(page.get_by_role("heading", level=1, name="Fiche incident")).to_be_visible()
+    page.get_by_label("Ce qui s'est passé").fill(what_happened)
+    page.get_by_label("Service ou administration concerné").select_option(label="CPAS")
+    page.get_by_label("Obstacle numérique").select_option(label="Ligne téléphonique fermée")
+    page.get_by_label("Qui était concerné").fill("une personne âgée")
+    page.get_by_role("checkbox", name="Retard").check()
+    page.get_by_role("checkbox", name="Renoncement").check()
+    page.get_by_label("Ce que vous avez fait").fill("Nous sommes allés au guichet ensemble.")
+    page.get_by_label("Votre fonction").fill(function)
+    page.get_by_label("Région").select_option(label="Wallonie")
+    page.get_by_role("checkbox", name="J'ai lu ce texte et je l'accepte").check()
+
+
+def save_fiche(person: Person) -> None:
+    """Send the fiche form; it is saved (no warning stopped it)."""
+    person.page.get_by_role("button", name="Enregistrer la fiche").click()
+    expect(
+        person.page.get_by_role("heading", name="Merci : votre fiche est enregistrée")
+    ).to_be_visible()
+
+
 @pytest.fixture
 def open_browser(browser, server) -> Iterator[Callable[..., Person]]:
     """``open_browser("Alice", viewport=PHONE)``: a new person with a page, watched for errors."""

@@ -78,6 +78,10 @@ class Room:
     def participant_pages(self) -> list[Page]:
         return [person.page for person in self.devices.values()]
 
+    def screens(self) -> list[Page]:
+        """The console, each participant's page, and the room's screen once it is open."""
+        return [self.console, *self.participant_pages(), *filter(None, [self.projection])]
+
     def record(self, kind: str, body: str, author: str | None, entered_by: str | None, **more):
         said = Said(body, kind, self.step, self.recit, author, entered_by, **more)
         self.said.append(said)
@@ -439,7 +443,7 @@ def add_to_board(room: Room, kind: str, title: str, formulation: str, links: lis
     expect(form.get_by_label("Titre", exact=True)).to_have_value("")
     column = {"Convergence": "Convergences", "Divergence": "Divergences", "Nœud": "Nœuds"}[kind]
     assert len(links) <= 2  # more would be folded away in a <details>
-    for page in (room.console, *room.participant_pages(), room.projection):
+    for page in room.screens():
         item = item_with(page, column, title)
         for text in links:
             expect(item).to_contain_text(text)

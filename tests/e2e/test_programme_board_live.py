@@ -3,22 +3,10 @@
 import re
 
 import pytest
-from conftest import PHONE
+from conftest import PHONE, create_programme, file_fiche, save_fiche
 from playwright.sync_api import expect
-from test_programme_fiches import file_fiche
 
 pytestmark = pytest.mark.e2e
-
-
-def create_programme(person) -> tuple[str, str]:
-    """Create a programme from the home page; return its private link and the form's address."""
-    page = person.goto("/programmes/nouveau")
-    page.get_by_label("Titre du programme").fill("Numérique et services sociaux")
-    page.get_by_label("Question de recherche").fill("Comment la numérisation pèse-t-elle ?")
-    page.get_by_role("button", name="Créer le programme").click()
-    link = page.get_by_label("Lien privé du programme").input_value()
-    page.get_by_role("link", name="Ouvrir la page du programme").click()
-    return link, page.locator("#form-url").get_attribute("href")
 
 
 def test_two_researchers_build_a_theme_and_each_sees_the_others_work_live(open_browser):
@@ -28,10 +16,7 @@ def test_two_researchers_build_a_theme_and_each_sees_the_others_work_live(open_b
     # A practitioner files a fiche; Claire tags it.
     awa = open_browser("Awa", viewport=PHONE)
     file_fiche(awa, form_url, "La ligne du CPAS ne répond plus l'après-midi.", "AS en CPAS")
-    awa.page.get_by_role("button", name="Enregistrer la fiche").click()
-    expect(
-        awa.page.get_by_role("heading", name="Merci : votre fiche est enregistrée")
-    ).to_be_visible()
+    save_fiche(awa)
     page = claire.page
     page.reload()
     page.get_by_label("Thèmes (séparés par des virgules)").fill("Lignes fermées")

@@ -3,28 +3,26 @@
 import re
 
 import pytest
-from conftest import LAPTOP, PHONE
+from conftest import LAPTOP, PHONE, create_programme, file_fiche, save_fiche
 from playwright.sync_api import expect
 from pypdf import PdfReader
-from test_programme_fiches import file_fiche
 
 pytestmark = pytest.mark.e2e
 
 
 def test_the_team_generates_edits_saves_and_exports_its_booklet(open_browser):
     researcher = open_browser("chercheuse", viewport=LAPTOP)
-    page = researcher.goto("/programmes/nouveau")
-    page.get_by_label("Titre du programme").fill("Numérique et accompagnement")
-    page.get_by_label("Question de recherche").fill("Que change la numérisation des services ?")
-    page.get_by_label("Noms à repérer (facultatif)").fill("Lambert")
-    page.get_by_role("button", name="Créer le programme").click()
-    page.get_by_role("link", name="Ouvrir la page du programme").click()
-    form_url = page.locator("#form-url").get_attribute("href")
+    _link, form_url = create_programme(
+        researcher,
+        "Numérique et accompagnement",
+        "Que change la numérisation des services ?",
+        names="Lambert",
+    )
+    page = researcher.page
 
     worker = open_browser("Awa", viewport=PHONE)
     file_fiche(worker, form_url, "La ligne du CPAS ne répond plus l'après-midi.", "AS en CPAS")
-    worker.page.get_by_role("button", name="Enregistrer la fiche").click()
-    expect(worker.page.get_by_role("heading", name=re.compile("votre fiche est"))).to_be_visible()
+    save_fiche(worker)
 
     page.reload()
     page.get_by_role("link", name=re.compile("Livret du programme")).click()

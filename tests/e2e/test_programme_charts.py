@@ -1,27 +1,17 @@
 """A programme's figures: practitioners file fiches, the team sees charts and their tables."""
 
 import pytest
-from conftest import LAPTOP, PHONE
+from conftest import LAPTOP, PHONE, create_programme, file_fiche, save_fiche
 from playwright.sync_api import expect
-from test_programme_fiches import file_fiche
 
 pytestmark = pytest.mark.e2e
 
 
-def create_programme(person) -> str:
-    """Create a programme from the home page; return its public form's address."""
-    page = person.goto("/programmes/nouveau")
-    page.get_by_label("Titre du programme").fill("Guichets fermés")
-    page.get_by_label("Question de recherche").fill("Que perd-on quand le guichet ferme ?")
-    page.get_by_role("button", name="Créer le programme").click()
-    page.get_by_role("link", name="Ouvrir la page du programme").click()
-    expect(page.get_by_role("heading", level=1, name="Guichets fermés")).to_be_visible()
-    return page.locator("#form-url").get_attribute("href")
-
-
 def test_the_team_reads_its_figures_as_charts_and_tables_on_a_phone_and_a_laptop(open_browser):
     researcher = open_browser("chercheuse", viewport=PHONE)
-    form_url = create_programme(researcher)
+    _link, form_url = create_programme(
+        researcher, "Guichets fermés", "Que perd-on quand le guichet ferme ?"
+    )
     page = researcher.page
     expect(page.get_by_role("heading", level=2, name="Chiffres")).to_be_visible()
 
@@ -29,10 +19,7 @@ def test_the_team_reads_its_figures_as_charts_and_tables_on_a_phone_and_a_laptop
     for day, function in (("2026-09-14", "AS en CPAS"), ("2026-11-03", "animatrice EPN")):
         file_fiche(awa, form_url, "La ligne du CPAS ne répond plus l'après-midi.", function)
         awa.page.get_by_label("Date de la situation").fill(day)
-        awa.page.get_by_role("button", name="Enregistrer la fiche").click()
-        expect(
-            awa.page.get_by_role("heading", name="Merci : votre fiche est enregistrée")
-        ).to_be_visible()
+        save_fiche(awa)
 
     page.reload()
     services = page.get_by_role("img", name="Fiches par service ou administration")

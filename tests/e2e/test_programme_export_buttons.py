@@ -7,9 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import PHONE
+from conftest import PHONE, create_programme, file_fiche, save_fiche
 from playwright.sync_api import expect
-from test_programme_fiches import file_fiche
 
 pytestmark = pytest.mark.e2e
 
@@ -18,23 +17,17 @@ JOB_MS = 90_000  # an export rendered in a low-priority process
 
 def test_the_team_exports_its_project_and_its_archive_from_the_programme_page(open_browser):
     researcher = open_browser("chercheuse")
-    page = researcher.goto("/programmes/nouveau")
-    page.get_by_label("Titre du programme").fill("Numérique et services sociaux")
-    page.get_by_label("Question de recherche").fill("Que change la numérisation des services ?")
-    page.get_by_label("Noms à repérer (facultatif)").fill("Lambert")
-    page.get_by_role("button", name="Créer le programme").click()
-    page.get_by_role("link", name="Ouvrir la page du programme").click()
-    form_url = page.locator("#form-url").get_attribute("href")
+    _link, form_url = create_programme(
+        researcher, question="Que change la numérisation des services ?", names="Lambert"
+    )
+    page = researcher.page
 
     awa = open_browser("Awa", viewport=PHONE)
     file_fiche(awa, form_url, "La ligne du CPAS ne répond plus à Mme Lambert.", "AS en CPAS")
     awa.page.get_by_role("button", name="Enregistrer la fiche").click()
     # Warned about the listed name: she confirms it is the service's own word here.
     awa.page.get_by_role("checkbox", name=re.compile("ne permet de reconnaître personne")).check()
-    awa.page.get_by_role("button", name="Enregistrer la fiche").click()
-    expect(
-        awa.page.get_by_role("heading", name="Merci : votre fiche est enregistrée")
-    ).to_be_visible()
+    save_fiche(awa)
 
     page.reload()
     exports = page.get_by_role("region", name="Exports du programme")

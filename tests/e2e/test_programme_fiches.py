@@ -3,26 +3,10 @@
 import re
 
 import pytest
-from conftest import PHONE
+from conftest import PHONE, file_fiche, save_fiche
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
-
-
-def file_fiche(person, url: str, what_happened: str, function: str) -> None:
-    page = person.page
-    page.goto(url)
-    expect(page.get_by_role("heading", level=1, name="Fiche incident")).to_be_visible()
-    page.get_by_label("Ce qui s'est passé").fill(what_happened)
-    page.get_by_label("Service ou administration concerné").select_option(label="CPAS")
-    page.get_by_label("Obstacle numérique").select_option(label="Ligne téléphonique fermée")
-    page.get_by_label("Qui était concerné").fill("une personne âgée")
-    page.get_by_role("checkbox", name="Retard").check()
-    page.get_by_role("checkbox", name="Renoncement").check()
-    page.get_by_label("Ce que vous avez fait").fill("Nous sommes allés au guichet ensemble.")
-    page.get_by_label("Votre fonction").fill(function)
-    page.get_by_label("Région").select_option(label="Wallonie")
-    page.get_by_role("checkbox", name="J'ai lu ce texte et je l'accepte").check()
 
 
 def test_two_practitioners_file_fiches_from_phones_and_the_team_reads_them(open_browser):
@@ -52,10 +36,7 @@ def test_two_practitioners_file_fiches_from_phones_and_the_team_reads_them(open_
     awa = open_browser("Awa", viewport=PHONE)
     file_fiche(awa, form_url, "La ligne du CPAS ne répond plus l'après-midi.", "AS en CPAS")
     awa.check_accessible("the fiche form on a phone")
-    awa.page.get_by_role("button", name="Enregistrer la fiche").click()
-    expect(
-        awa.page.get_by_role("heading", name="Merci : votre fiche est enregistrée")
-    ).to_be_visible()
+    save_fiche(awa)
 
     # Bérénice types the person's phone number: warned beside the field, nothing saved.
     berenice = open_browser("Bérénice", viewport=PHONE)
@@ -75,10 +56,7 @@ def test_two_practitioners_file_fiches_from_phones_and_the_team_reads_them(open_
     berenice.check_accessible("the fiche form warning about a phone number")
     story.fill("Une dame n'a pas pu joindre son CPAS ; je l'ai rappelée le lendemain.")
     phone_page.get_by_role("checkbox", name="J'ai lu ce texte et je l'accepte").check()
-    phone_page.get_by_role("button", name="Enregistrer la fiche").click()
-    expect(
-        phone_page.get_by_role("heading", name="Merci : votre fiche est enregistrée")
-    ).to_be_visible()
+    save_fiche(berenice)
 
     # The researcher sees both, newest first, without the number.
     page.reload()

@@ -5,9 +5,8 @@ colleague's link revoked."""
 import re
 
 import pytest
-from conftest import PHONE
+from conftest import PHONE, file_fiche, save_fiche
 from playwright.sync_api import expect
-from test_programme_fiches import file_fiche
 
 pytestmark = pytest.mark.e2e
 
@@ -62,9 +61,7 @@ def test_the_team_invites_attaches_deletes_and_revokes(open_browser):
         researcher.check_accessible("the programme's page refusing a link beside its field")
     attach.fill(session_link)
     page.get_by_role("button", name="Rattacher la séance").click()
-    expect(page.get_by_role("status")).to_have_text(
-        "La séance fait maintenant partie du programme."
-    )
+    expect(page.locator("p.notice")).to_have_text("La séance fait maintenant partie du programme.")
     sessions = page.get_by_role("region", name=re.compile("Séances du programme"))
     expect(sessions.get_by_role("link", name="Groupe de Mons", exact=True)).to_be_visible()
 
@@ -72,15 +69,14 @@ def test_the_team_invites_attaches_deletes_and_revokes(open_browser):
     form_url = page.locator("#form-url").get_attribute("href")
     phone = open_browser("Awa", viewport=PHONE)
     file_fiche(phone, form_url, "Le guichet de Jemappes a fermé sans prévenir.", "AS en CPAS")
-    phone.page.get_by_role("button", name="Enregistrer la fiche").click()
-    expect(phone.page.get_by_role("heading", name=re.compile("Merci"))).to_be_visible()
+    save_fiche(phone)
     page.goto(programme_url)
     expect(page.get_by_text("Le guichet de Jemappes a fermé sans prévenir.")).to_be_visible()
     page.get_by_role("link", name="Supprimer cette fiche").click()
     expect(page.get_by_role("heading", level=1, name="Supprimer cette fiche ?")).to_be_visible()
     researcher.check_accessible("confirming a fiche's deletion")
     page.get_by_role("button", name="Supprimer la fiche définitivement").click()
-    expect(page.get_by_role("status")).to_contain_text("La fiche a été supprimée")
+    expect(page.locator("p.notice")).to_contain_text("La fiche a été supprimée")
     expect(page.get_by_role("heading", level=2, name="Fiches incident (0)")).to_be_visible()
     expect(page.get_by_text("Jemappes")).to_have_count(0)
 
@@ -88,7 +84,7 @@ def test_the_team_invites_attaches_deletes_and_revokes(open_browser):
     page.get_by_role("link", name="Révoquer le lien « Chercheuse ULB »").click()
     researcher.check_accessible("confirming a revocation")
     page.get_by_role("button", name="Révoquer le lien « Chercheuse ULB »").click()
-    expect(page.get_by_role("status")).to_have_text(
+    expect(page.locator("p.notice")).to_have_text(
         "Le lien est révoqué : il n'ouvre plus le programme."
     )
     expect(page.get_by_text(re.compile("révoqué le"))).to_be_visible()
