@@ -261,9 +261,7 @@ def _context(programme, board: Board, fiches: Sequence, groups, scrub: Scrubber)
 # ---------------------------------------------------------------- figures
 
 
-def charts(
-    fiches: Sequence, board: Board, services: Sequence[str], scrub: "Scrubber"
-) -> list[Chart]:
+def charts(fiches: Sequence, board: Board, services: Sequence[str], scrub: Scrubber) -> list[Chart]:
     """The programme's charts: its page's, and how many groups raised each theme."""
     found = fiche_charts(count_fiches(fiches, services))
     if board.themes:
@@ -272,7 +270,7 @@ def charts(
     return found
 
 
-def figures(fiches: Sequence, board: Board, services: Sequence[str], scrub: "Scrubber") -> str:
+def figures(fiches: Sequence, board: Board, services: Sequence[str], scrub: Scrubber) -> str:
     """« Quelques chiffres »: each chart's table, as the programme's page shows them; the
     drawings go into the HTML and the PDF as this chapter's fragment (:func:`figure_fragments`).
     """
