@@ -12,13 +12,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mag.cross_analysis import read_session, themes
+from mag.cross_analysis import read_programme
 from mag.domain.booklet import AUTHOR_MAX, GroupFacts, base_version, check_save, clean_booklet
-from mag.domain.cross_analysis import Board, Group, Source, board
+from mag.domain.cross_analysis import Board
 from mag.domain.i18n import N_, DomainError
 from mag.domain.programme import apply_replacements
 from mag.models import BookletVersionRecord, FicheRecord, ProgrammeRecord, utcnow
-from mag.programmes import fiches, programme_sessions
+from mag.programmes import fiches
 from mag.report import booklet
 from mag.report.markdown import escape
 from mag.services import redact_booklet
@@ -141,18 +141,8 @@ def gather(db: Session, programme: ProgrammeRecord, progress=lambda done, total:
 
     ``progress(done, total)`` is told after each session is read.
     """
-    records = programme_sessions(db, programme.id)
-    groups: list[Group] = []
-    sources: list[Source] = []
-    facts: list[GroupFacts] = []
-    for done, record in enumerate(records, start=1):
-        found, fact = read_session(db, record)
-        groups.append(Group(record.id, record.title))
-        sources.extend(found)
-        facts.append(fact)
-        progress(done, len(records))
     every_fiche = list(fiches(db, programme.id))
-    made = board(themes(db, programme.id), groups, sources, every_fiche, programme.names)
+    made, facts = read_programme(db, programme, every_fiche, progress)
     return Gathered(programme, made, every_fiche, facts)
 
 

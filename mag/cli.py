@@ -184,13 +184,16 @@ def export_command(session_id: str, format_name: str, output: Path | None) -> No
         except DomainError as error:
             raise click.ClickException(error.message(_)) from None
         fmt = FORMATS[format_name]
-        data = fmt.export(material)
-        target = output or Path(file_name(material, fmt))
-        if str(target) == "-":
-            sys.stdout.buffer.write(data)
-            return
-        target.write_bytes(data)
-        click.echo(_("%(file)s écrit (%(size)s octets).", file=target, size=len(data)))
+        _write_export(fmt.export(material), output or Path(file_name(material, fmt)))
+
+
+def _write_export(data: bytes, target: Path) -> None:
+    """An export's bytes to ``target`` (``-``: standard output), and say so."""
+    if str(target) == "-":
+        sys.stdout.buffer.write(data)
+        return
+    target.write_bytes(data)
+    click.echo(_("%(file)s écrit (%(size)s octets).", file=target, size=len(data)))
 
 
 @main.command("import")
@@ -398,13 +401,7 @@ def programme_export(programme_id: str, format_name: str, output: Path | None) -
         except DomainError as error:
             raise click.ClickException(error.message(_)) from None
         fmt = programme_file.PROGRAMME_FORMATS[format_name]
-        data = fmt.export(loaded)
-        target = output or Path(programme_file.file_name(loaded, fmt))
-        if str(target) == "-":
-            sys.stdout.buffer.write(data)
-            return
-        target.write_bytes(data)
-        click.echo(_("%(file)s écrit (%(size)s octets).", file=target, size=len(data)))
+        _write_export(fmt.export(loaded), output or Path(programme_file.file_name(loaded, fmt)))
 
 
 @programme.command("import")

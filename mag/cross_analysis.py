@@ -66,32 +66,37 @@ def read_session(db: Session, record: SessionRecord) -> tuple[list[Source], Grou
     return found
 
 
-def sources_of(db: Session, record: SessionRecord) -> list[Source]:
-    return read_session(db, record)[0]
-
-
-def groups_and_sources(db: Session, programme_id: str) -> tuple[list[Group], list[Source]]:
-    groups: list[Group] = []
-    sources: list[Source] = []
-    for record in programme_sessions(db, programme_id):
-        groups.append(Group(record.id, record.title))
-        sources.extend(sources_of(db, record))
-    return groups, sources
-
-
 def themes(db: Session, programme_id: str) -> list[Theme]:
     return [_theme(record) for record in _records(db, programme_id)]
 
 
-def programme_board(db: Session, programme: ProgrammeRecord, fiches=None) -> Board:
-    """The programme's board as it stands: every theme resolved against what exists now.
+def read_programme(
+    db: Session, programme: ProgrammeRecord, fiches=None, progress=lambda done, total: None
+) -> tuple[Board, list[GroupFacts]]:
+    """The programme's board as it stands, and each group's facts, in the programme's order.
 
-    ``fiches``: the programme's fiches if the caller has read them already (rows will do).
+    ``fiches``: the programme's fiches if the caller has read them already (rows will do);
+    ``progress(done, total)`` is told after each session is read.
     """
-    groups, sources = groups_and_sources(db, programme.id)
+    records = programme_sessions(db, programme.id)
+    groups: list[Group] = []
+    sources: list[Source] = []
+    facts: list[GroupFacts] = []
+    for done, record in enumerate(records, start=1):
+        found, fact = read_session(db, record)
+        groups.append(Group(record.id, record.title))
+        sources.extend(found)
+        facts.append(fact)
+        progress(done, len(records))
     if fiches is None:
         fiches = fiche_rows(db, programme.id)
-    return board(themes(db, programme.id), groups, sources, fiches, programme.names)
+    made = board(themes(db, programme.id), groups, sources, fiches, programme.names)
+    return made, facts
+
+
+def programme_board(db: Session, programme: ProgrammeRecord, fiches=None) -> Board:
+    """The programme's board as it stands: every theme resolved against what exists now."""
+    return read_programme(db, programme, fiches)[0]
 
 
 def add_theme(db: Session, programme_id: str, title: object) -> str:

@@ -450,11 +450,12 @@ def proposal_from_fiche(
     the title is its first words.
     """
     text = apply_replacements(what_happened, replacements).strip()
-    title = _cut(" ".join(text.split()), min(title_max, PROPOSAL_TITLE_WORDS))
-    return title, _cut(text, body_max)
+    title = cut_at_word(" ".join(text.split()), min(title_max, PROPOSAL_TITLE_WORDS))
+    return title, cut_at_word(text, body_max)
 
 
-def _cut(text: str, limit: int) -> str:
+def cut_at_word(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else cut at a word with « … »."""
     if len(text) <= limit:
         return text
     head = text[: limit - 1]

@@ -39,7 +39,7 @@ from mag.domain.cross_analysis import (
     ThemeView,
 )
 from mag.domain.figures import count_fiches
-from mag.domain.programme import OTHER, REGIONS, apply_replacements
+from mag.domain.programme import OTHER, REGIONS, apply_replacements, cut_at_word
 from mag.report import method
 from mag.report.charts import Chart
 from mag.report.figures import charts_drawn, charts_markdown_tables, fiche_charts, theme_chart
@@ -128,19 +128,9 @@ def _quote(words: str, attribution: str) -> str:
     return "\n".join("> " + line for line in lines)
 
 
-def _cut(text: str, limit: int) -> str:
-    flat = text.strip()
-    if len(flat) <= limit:
-        return flat
-    head = flat[: limit - 1]
-    if " " in head[limit // 2 :]:
-        head = head[: head.rindex(" ")]
-    return head.rstrip(" ,;:.") + "…"
-
-
 def excerpt(text: str) -> str:
     """A fiche's text as the draft quotes it (before escaping): cut at a word, with « … »."""
-    return _cut(text, EXCERPT_MAX)
+    return cut_at_word(text.strip(), EXCERPT_MAX)
 
 
 def _day(value: date) -> str:

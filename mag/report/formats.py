@@ -22,8 +22,10 @@ class Format:
     label: str  # a msgid, translated where it is shown
     module: str
 
-    def export(self, material: Material) -> bytes:
-        return import_module(self.module).export(material)
+    def export(self, document) -> bytes:
+        """The file of ``document``: a session's Material, or a programme's file for the
+        programme's formats (mag.report.programme)."""
+        return import_module(self.module).export(document)
 
 
 FORMATS = {

@@ -13,7 +13,6 @@ Needs an app context, as building a session's material does.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from importlib import import_module
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,8 +22,8 @@ from mag.domain.cross_analysis import BOARD_KINDS, Group, Theme, board, session_
 from mag.domain.i18n import N_
 from mag.models import BookletVersionRecord, FicheFormRecord
 from mag.report.folding import slug
+from mag.report.formats import Format, local_timezone
 from mag.report.formats import load as load_session
-from mag.report.formats import local_timezone
 from mag.report.material import Material
 
 
@@ -143,6 +142,7 @@ def load(
         .order_by(FicheFormRecord.created_at, FicheFormRecord.key)
     ).all()
     numbers = {form.key: number for number, form in enumerate(forms, start=1)}
+    stored_fiches = programmes.fiches(db, programme_id)
     fiches = [
         FicheFile(
             id=fiche.id,
@@ -166,7 +166,7 @@ def load(
             themes=tuple(fiche.themes),
             levels=tuple(fiche.levels),
         )
-        for fiche in reversed(programmes.fiches(db, programme_id))
+        for fiche in reversed(stored_fiches)
     ]
     tell(1, total)
     materials = []
@@ -178,7 +178,7 @@ def load(
         stored,
         [Group(m.session_id, m.state.title) for m in materials],
         [source for m in materials for source in session_sources(m.session_id, m.state)],
-        programmes.fiches(db, programme_id),
+        stored_fiches,
         record.names,
     )
     return ProgrammeFile(
@@ -224,29 +224,17 @@ def load(
 # The formats --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ProgrammeFormat:
-    name: str
-    extension: str
-    mimetype: str
-    label: str  # a msgid, translated where it is shown
-    module: str
-
-    def export(self, programme: ProgrammeFile) -> bytes:
-        return import_module(self.module).export(programme)
-
-
 PROGRAMME_FORMATS = {
     f.name: f
     for f in (
-        ProgrammeFormat(
+        Format(
             "qdpx",
             "qdpx",
             "application/zip",
             N_("Projet REFI-QDA (.qdpx)"),
             "mag.report.to_programme_qdpx",
         ),
-        ProgrammeFormat(
+        Format(
             "json",
             "json",
             "application/json",
@@ -257,7 +245,7 @@ PROGRAMME_FORMATS = {
 }
 
 
-def file_name(programme: ProgrammeFile, fmt: ProgrammeFormat) -> str:
+def file_name(programme: ProgrammeFile, fmt: Format) -> str:
     """``<YYYY-MM-DD>-<title>.<ext>``: the programme's creation date and its title, as a slug."""
     day = programme.created_at.astimezone(local_timezone()).date().isoformat()
     return f"{day}-{slug(programme.title)}.{fmt.extension}"

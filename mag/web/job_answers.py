@@ -52,6 +52,24 @@ def describe(status: jobs.Status, endpoint: str, **route: str) -> dict[str, obje
     return answer
 
 
+def job_answer(
+    status: jobs.Status, endpoint: str, http_status: int = 200, **route: str
+) -> tuple[Response, int]:
+    """``{ok, job}``: the job :func:`describe` says, 202 for one just started."""
+    return json_answer({"ok": True, "job": describe(status, endpoint, **route)}, http_status)
+
+
+def owned_job(
+    runner: jobs.Jobs, job_id: str, *, kind: str | None = None, **owner: str
+) -> jobs.Status | None:
+    """The job ``job_id`` if it is ``owner``'s (its ``session_id`` or ``programme_id``) and of
+    ``kind``, if given; None for an unknown job or anyone else's."""
+    status = runner.get(job_id)
+    if status is None or (kind is not None and status.get("kind") != kind):
+        return None
+    return status if all(status.get(key) == value for key, value in owner.items()) else None
+
+
 def attachment(path: Path, status: jobs.Status, mimetype: str) -> Response:
     """A job's file, with the name and type a direct export has."""
     response = Response(path.read_bytes(), content_type=mimetype)

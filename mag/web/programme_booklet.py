@@ -32,9 +32,9 @@ from mag.report import markdown
 from mag.report.booklet import author_label
 from mag.report.formats import FORMATS, local_timezone
 from mag.web.job_answers import (
-    describe,
     finished_file,
-    json_answer,
+    job_answer,
+    owned_job,
     refusal,
     unknown_job,
     waited_file,
@@ -221,14 +221,8 @@ def start_export(programme_id: str, name: str):
     team_programme(programme_id)
     if name not in booklets.BOOKLET_FORMATS:
         return refusal(404, "unknown_format", _("Ce format d'export n'existe pas."))
-    return json_answer(
-        {
-            "ok": True,
-            "job": describe(
-                _start(programme_id, name), "programme_booklet.job", programme_id=programme_id
-            ),
-        },
-        202,
+    return job_answer(
+        _start(programme_id, name), "programme_booklet.job", 202, programme_id=programme_id
     )
 
 
@@ -238,9 +232,7 @@ def job(programme_id: str, job_id: str):
     status = _team_job(programme_id, job_id)
     if not isinstance(status, dict):
         return status
-    return json_answer(
-        {"ok": True, "job": describe(status, "programme_booklet.job", programme_id=programme_id)}
-    )
+    return job_answer(status, "programme_booklet.job", programme_id=programme_id)
 
 
 @bp.get("/programme/<programme_id>/livret/travaux/<job_id>/fichier")
@@ -255,11 +247,5 @@ def job_file(programme_id: str, job_id: str):
 def _team_job(programme_id: str, job_id: str):
     """The booklet job ``job_id`` of this programme for its team, or the refusal to answer."""
     team_programme(programme_id)
-    status = _runner().get(job_id)
-    if (
-        status is None
-        or status.get("kind") != jobs.BOOKLET
-        or status.get("programme_id") != programme_id
-    ):
-        return unknown_job()
-    return status
+    status = owned_job(_runner(), job_id, kind=jobs.BOOKLET, programme_id=programme_id)
+    return unknown_job() if status is None else status

@@ -26,9 +26,9 @@ from mag.domain.i18n import DomainError
 from mag.report.programme import PROGRAMME_FORMATS
 from mag.web.identity import programme_team
 from mag.web.job_answers import (
-    describe,
     finished_file,
-    json_answer,
+    job_answer,
+    owned_job,
     refusal,
     unknown_job,
     waited_file,
@@ -96,14 +96,8 @@ def start_export(programme_id: str, name: str):
         return _forbidden()
     if name not in PROGRAMME_FORMATS:
         return refusal(404, "unknown_format", _("Ce format d'export n'existe pas."))
-    return json_answer(
-        {
-            "ok": True,
-            "job": describe(
-                _start(programme_id, name), "programme_exports.job", programme_id=programme_id
-            ),
-        },
-        202,
+    return job_answer(
+        _start(programme_id, name), "programme_exports.job", 202, programme_id=programme_id
     )
 
 
@@ -113,9 +107,7 @@ def job(programme_id: str, job_id: str):
     status = _team_job(programme_id, job_id)
     if not isinstance(status, dict):
         return status  # a refusal
-    return json_answer(
-        {"ok": True, "job": describe(status, "programme_exports.job", programme_id=programme_id)}
-    )
+    return job_answer(status, "programme_exports.job", programme_id=programme_id)
 
 
 @bp.get("/programme/<programme_id>/travaux/<job_id>/fichier")
@@ -131,11 +123,5 @@ def _team_job(programme_id: str, job_id: str) -> jobs.Status | tuple[Response, i
     """The job ``job_id`` of this programme for its team, or the refusal to answer."""
     if not _is_team(programme_id):
         return _forbidden()
-    status = _runner().get(job_id)
-    if (
-        status is None
-        or status.get("kind") != jobs.PROGRAMME_EXPORT
-        or status.get("programme_id") != programme_id
-    ):
-        return unknown_job()
-    return status
+    status = owned_job(_runner(), job_id, kind=jobs.PROGRAMME_EXPORT, programme_id=programme_id)
+    return unknown_job() if status is None else status

@@ -34,9 +34,10 @@ from mag.domain.steps.after import SYNTHESIS_MAX
 from mag.report import check, formats, markdown, synthesis
 from mag.web.identity import team_of_request
 from mag.web.job_answers import (
-    describe,
     finished_file,
+    job_answer,
     json_answer,
+    owned_job,
     refusal,
     unknown_job,
     waited_file,
@@ -256,7 +257,7 @@ def start_export(session_id: str, name: str):
     status = _runner().start(
         jobs.EXPORT, session_id, actor, fmt=name, locale=_report_language(session_id)
     )
-    return _job_answer(session_id, status)
+    return job_answer(status, "report.job", 202, session_id=session_id)
 
 
 @bp.post("/animer/<session_id>/archiver")
@@ -280,7 +281,7 @@ def archive(session_id: str):
     except DomainError as error:
         return refusal(400, error.code, error.message(_))
     status = _runner().start(jobs.ARCHIVE, session_id, actor, locale=_report_language(session_id))
-    return _job_answer(session_id, status)
+    return job_answer(status, "report.job", 202, session_id=session_id)
 
 
 @bp.get("/animer/<session_id>/travaux/<job_id>")
@@ -289,7 +290,7 @@ def job(session_id: str, job_id: str):
     status = _team_job(session_id, job_id)
     if not isinstance(status, dict):
         return status  # a refusal
-    return json_answer({"ok": True, "job": _describe(session_id, status)})
+    return job_answer(status, "report.job", session_id=session_id)
 
 
 @bp.get("/animer/<session_id>/travaux/<job_id>/fichier")
@@ -305,15 +306,5 @@ def _team_job(session_id: str, job_id: str) -> jobs.Status | tuple[Response, int
     """The job ``job_id`` of this session for its team, or the refusal to answer."""
     if _team(session_id) is None:
         return _forbidden()
-    status = _runner().get(job_id)
-    if status is None or status.get("session_id") != session_id:
-        return unknown_job()
-    return status
-
-
-def _job_answer(session_id: str, status: jobs.Status) -> tuple[Response, int]:
-    return json_answer({"ok": True, "job": _describe(session_id, status)}, 202)
-
-
-def _describe(session_id: str, status: jobs.Status) -> dict[str, object]:
-    return describe(status, "report.job", session_id=session_id)
+    status = owned_job(_runner(), job_id, session_id=session_id)
+    return unknown_job() if status is None else status
