@@ -6,9 +6,13 @@ Run: .venv/bin/python benchmarks/realtime_load.py [--clients 150,450] [--seconds
 Default mode. Two servers run side by side on 127.0.0.1 for the whole run: ``python -m
 mag serve`` (SQLite in a temporary folder) and benchmarks/bare_app.py, a bare
 Flask-SocketIO room broadcast with an ack, both under gunicorn with one worker. For each
-level of clients (150, 450, 1,500 and 3,000 by default) the two are measured one after the
-other, their order alternating from level to level, so that both see the same noisy
-machine; compare the ratios more than the figures. Every screen comes from 127.0.0.1, so
+level of clients (150, 450, 1,500 and 3,000 by default) both populations are connected
+for the whole level, and the load (``--seconds`` per server) is cut into ``--rounds``
+windows that alternate between the two (mag, bare; bare, mag; ...), so that both see the
+same noisy machine, drifts included. Each window is printed, then each server's windows
+pooled ("all": every sample together, CPU summed) and the ratios of the pooled figures,
+then each round's ratios: how much the machine's noise moves them. Compare the ratios more
+than the figures. Every screen comes from 127.0.0.1, so
 mag's limit of connections per address is lifted (MAG_MAX_CONNECTIONS_PER_ADDRESS); its
 limit per process is left as configured.
 
@@ -698,7 +702,7 @@ async def quiet(servers, limit=30.0):
 
 
 HEADER = (
-    "  server  screens      set-up  cmds  delivery ms p50/p95/p99  ack ms p50/p99  lost"
+    "  server    screens      set-up  cmds  delivery ms p50/p95/p99  ack ms p50/p99  lost"
     "  CPU ms/cmd  RSS MB  probe ms p50/max fail  gen lag ms p50/max cpu  others"
 )
 
@@ -708,7 +712,7 @@ def row(name, population, window):
     lags = [ms(lag) for lag in window.lags]
     acks = [ms(a) for a in window.acks]
     return (
-        f"  {name:6} {population.ready:5}/{population.wanted:<5} {population.seconds:5.0f} s"
+        f"  {name:8} {population.ready:5}/{population.wanted:<5} {population.seconds:5.0f} s"
         f" {window.commands:5}  {fmt(window.delivery(0.5))} {fmt(window.delivery(0.95))}"
         f" {fmt(window.delivery(0.99))}     {fmt(percentile(acks, 0.5))} {fmt(percentile(acks, 0.99))}"
         f" {window.lost:5}  {fmt(window.cpu_per_command, 10, 2)}  {window.rss / 2**20:6.0f}"
@@ -748,11 +752,45 @@ def window_notes(name, window):
     return [f"    {name}: " + "; ".join(problems)] if problems else []
 
 
+def pooled(windows):
+    """One window of several: their samples together, their CPU and commands summed."""
+    total = Window()
+    for window in windows:
+        total.commands += window.commands
+        total.expected += window.expected
+        total.deliveries += window.deliveries
+        total.acks += window.acks
+        total.ack_errors += window.ack_errors
+        total.refused += window.refused
+        total.duplicates += window.duplicates
+        total.dropped += window.dropped
+        total.cpu += window.cpu
+        total.rss = max(total.rss, window.rss)
+        total.probes += window.probes
+        total.probe_failures += window.probe_failures
+        total.lags += window.lags
+        total.seconds += window.seconds
+    count = len(windows) or 1
+    total.generator_cpu = sum(w.generator_cpu for w in windows) / count
+    total.others = sum(w.others for w in windows) / count
+    total.steal = sum(w.steal for w in windows) / count
+    return total
+
+
+def ratios(m, b):
+    return (
+        f"median delivery {ratio(m.delivery(0.5), b.delivery(0.5))},"
+        f" p99 delivery {ratio(m.delivery(0.99), b.delivery(0.99))},"
+        f" CPU per command {ratio(m.cpu_per_command, b.cpu_per_command)}"
+    )
+
+
 async def compare(options, http, folder):
     mag = mag_server("mag", folder / "mag", {})
     bare = bare_server(folder)
     (folder / "mag").mkdir()
     servers = [mag, bare]
+    window_seconds = options.seconds / options.rounds
     try:
         for server in servers:
             server.start()
@@ -763,30 +801,45 @@ async def compare(options, http, folder):
         for number, clients in enumerate(options.clients):
             sessions = clients // SCREENS
             print(
-                f"\n{sessions * SCREENS} screens = {sessions} sessions x {SCREENS}, {options.seconds:g} s,"
+                f"\n{sessions * SCREENS} screens = {sessions} sessions x {SCREENS},"
+                f" {options.rounds} x {window_seconds:g} s each, alternating,"
                 " 1 command per session per second"
             )
             print(HEADER)
-            results = {}
-            for server in servers if number % 2 == 0 else servers[::-1]:
-                population = await populate(server, clients, http)
-                busy = await quiet(servers)  # the set-up's last messages, the last run's backlog
-                if busy:
-                    print(f"    still busy after 30 s, measured anyway: {busy} of a CPU")
-                window = await measure(server, population, options.seconds, 1.0)
-                await disperse(population)
-                results[server.name] = (population, window)
-                print(row(server.name, population, window), flush=True)
-            for name, (population, window) in results.items():
-                for line in setup_notes(name, population) + window_notes(name, window):
+            first = servers if number % 2 == 0 else servers[::-1]
+            populations = {}
+            for server in first:  # both stay connected while the level lasts
+                populations[server.name] = await populate(server, clients, http)
+            windows = {server.name: [] for server in servers}
+            try:
+                for turn in range(options.rounds):
+                    for server in first if turn % 2 == 0 else first[::-1]:
+                        busy = await quiet(servers)  # the set-up's or the last window's backlog
+                        if busy:
+                            print(f"    still busy after 30 s, measured anyway: {busy} of a CPU")
+                        window = await measure(
+                            server, populations[server.name], window_seconds, 1.0
+                        )
+                        windows[server.name].append(window)
+                        label = f"{server.name} {turn + 1}"
+                        print(row(label, populations[server.name], window), flush=True)
+            finally:
+                for population in populations.values():
+                    await disperse(population)
+            if options.rounds > 1:
+                for server in servers:
+                    total = pooled(windows[server.name])
+                    print(row(f"{server.name} all", populations[server.name], total))
+            for server in servers:
+                name = server.name
+                total = pooled(windows[name])
+                for line in setup_notes(name, populations[name]) + window_notes(name, total):
                     print(line)
-            m, b = results["mag"][1], results["bare"][1]
-            print(
-                f"  mag/bare: median delivery {ratio(m.delivery(0.5), b.delivery(0.5))},"
-                f" p99 delivery {ratio(m.delivery(0.99), b.delivery(0.99))},"
-                f" CPU per command {ratio(m.cpu_per_command, b.cpu_per_command)}",
-                flush=True,
-            )
+            m, b = pooled(windows["mag"]), pooled(windows["bare"])
+            print(f"  mag/bare: {ratios(m, b)}", flush=True)
+            if options.rounds > 1:
+                for turn, (m, b) in enumerate(zip(windows["mag"], windows["bare"], strict=True)):
+                    print(f"    round {turn + 1}: {ratios(m, b)}")
     finally:
         for server in servers:
             server.stop()
@@ -1007,7 +1060,12 @@ def main():
         default=None,
         help="screens per level, comma-separated (default 150,450,1500,3000; 450 with --processes)",
     )
-    parser.add_argument("--seconds", type=float, default=20.0, help="load per level (default 20)")
+    parser.add_argument(
+        "--seconds", type=float, default=30.0, help="load per server and level (default 30)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating windows the load is cut into (3)"
+    )
     parser.add_argument("--processes", type=int, default=0, help="compare mag on N processes")
     parser.add_argument("--postgresql-url", default=None)
     parser.add_argument("--step-seconds", type=float, default=10.0, help="ramp step (default 10)")
@@ -1020,6 +1078,7 @@ def main():
     if options.clients is None:
         options.clients = [450] if options.processes else list(LEVELS)
     options.seconds = min(max(options.seconds, 1.0), 600.0)
+    options.rounds = min(max(options.rounds, 1), 20)
     options.step_seconds = min(max(options.step_seconds, 1.0), 120.0)
     files = raise_open_files()
     print(
