@@ -313,6 +313,58 @@ def test_an_answered_command_is_on_disk_first(tmp_path, monkeypatch):
     engine.dispose()
 
 
+def test_the_fsync_leaves_the_event_loop_only_while_the_disk_is_slow(tmp_path, monkeypatch):
+    """Under gevent a quick disk's fsync runs in place; a slow one's in a native thread."""
+    import time
+
+    from mag import db as db_module
+    from mag.db import make_engine, make_sessionmaker, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'disk.sqlite3'}")
+    upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    with sessions() as db, db.begin():
+        session_id = short_session(db)
+    live = Live(sessions)
+    run(live, session_id, FACILITATOR, "start_session")
+
+    class NativeThreads:  # stands for gevent's pool: records what is handed to it
+        handed = 0
+
+        def apply(self, function, args=()):
+            self.handed += 1
+            return function(*args)
+
+    threads = NativeThreads()
+    monkeypatch.setattr(db_module, "_native_threads", lambda: threads)
+    disk = {"seconds": 0.0}  # how long the disk takes (this machine's own would vary)
+    monkeypatch.setattr(db_module, "_fsync", lambda path: time.sleep(disk["seconds"]))
+    notes = iter(range(10**6))
+
+    def note():
+        n = next(notes)
+        run(live, session_id, FACILITATOR, "add_note", contribution_id=f"d-{n:07d}", body="x")
+
+    for _ in range(5):
+        note()
+    assert threads.handed == 0  # a quick disk: in place
+
+    disk["seconds"] = 0.02
+    note()  # the disk turns slow: this fsync, still in place, is measured
+    assert threads.handed == 0
+    note()
+    note()
+    assert threads.handed == 2  # from then on, off the loop
+
+    disk["seconds"] = 0.0
+    for _ in range(30):
+        note()
+    handed = threads.handed
+    note()
+    assert threads.handed == handed  # quick again: back in place
+    engine.dispose()
+
+
 def test_commands_committed_together_share_an_fsync(tmp_path, monkeypatch):
     from mag.db import make_engine, make_sessionmaker, upgrade
 
