@@ -27,8 +27,9 @@ screen of the session. Measured after everyone is connected:
 - ack: from the send to the acknowledgement, which mag gives after the commit;
 - lost: deliveries expected and not received within a few seconds after the last send;
 - server CPU per command (user + system of the server's processes, over the window and
-  its drain, divided by the commands sent) and the servers' RSS (summed: shared pages of
-  forked workers count twice);
+  its drain, divided by the commands sent); the RSS of the server's largest process (the
+  worker holding the screens) and the PSS of all its processes together (what they use
+  between them: a page the master and its worker share counts once);
 - a probe of the join page (mag: GET /rejoindre, bare: GET /) on a new connection every
   0.5 s during the load: how long a newcomer waits;
 - the lag of this generator's own event loop (overshoot of a 50 ms sleep) and its CPU
@@ -195,12 +196,20 @@ class Server:
                 pass
         return total
 
-    def rss_bytes(self):
-        total = 0
+    def memory(self):
+        """The largest RSS among the server's processes, and their PSS summed.
+
+        The first is the process that holds the screens (a worker); the second is the
+        memory all of them use together, each page shared between forked processes
+        counted once (divided among them), where RSS would count it in each.
+        """
+        largest = pss = 0
         for process in self.processes():
-            with contextlib.suppress(psutil.NoSuchProcess):
-                total += process.memory_info().rss
-        return total
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                info = process.memory_full_info()
+                largest = max(largest, info.rss)
+                pss += getattr(info, "pss", info.rss)
+        return largest, pss
 
     def stop(self):
         stop_group(self.process)
@@ -535,7 +544,8 @@ class Window:
     duplicates: int = 0
     dropped: int = 0
     cpu: float = 0.0
-    rss: int = 0
+    rss: int = 0  # the largest process's
+    pss: int = 0  # all the server's processes together
     probes: list = field(default_factory=list)
     probe_failures: int = 0
     lags: list = field(default_factory=list)
@@ -673,7 +683,7 @@ async def measure(server, population, seconds, rate_per_session):
     cpus = psutil.cpu_count() or 1
     window.others = max(0.0, busy - steal - window.cpu - generator) / wall / cpus
     window.steal = steal / wall / cpus
-    window.rss = server.rss_bytes()
+    window.rss, window.pss = server.memory()
     window.commands = tracker.commands
     window.expected = expected()
     window.deliveries = tracker.deliveries
@@ -703,7 +713,7 @@ async def quiet(servers, limit=30.0):
 
 HEADER = (
     "  server    screens      set-up  cmds  delivery ms p50/p95/p99  ack ms p50/p99  lost"
-    "  CPU ms/cmd  RSS MB  probe ms p50/max fail  gen lag ms p50/max cpu  others"
+    "  CPU ms/cmd  RSS / PSS MB  probe ms p50/max fail  gen lag ms p50/max cpu  others"
 )
 
 
@@ -715,7 +725,7 @@ def row(name, population, window):
         f"  {name:8} {population.ready:5}/{population.wanted:<5} {population.seconds:5.0f} s"
         f" {window.commands:5}  {fmt(window.delivery(0.5))} {fmt(window.delivery(0.95))}"
         f" {fmt(window.delivery(0.99))}     {fmt(percentile(acks, 0.5))} {fmt(percentile(acks, 0.99))}"
-        f" {window.lost:5}  {fmt(window.cpu_per_command, 10, 2)}  {window.rss / 2**20:6.0f}"
+        f" {window.lost:5}  {fmt(window.cpu_per_command, 10, 2)}  {window.rss / 2**20:6.0f} {window.pss / 2**20:5.0f}"
         f"  {fmt(percentile(probes, 0.5))} {fmt(max(probes, default=float('nan')))}"
         f" {window.probe_failures:4}  {fmt(percentile(lags, 0.5), 6)} {fmt(max(lags, default=float('nan')))}"
         f" {window.generator_cpu:4.0%}  {window.others:5.0%}"
@@ -766,6 +776,7 @@ def pooled(windows):
         total.dropped += window.dropped
         total.cpu += window.cpu
         total.rss = max(total.rss, window.rss)
+        total.pss = max(total.pss, window.pss)
         total.probes += window.probes
         total.probe_failures += window.probe_failures
         total.lags += window.lags
