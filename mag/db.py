@@ -13,14 +13,15 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Dialect, Engine, create_engine, event, exc
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.sql.base import Executable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 log = logging.getLogger(__name__)
@@ -195,6 +196,69 @@ def _fsync(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+class Prepared:
+    """A Core statement compiled once per dialect, then run on the driver's own cursor.
+
+    For the statements every command runs. SQLAlchemy's execution around each one (an
+    execution context, its parameters processed, a result object) cost more CPU than
+    the database's own work on them: under load, about a third of a command's time
+    in the server. Here the statement is compiled once for the connection's dialect,
+    each parameter goes through its column type's own bind processor (so what is
+    stored is what Core would store, and Core reads it back), and the driver runs it
+    inside the connection's transaction. A constraint the database refuses raises
+    SQLAlchemy's ``IntegrityError``, as through Core.
+
+    ``column_keys`` names an INSERT's columns, given in every row.
+    """
+
+    def __init__(self, statement: Executable, column_keys: Sequence[str] = ()) -> None:
+        self._statement = statement
+        self._column_keys = list(column_keys)
+        self._compiled: dict[str, _Compiled] = {}
+
+    def run(self, connection: Connection, rows: Mapping[str, object] | list) -> int:
+        """Run with one row of parameters, or several; returns the rows changed."""
+        compiled = self._compiled.get(connection.dialect.name)
+        if compiled is None:
+            compiled = self._compiled[connection.dialect.name] = _Compiled(
+                self._statement, connection.dialect, self._column_keys
+            )
+        cursor = connection.connection.cursor()
+        dbapi = connection.dialect.loaded_dbapi
+        try:
+            if isinstance(rows, Mapping):
+                cursor.execute(compiled.sql, compiled.parameters(rows))
+            else:
+                cursor.executemany(compiled.sql, [compiled.parameters(row) for row in rows])
+            return cursor.rowcount
+        except dbapi.IntegrityError as error:
+            raise exc.IntegrityError(compiled.sql, None, error) from error
+        finally:
+            cursor.close()
+
+
+class _Compiled:
+    """A statement's SQL for one dialect, and how to turn a row into its parameters."""
+
+    def __init__(self, statement: Executable, dialect: Dialect, column_keys: list[str]) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=column_keys or None)
+        self.sql = str(compiled)
+        self._processors = {  # what Core applies: the type as the dialect implements it
+            name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+            for name, bind in compiled.binds.items()
+        }
+        # qmark and numeric styles take a tuple, in this order; the others a mapping.
+        self._order = compiled.positiontup
+
+    def parameters(self, row: Mapping[str, object]) -> tuple | dict:
+        processed = {}
+        for name, process in self._processors.items():
+            processed[name] = row[name] if process is None else process(row[name])
+        if self._order is None:
+            return processed
+        return tuple(processed[name] for name in self._order)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker:

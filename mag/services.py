@@ -17,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from mag.db import Prepared
 from mag.domain import events as ev
 from mag.domain import redaction
 from mag.domain.events import Event, NewEvent
@@ -305,12 +306,13 @@ def append_after(
     if not stored:
         return stored
     connection = _connection(db)
-    moved = connection.execute(
-        _MOVE_LAST_SEQ, {"b_id": session_id, "b_from": last_seq, "b_seq": stored[-1].seq}
+    moved = _MOVE_LAST_SEQ.run(
+        connection, {"b_id": session_id, "b_from": last_seq, "b_seq": stored[-1].seq}
     )
-    if moved.rowcount != 1:
+    if moved != 1:
         raise SeqMoved(session_id)
-    connection.execute(_INSERT_EVENTS, [event_row(session_id, event) for event in stored])
+    rows = [event_row(session_id, event) for event in stored]
+    _INSERT_EVENTS.run(connection, rows[0] if len(rows) == 1 else rows)
     return stored
 
 
@@ -334,12 +336,14 @@ def event_record(session_id: str, event: Event) -> EventRecord:
     return EventRecord(**event_row(session_id, event))
 
 
-# The statements every command runs, built once on the tables (plain Core, no ORM).
+# The statements every command runs, built once on the tables and run on the driver's
+# cursor (mag.db.Prepared); the others go through Core.
 _EVENTS = EventRecord.__table__
 _COMMANDS = CommandRecord.__table__
 _SESSIONS = SessionRecord.__table__
-_INSERT_EVENTS = insert(_EVENTS)
-_MOVE_LAST_SEQ = (
+_EVENT_COLUMNS = ("session_id", "seq", "type", "actor", "audience", "data", "at")
+_INSERT_EVENTS = Prepared(insert(_EVENTS), _EVENT_COLUMNS)
+_MOVE_LAST_SEQ = Prepared(
     update(_SESSIONS)
     .where(_SESSIONS.c.id == bindparam("b_id"), _SESSIONS.c.last_seq == bindparam("b_from"))
     .values(last_seq=bindparam("b_seq"))
@@ -359,7 +363,9 @@ _EVENTS_AFTER = (
 _COMMAND_SEQ = select(_COMMANDS.c.seq, _COMMANDS.c.actor).where(
     _COMMANDS.c.session_id == bindparam("b_id"), _COMMANDS.c.command_id == bindparam("b_command")
 )
-_INSERT_COMMAND = insert(_COMMANDS)
+_INSERT_COMMAND = Prepared(
+    insert(_COMMANDS), ("session_id", "command_id", "actor", "name", "seq", "at")
+)
 _LAST_SEQ = select(_SESSIONS.c.last_seq).where(_SESSIONS.c.id == bindparam("b_id"))
 _LAST_SEQ_FOR_UPDATE = _LAST_SEQ.with_for_update()
 _POOLS = EvaluationPoolRecord.__table__
@@ -408,8 +414,8 @@ def record_command(
     db: Session | Connection, session_id: str, command_id: str, actor: str, name: str, seq: int
 ) -> None:
     """Remember a command's id; its primary key refuses a second copy from another process."""
-    _connection(db).execute(
-        _INSERT_COMMAND,
+    _INSERT_COMMAND.run(
+        _connection(db),
         {
             "session_id": session_id,
             "command_id": command_id,

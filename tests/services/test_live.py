@@ -129,14 +129,23 @@ def test_two_servers_on_one_database_stay_in_step(sessions, created, amina):
 
 
 def test_a_command_on_a_state_another_server_moved_on_lands_after_its_events(
-    engine, sessions, created
+    engine, sessions, created, monkeypatch
 ):
     """The usual path reads nothing first; moving the last seq finds out who wrote meanwhile."""
+    from mag.db import Prepared
+
     sid = created.session_id
     first, second = Live(sessions), Live(sessions)
     run(first, sid, FACILITATOR, "start_session")
-    statements = []
+    statements = []  # through Core, and on the driver's cursor (the write path's own)
     sa_event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    prepared = Prepared.run
+
+    def run_prepared(self, connection, rows):
+        statements.append(str(self._statement))
+        return prepared(self, connection, rows)
+
+    monkeypatch.setattr(Prepared, "run", run_prepared)
     run(first, sid, FACILITATOR, "add_note", contribution_id="note-0001", body="Un")
     assert statements and not any(s.lstrip().upper().startswith("SELECT") for s in statements)
 
@@ -156,6 +165,51 @@ def test_a_command_on_a_state_another_server_moved_on_lands_after_its_events(
     run(second, sid, FACILITATOR, "next_step", from_index=0)
     run(first, sid, FACILITATOR, "next_step", from_index=1)
     assert state_of(second, sid).step_index == 2
+
+
+def test_the_write_path_stores_what_core_stores(engine, created):
+    """The statements run on the driver's cursor store the same column values as Core."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from mag.db import Prepared
+
+    sid = created.session_id
+    at = datetime(2026, 12, 3, 9, 30, 15, 123456, tzinfo=UTC)
+    row = {
+        "session_id": sid,
+        "actor": "participant:p1",
+        "audience": "all",
+        "type": "contribution_added",
+        "data": {"body": "Elle a dit « non » 🙂", "n": 3, "tags": ["a", None]},
+        "at": at,
+    }
+    table = EventRecord.__table__
+    columns = ("session_id", "seq", "type", "actor", "audience", "data", "at")
+    with engine.begin() as connection:
+        connection.execute(insert(table), {**row, "seq": 9001})
+        Prepared(insert(table), columns).run(connection, {**row, "seq": 9002})
+        Prepared(insert(table), columns).run(
+            connection, [{**row, "seq": 9003}, {**row, "seq": 9004}]
+        )
+    with engine.connect() as connection:
+        raw = connection.exec_driver_sql(
+            "SELECT seq, data, at FROM events WHERE seq > 9000 ORDER BY seq"
+        ).all()
+        read = connection.execute(
+            select(table.c.data, table.c.at).where(table.c.seq > 9000).order_by(table.c.seq)
+        ).all()
+    assert [r.seq for r in raw] == [9001, 9002, 9003, 9004]
+    assert len({(str(r.data), str(r.at)) for r in raw}) == 1  # stored alike, to the byte
+    assert all(r.data == row["data"] and r.at == at for r in read)
+
+    with pytest.raises(IntegrityError), engine.begin() as connection:  # (session, seq) taken
+        Prepared(insert(table), columns).run(connection, {**row, "seq": 9002})
+    with engine.connect() as connection:
+        count = connection.execute(select(func.count()).where(table.c.seq > 9000)).scalar()
+    assert count == 4
 
 
 def test_a_purged_session_leaves_memory(live, sessions, created, amina):
