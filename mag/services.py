@@ -341,8 +341,7 @@ def event_record(session_id: str, event: Event) -> EventRecord:
 _EVENTS = EventRecord.__table__
 _COMMANDS = CommandRecord.__table__
 _SESSIONS = SessionRecord.__table__
-_EVENT_COLUMNS = ("session_id", "seq", "type", "actor", "audience", "data", "at")
-_INSERT_EVENTS = Prepared(insert(_EVENTS), _EVENT_COLUMNS)
+_INSERT_EVENTS = Prepared(insert(_EVENTS))
 _MOVE_LAST_SEQ = Prepared(
     update(_SESSIONS)
     .where(_SESSIONS.c.id == bindparam("b_id"), _SESSIONS.c.last_seq == bindparam("b_from"))
@@ -363,9 +362,7 @@ _EVENTS_AFTER = (
 _COMMAND_SEQ = select(_COMMANDS.c.seq, _COMMANDS.c.actor).where(
     _COMMANDS.c.session_id == bindparam("b_id"), _COMMANDS.c.command_id == bindparam("b_command")
 )
-_INSERT_COMMAND = Prepared(
-    insert(_COMMANDS), ("session_id", "command_id", "actor", "name", "seq", "at")
-)
+_INSERT_COMMAND = Prepared(insert(_COMMANDS))
 _LAST_SEQ = select(_SESSIONS.c.last_seq).where(_SESSIONS.c.id == bindparam("b_id"))
 _LAST_SEQ_FOR_UPDATE = _LAST_SEQ.with_for_update()
 _POOLS = EvaluationPoolRecord.__table__

@@ -187,13 +187,10 @@ def test_the_write_path_stores_what_core_stores(engine, created):
         "at": at,
     }
     table = EventRecord.__table__
-    columns = ("session_id", "seq", "type", "actor", "audience", "data", "at")
     with engine.begin() as connection:
         connection.execute(insert(table), {**row, "seq": 9001})
-        Prepared(insert(table), columns).run(connection, {**row, "seq": 9002})
-        Prepared(insert(table), columns).run(
-            connection, [{**row, "seq": 9003}, {**row, "seq": 9004}]
-        )
+        Prepared(insert(table)).run(connection, {**row, "seq": 9002})
+        Prepared(insert(table)).run(connection, [{**row, "seq": 9003}, {**row, "seq": 9004}])
     with engine.connect() as connection:
         raw = connection.exec_driver_sql(
             "SELECT seq, data, at FROM events WHERE seq > 9000 ORDER BY seq"
@@ -206,7 +203,7 @@ def test_the_write_path_stores_what_core_stores(engine, created):
     assert all(r.data == row["data"] and r.at == at for r in read)
 
     with pytest.raises(IntegrityError), engine.begin() as connection:  # (session, seq) taken
-        Prepared(insert(table), columns).run(connection, {**row, "seq": 9002})
+        Prepared(insert(table)).run(connection, {**row, "seq": 9002})
     with engine.connect() as connection:
         count = connection.execute(select(func.count()).where(table.c.seq > 9000)).scalar()
     assert count == 4
