@@ -344,14 +344,21 @@ def fsyncs(monkeypatch) -> list[tuple[str, int]]:
     return made
 
 
-def test_an_answered_command_is_on_disk_first(tmp_path, monkeypatch):
-    from mag.db import Writes, make_engine, make_sessionmaker, upgrade
+def sqlite_file_session(path):
+    """A SQLite file at ``path`` with one session: its engine, sessionmaker and session id."""
+    from mag.db import make_engine, make_sessionmaker, upgrade
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'durable.sqlite3'}")
+    engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     sessions = make_sessionmaker(engine)
     with sessions() as db, db.begin():
-        session_id = short_session(db)
+        return engine, sessions, short_session(db)
+
+
+def test_an_answered_command_is_on_disk_first(tmp_path, monkeypatch):
+    from mag.db import Writes
+
+    engine, sessions, session_id = sqlite_file_session(tmp_path / "durable.sqlite3")
     made = fsyncs(monkeypatch)
     live = Live(sessions)
     outcome = live.execute(session_id, FACILITATOR, "start_session", {}, "durable-0001")
@@ -369,13 +376,8 @@ def test_the_fsync_leaves_the_event_loop_only_while_the_disk_is_slow(tmp_path, m
     import time
 
     from mag import db as db_module
-    from mag.db import make_engine, make_sessionmaker, upgrade
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'disk.sqlite3'}")
-    upgrade(engine)
-    sessions = make_sessionmaker(engine)
-    with sessions() as db, db.begin():
-        session_id = short_session(db)
+    engine, sessions, session_id = sqlite_file_session(tmp_path / "disk.sqlite3")
     live = Live(sessions)
     run(live, session_id, FACILITATOR, "start_session")
 
