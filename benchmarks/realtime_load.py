@@ -837,17 +837,14 @@ async def compare(options, http, folder):
             finally:
                 for population in populations.values():
                     await disperse(population)
+            totals = {name: pooled(measured) for name, measured in windows.items()}
             if options.rounds > 1:
-                for server in servers:
-                    total = pooled(windows[server.name])
-                    print(row(f"{server.name} all", populations[server.name], total))
-            for server in servers:
-                name = server.name
-                total = pooled(windows[name])
+                for name, total in totals.items():
+                    print(row(f"{name} all", populations[name], total))
+            for name, total in totals.items():
                 for line in setup_notes(name, populations[name]) + window_notes(name, total):
                     print(line)
-            m, b = pooled(windows["mag"]), pooled(windows["bare"])
-            print(f"  mag/bare: {ratios(m, b)}", flush=True)
+            print(f"  mag/bare: {ratios(totals['mag'], totals['bare'])}", flush=True)
             if options.rounds > 1:
                 for turn, (m, b) in enumerate(zip(windows["mag"], windows["bare"], strict=True)):
                     print(f"    round {turn + 1}: {ratios(m, b)}")

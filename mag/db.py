@@ -217,18 +217,18 @@ class Prepared:
         self._compiled: dict[str, _Compiled] = {}
 
     def run(self, connection: Connection, rows: Mapping[str, object] | list) -> int:
-        """Run with one row of parameters, or several; returns the rows changed."""
-        one = isinstance(rows, Mapping)
+        """Run with one row of parameters, or a list of them; returns the rows changed."""
+        rows = [rows] if isinstance(rows, Mapping) else rows
         compiled = self._compiled.get(connection.dialect.name)
         if compiled is None:
-            keys = list(rows if one else rows[0]) if self._statement.is_insert else None
+            keys = list(rows[0]) if self._statement.is_insert else None
             compiled = self._compiled[connection.dialect.name] = _Compiled(
                 self._statement, connection.dialect, keys
             )
         cursor = connection.connection.cursor()
         try:
-            if one:
-                cursor.execute(compiled.sql, compiled.parameters(rows))
+            if len(rows) == 1:
+                cursor.execute(compiled.sql, compiled.parameters(rows[0]))
             else:
                 cursor.executemany(compiled.sql, [compiled.parameters(row) for row in rows])
             return cursor.rowcount

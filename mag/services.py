@@ -311,8 +311,7 @@ def append_after(
     )
     if moved != 1:
         raise SeqMoved(session_id)
-    rows = [event_row(session_id, event) for event in stored]
-    _INSERT_EVENTS.run(connection, rows[0] if len(rows) == 1 else rows)
+    _INSERT_EVENTS.run(connection, [event_row(session_id, event) for event in stored])
     return stored
 
 
